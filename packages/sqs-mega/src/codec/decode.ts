@@ -1,0 +1,136 @@
+import { deserialize } from 'bson';
+import { readPayload } from '../event/reader.js';
+import type { JsonObject, MegaEvent } from '../event/types.js';
+import { type AnyMessageAttribute, type Encoding, encodingMarker } from './attributes.js';
+import { decodeStrictBase64, isPlausiblyText } from './base64.js';
+import { parseSnsEnvelope, type SnsConfirmation, type SnsNotification } from './sns.js';
+
+/** A decoded payload: narrow on `kind`. */
+export type DecodedPayload =
+  | { kind: 'mega'; event: MegaEvent; encoding: 'json' | 'bson' }
+  | { kind: 'data'; data: unknown; encoding: 'json' | 'bson' }
+  | { kind: 'text'; text: string; encoding: 'text' }
+  | { kind: 'binary'; bytes: Uint8Array; encoding: 'binary' }
+  | {
+      kind: 'invalid';
+      /** Why: a MEGA rule (`field` names it) or a body that does not fit its encoding marker. */
+      reason: string;
+      field: string;
+      encoding: Encoding;
+      /** The parsed object when there was one (an invalid MEGA event). */
+      data?: JsonObject;
+    };
+
+/** Extra facts about how a payload arrived. */
+export interface DecodeContext {
+  /** True when the encoding came from the `mega-encoding` marker, false when it was guessed. */
+  marked: boolean;
+  /** The SNS envelope when the SQS body was an SNS notification (unwrapped). */
+  sns?: SnsNotification;
+}
+
+/** What {@link decodeMessage} returns: a payload with its context, or an SNS handshake message. */
+export type DecodedMessage = (DecodedPayload & DecodeContext) | SnsConfirmation;
+
+/**
+ * Decodes one body. With an encoding marker the marker is obeyed (a body that does not fit it is
+ * `invalid`). Without one, the SQS MEGA order, minus its traps:
+ * 1. JSON: an object is a MEGA event (protocol mega, version 1) or data; any other JSON value is data.
+ * 2. Strict canonical base64: BSON that parses is a MEGA event or data; otherwise a binary blob —
+ *    unless the string is plausibly text ({@link isPlausiblyText}: `test`, `hello` stay plaintext).
+ * 3. Plaintext.
+ */
+export function decodePayload(body: string, encoding?: Encoding): DecodedPayload {
+  switch (encoding) {
+    case 'text':
+      return { kind: 'text', text: body, encoding: 'text' };
+    case 'binary': {
+      const bytes = decodeStrictBase64(body);
+      if (bytes === undefined && body !== '') return invalid('body', 'binary', 'body is not strict base64');
+      return { kind: 'binary', bytes: bytes ?? new Uint8Array(0), encoding: 'binary' };
+    }
+    case 'json': {
+      const parsed = tryJson(body);
+      if (parsed === NOT_JSON) return invalid('body', 'json', 'body is not valid JSON');
+      return fromValue(parsed, 'json');
+    }
+    case 'bson': {
+      const bytes = decodeStrictBase64(body);
+      const doc = bytes && tryBson(bytes);
+      if (!doc) return invalid('body', 'bson', 'body is not base64-encoded BSON');
+      return fromValue(doc, 'bson');
+    }
+    default:
+      return guess(body);
+  }
+}
+
+/**
+ * Decodes an SQS message: unwraps an SNS notification envelope (then decodes its inner `Message`, the
+ * marker taken from the envelope's attributes), recognises SNS confirmations, else decodes the body.
+ * @param messageAttributes - the SQS message attributes (SDK shape) or SNS attributes (`{Type, Value}`).
+ */
+export function decodeMessage(
+  body: string,
+  messageAttributes?: Record<string, AnyMessageAttribute>,
+): DecodedMessage {
+  const marker = encodingMarker(messageAttributes);
+  if (marker === undefined && body.startsWith('{')) {
+    const parsed = tryJson(body);
+    const envelope = parsed === NOT_JSON ? undefined : parseSnsEnvelope(parsed);
+    if (envelope?.kind === 'sns-confirmation') return envelope;
+    if (envelope?.kind === 'notification') {
+      const sns = envelope.notification;
+      const innerMarker = encodingMarker(sns.messageAttributes);
+      return { ...decodePayload(sns.message, innerMarker), marked: innerMarker !== undefined, sns };
+    }
+    if (parsed !== NOT_JSON) return { ...fromValue(parsed, 'json'), marked: false };
+  }
+  return { ...decodePayload(body, marker), marked: marker !== undefined };
+}
+
+function guess(body: string): DecodedPayload {
+  const parsed = tryJson(body);
+  if (parsed !== NOT_JSON) return fromValue(parsed, 'json');
+  const bytes = decodeStrictBase64(body);
+  if (bytes !== undefined) {
+    const doc = tryBson(bytes);
+    if (doc) return fromValue(doc, 'bson');
+    if (!isPlausiblyText(body)) return { kind: 'binary', bytes, encoding: 'binary' };
+  }
+  return { kind: 'text', text: body, encoding: 'text' };
+}
+
+function fromValue(value: unknown, encoding: 'json' | 'bson'): DecodedPayload {
+  const read = readPayload(value);
+  if (read.kind === 'mega') return { kind: 'mega', event: read.event, encoding };
+  if (read.kind === 'data') return { kind: 'data', data: read.data, encoding };
+  return { kind: 'invalid', reason: read.error.message, field: read.error.field, encoding, data: read.data };
+}
+
+function invalid(field: string, encoding: Encoding, reason: string): DecodedPayload {
+  return { kind: 'invalid', reason, field, encoding };
+}
+
+const NOT_JSON = Symbol('not-json');
+
+function tryJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+function tryBson(bytes: Uint8Array): Record<string, unknown> | undefined {
+  // A BSON document starts with its own int32 length and ends with a NUL byte.
+  if (bytes.length < 5 || bytes[bytes.length - 1] !== 0) return undefined;
+  const declared =
+    (bytes[0] ?? 0) | ((bytes[1] ?? 0) << 8) | ((bytes[2] ?? 0) << 16) | ((bytes[3] ?? 0) << 24);
+  if (declared !== bytes.length) return undefined;
+  try {
+    return deserialize(bytes, { promoteValues: true, promoteLongs: true, promoteBuffers: true });
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,233 @@
+import { PatternError } from '../errors.js';
+import { isPlainObject } from '../event/validate.js';
+import { type Branch, type CompiledPattern, type Condition, makePattern } from './core.js';
+import { MISSING, resolveExact } from './resolve.js';
+import { compareValues, dslKey, valuesEqual } from './values.js';
+
+const OPERATOR = Symbol.for('sqs-mega.operator');
+
+/** A DSL operator, made by {@link eq}, {@link gt}, {@link oneOf}, ... Test a value with `test`. */
+export interface Operator {
+  readonly [OPERATOR]: true;
+  /** Human-readable form, e.g. `gt(5)`. */
+  readonly description: string;
+  /** True when the payload value matches. Never throws. */
+  test(value: unknown): boolean;
+  /** Index key when the operator is plain equality on a scalar. */
+  readonly key?: string;
+}
+
+/** A predicate function: any `(value) => boolean`. A predicate that throws counts as no match. */
+export type PredicateFn = (value: unknown) => boolean;
+
+/**
+ * A DSL pattern: a plain value (equality), a list (same set, order ignored), a mapping (partial and
+ * recursive: extra payload keys are ignored; a key the pattern names must exist), a RegExp, an
+ * {@link Operator} or a predicate function.
+ */
+export type DslPattern =
+  | string
+  | number
+  | boolean
+  | null
+  | Date
+  | RegExp
+  | Operator
+  | PredicateFn
+  | readonly DslPattern[]
+  | { readonly [key: string]: DslPattern };
+
+function operator(description: string, test: (value: unknown) => boolean, key?: string): Operator {
+  const op: Operator = { [OPERATOR]: true, description, test };
+  return key === undefined ? op : { ...op, key };
+}
+
+/** True for values made by the DSL functions. */
+export function isOperator(value: unknown): value is Operator {
+  return typeof value === 'object' && value !== null && (value as Operator)[OPERATOR] === true;
+}
+
+/** Equality: numbers and numeric strings compare as numbers, ISO timestamps as instants, lists and objects structurally. */
+export function eq(expected: unknown): Operator {
+  return operator(`eq(${show(expected)})`, (value) => valuesEqual(value, expected), dslKey(expected));
+}
+
+/** Not equal (alias of `not(eq(x))`). A missing key still does not match. */
+export function neq(expected: unknown): Operator {
+  return operator(`neq(${show(expected)})`, (value) => !valuesEqual(value, expected));
+}
+
+/**
+ * Regular-expression match on strings. A string pattern is anchored at the start (like Python's
+ * `re.match`); a RegExp is used as given. Non-strings do not match.
+ */
+export function matches(regex: string | RegExp): Operator {
+  const re = typeof regex === 'string' ? new RegExp(`^(?:${regex})`) : regex;
+  return operator(`matches(${re})`, (value) => {
+    if (typeof value !== 'string') return false;
+    re.lastIndex = 0;
+    return re.test(value);
+  });
+}
+
+function comparison(name: string, bound: unknown, accept: (order: number) => boolean): Operator {
+  return operator(`${name}(${show(bound)})`, (value) => {
+    const order = compareValues(value, bound);
+    return order !== undefined && accept(order);
+  });
+}
+
+/** Greater than. Numeric strings compare as numbers, ISO timestamps as instants; mismatched types never match. */
+export const gt = (bound: number | string | Date): Operator => comparison('gt', bound, (o) => o > 0);
+/** Greater than or equal; see {@link gt}. */
+export const gte = (bound: number | string | Date): Operator => comparison('gte', bound, (o) => o >= 0);
+/** Less than; see {@link gt}. */
+export const lt = (bound: number | string | Date): Operator => comparison('lt', bound, (o) => o < 0);
+/** Less than or equal; see {@link gt}. */
+export const lte = (bound: number | string | Date): Operator => comparison('lte', bound, (o) => o <= 0);
+
+/** The value matches one of the items (items may be patterns). `in` is a JS keyword, hence the name. */
+export function oneOf(...items: DslPattern[]): Operator {
+  const tests = items.map((item, i) => compileValue(item, `oneOf[${i}]`));
+  return operator(`oneOf(${items.map(show).join(', ')})`, (value) => tests.some((t) => t(value)));
+}
+
+/** Alias of {@link oneOf}. */
+export const isIn = oneOf;
+
+/** Negation of a pattern. A key missing from the payload still does not match. */
+export function not(pattern: DslPattern): Operator {
+  const test = compileValue(pattern, 'not');
+  return operator(`not(${show(pattern)})`, (value) => !test(value));
+}
+
+/** Every pattern matches the value. */
+export function and(...patterns: DslPattern[]): Operator {
+  const tests = patterns.map((p, i) => compileValue(p, `and[${i}]`));
+  return operator(`and(${patterns.map(show).join(', ')})`, (value) => tests.every((t) => t(value)));
+}
+
+/** At least one pattern matches the value. */
+export function or(...patterns: DslPattern[]): Operator {
+  const tests = patterns.map((p, i) => compileValue(p, `or[${i}]`));
+  return operator(`or(${patterns.map(show).join(', ')})`, (value) => tests.some((t) => t(value)));
+}
+
+/**
+ * Subset / membership: the payload is a list containing every item (items may be patterns), e.g.
+ * `includes('red')` matches `['red', 'blue']`. A payload that is not a list does not match.
+ */
+export function includes(...items: DslPattern[]): Operator {
+  const tests = items.map((item, i) => compileValue(item, `includes[${i}]`));
+  return operator(
+    `includes(${items.map(show).join(', ')})`,
+    (value) => Array.isArray(value) && tests.every((t) => value.some((v) => t(v))),
+  );
+}
+
+/** Any predicate, named for readability: `where((v) => typeof v === 'string' && v.length > 3)`. */
+export function where(predicate: PredicateFn, description = 'where(fn)'): Operator {
+  return operator(description, (value) => {
+    try {
+      return predicate(value) === true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Compiles a DSL pattern to a value test (no paths): used inside operators and for leaves. */
+export function compileValue(pattern: DslPattern, at = ''): (value: unknown) => boolean {
+  if (isOperator(pattern)) return (value) => pattern.test(value);
+  if (typeof pattern === 'function') return where(pattern as PredicateFn).test;
+  if (pattern instanceof RegExp) return matches(pattern).test;
+  if (Array.isArray(pattern)) {
+    const tests = pattern.map((item, i) => compileValue(item, `${at}[${i}]`));
+    return (value) =>
+      Array.isArray(value) &&
+      value.every((v) => tests.some((t) => t(v))) &&
+      tests.every((t) => value.some((v) => t(v)));
+  }
+  if (isPlainObject(pattern)) {
+    const entries = Object.entries(pattern).map(
+      ([key, sub]) => [key, compileValue(sub as DslPattern, at ? `${at}.${key}` : key)] as const,
+    );
+    return (value) => {
+      if (!isPlainObject(value)) return false;
+      for (const [key, test] of entries) {
+        const member = value[key];
+        if (member === undefined || !test(member)) return false;
+      }
+      return true;
+    };
+  }
+  if (pattern === undefined) throw new PatternError(at, pattern, 'a pattern cannot be undefined');
+  if (typeof pattern === 'object' && pattern !== null && !(pattern instanceof Date)) {
+    throw new PatternError(at, pattern, 'use a plain object, a list, a scalar or a DSL operator');
+  }
+  return eq(pattern).test;
+}
+
+/**
+ * Compiles a DSL pattern for payload objects (MEGA events or data objects). A mapping pattern becomes
+ * one condition per leaf path, so a {@link MatcherSet} can index its plain values.
+ * @throws {@link PatternError} for values that are not patterns (e.g. `undefined`, class instances).
+ * @example
+ * ```ts
+ * const p = compilePattern({ event: { name: 'order.placed', attributes: { total: gt(100) } } });
+ * p.matches(event); // boolean
+ * ```
+ */
+export function compilePattern(pattern: DslPattern): CompiledPattern {
+  const conditions: Condition[] = [];
+  if (isPlainObject(pattern) && !isOperator(pattern)) {
+    conditions.push({ path: [], test: isPlainObject });
+    collectConditions(pattern as Record<string, DslPattern>, [], conditions);
+  } else {
+    const test = compileValue(pattern);
+    conditions.push({ path: [], test });
+  }
+  const branch: Branch = { conditions };
+  return makePattern('dsl', 'dsl', [branch], identity);
+}
+
+function collectConditions(pattern: Record<string, DslPattern>, path: string[], out: Condition[]): void {
+  for (const [key, sub] of Object.entries(pattern)) {
+    const at = [...path, key];
+    if (isPlainObject(sub) && !isOperator(sub) && Object.keys(sub).length > 0) {
+      collectConditions(sub as Record<string, DslPattern>, at, out);
+      continue;
+    }
+    const test = compileValue(sub, at.join('.'));
+    const key0 = isOperator(sub) ? sub.key : isScalar(sub) ? dslKey(sub) : undefined;
+    const condition: Condition = {
+      path: at,
+      test: (root) => {
+        const value = resolveExact(root, at);
+        return value !== MISSING && test(value);
+      },
+    };
+    out.push(key0 === undefined ? condition : { ...condition, hint: { exact: [key0] } });
+  }
+}
+
+function isScalar(value: unknown): boolean {
+  return (
+    value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+  );
+}
+
+function identity(payload: unknown): unknown {
+  return payload;
+}
+
+function show(value: unknown): string {
+  if (isOperator(value)) return value.description;
+  if (typeof value === 'function') return 'fn';
+  if (value instanceof RegExp) return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

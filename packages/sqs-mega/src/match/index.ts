@@ -1,0 +1,140 @@
+import type { Branch, Condition, NumericRange } from './core.js';
+import { Many, MISSING, resolveExact, resolveLeaves } from './resolve.js';
+import { dslKey, jsonKey } from './values.js';
+
+/** One branch of one pattern, registered under its anchor condition (or unanchored). */
+export interface Entry<T> {
+  readonly id: T;
+  /** Dense number of the pattern (for per-event deduplication). */
+  readonly slot: number;
+  /** Dense number of the entry (so that it is evaluated at most once per event). */
+  readonly index: number;
+  /** The branch's conditions other than the anchor, which the index lookup already proved. */
+  readonly rest: readonly Condition[];
+}
+
+/**
+ * The candidates index for one path: exact value keys, prefixes by length, numeric intervals cut into
+ * elementary segments, and presence. A lookup costs O(distinct prefix lengths + log(ranges)), not
+ * O(patterns).
+ */
+export class PathIndex<T> {
+  readonly exact = new Map<string, Entry<T>[]>();
+  readonly existsEntries: Entry<T>[] = [];
+  private readonly prefixes = new Map<number, Map<string, Entry<T>[]>>();
+  private prefixLengths: number[] = [];
+  private readonly ranges: [NumericRange, Entry<T>][] = [];
+  private endpoints: number[] = [];
+  private segments: (Entry<T>[] | undefined)[] = [];
+
+  constructor(
+    readonly path: readonly string[],
+    /** `true` for DSL paths (exact resolution, DSL keys), `false` for JSON-pattern paths (leaf fan-out). */
+    readonly dsl: boolean,
+  ) {}
+
+  addExact(key: string, entry: Entry<T>): void {
+    push(this.exact, key, entry);
+  }
+
+  addPrefix(prefix: string, entry: Entry<T>): void {
+    let byPrefix = this.prefixes.get(prefix.length);
+    if (byPrefix === undefined) {
+      byPrefix = new Map();
+      this.prefixes.set(prefix.length, byPrefix);
+      this.prefixLengths = [...this.prefixes.keys()].sort((a, b) => a - b);
+    }
+    push(byPrefix, prefix, entry);
+  }
+
+  addRange(range: NumericRange, entry: Entry<T>): void {
+    this.ranges.push([range, entry]);
+  }
+
+  /** Cuts the numeric ranges into elementary segments: slot 2k+1 is endpoint k, slot 2k the gap before it. */
+  seal(): void {
+    const points = new Set<number>();
+    for (const [[low, , high]] of this.ranges) {
+      if (Number.isFinite(low)) points.add(low);
+      if (Number.isFinite(high)) points.add(high);
+    }
+    this.endpoints = [...points].sort((a, b) => a - b);
+    const m = this.endpoints.length;
+    this.segments = new Array(2 * m + 1);
+    for (const [[low, lowInc, high, highInc], entry] of this.ranges) {
+      const first = low === Number.NEGATIVE_INFINITY ? 0 : 2 * this.endpoints.indexOf(low) + (lowInc ? 1 : 2);
+      const last =
+        high === Number.POSITIVE_INFINITY ? 2 * m : 2 * this.endpoints.indexOf(high) + (highInc ? 1 : 0);
+      for (let s = first; s <= last; s++) {
+        const list = this.segments[s];
+        if (list === undefined) this.segments[s] = [entry];
+        else list.push(entry);
+      }
+    }
+  }
+
+  /** Values at this index's path in a prepared payload: one value, a {@link Many}, or `MISSING`. */
+  resolve(root: unknown): unknown {
+    return this.dsl ? resolveExact(root, this.path) : resolveLeaves(root, this.path);
+  }
+
+  /** Calls `visit` for every entry whose anchor accepts `value`. */
+  probe(value: unknown, visit: (entry: Entry<T>) => void): void {
+    const key = this.dsl ? dslKey(value) : jsonKey(value);
+    if (key !== undefined) {
+      const hits = this.exact.get(key);
+      if (hits !== undefined) for (let i = 0; i < hits.length; i++) visit(hits[i] as Entry<T>);
+    }
+    if (typeof value === 'string') {
+      const lengths = this.prefixLengths;
+      for (let i = 0; i < lengths.length; i++) {
+        const length = lengths[i] as number;
+        if (length > value.length) break;
+        const hits = this.prefixes.get(length)?.get(value.slice(0, length));
+        if (hits !== undefined) for (let j = 0; j < hits.length; j++) visit(hits[j] as Entry<T>);
+      }
+    } else if (typeof value === 'number' && this.ranges.length > 0) {
+      const hits = this.segments[this.slotOf(value)];
+      if (hits !== undefined) for (let i = 0; i < hits.length; i++) visit(hits[i] as Entry<T>);
+    }
+  }
+
+  private slotOf(value: number): number {
+    const e = this.endpoints;
+    let lo = 0;
+    let hi = e.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((e[mid] as number) < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return e[lo] === value ? 2 * lo + 1 : 2 * lo;
+  }
+}
+
+/** Visits the values of a resolved path (one or {@link Many}). Returns false when nothing was there. */
+export function forEachValue(found: unknown, visit: (value: unknown) => void): boolean {
+  if (found === MISSING) return false;
+  if (found instanceof Many) for (const v of found.values) visit(v);
+  else visit(found);
+  return true;
+}
+
+/** Anchor preference: exact lookups first, then prefixes, numeric ranges, presence. */
+export function anchorOf(branch: Branch): number {
+  let best = -1;
+  let bestScore = Number.POSITIVE_INFINITY;
+  branch.conditions.forEach((condition, i) => {
+    const hint = condition.hint;
+    if (hint === undefined) return;
+    const score = hint.exists ? 4 : hint.ranges ? 3 : hint.prefixes ? 2 : 1;
+    if (score < bestScore) [best, bestScore] = [i, score];
+  });
+  return best;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
