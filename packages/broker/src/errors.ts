@@ -1,0 +1,124 @@
+/**
+ * The broker's one error type. Each error carries the AWS error code as the JSON protocol names it
+ * (the model's shape name), the code the Query protocol and the `x-amzn-query-error` header use,
+ * the HTTP status, and whether the sender is at fault — so both wire codecs render it exactly as AWS.
+ */
+export class AwsError extends Error {
+  constructor(
+    /** Error shape name, e.g. `QueueDoesNotExist`; the JSON `__type` is `<namespace>#<code>`. */
+    readonly code: string,
+    message: string,
+    /** HTTP status, e.g. 400. */
+    readonly status = 400,
+    /** Code used by the Query protocol and the `x-amzn-query-error` header. */
+    readonly queryCode = code,
+    /** `Sender` (client's fault) or `Receiver` (server's fault). */
+    readonly fault: 'Sender' | 'Receiver' = status >= 500 ? 'Receiver' : 'Sender',
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+const SQS = 'AWS.SimpleQueueService.';
+
+/** Factories for the SQS errors, with the codes and statuses AWS uses. */
+export const sqsErrors = {
+  queueDoesNotExist: () =>
+    new AwsError(
+      'QueueDoesNotExist',
+      'The specified queue does not exist for this wsdl version.',
+      400,
+      `${SQS}NonExistentQueue`,
+    ),
+  queueNameExists: (name: string) =>
+    new AwsError(
+      'QueueNameExists',
+      `A queue already exists with the same name and a different value for attribute(s): ${name}`,
+      400,
+      'QueueAlreadyExists',
+    ),
+  queueDeletedRecently: () =>
+    new AwsError(
+      'QueueDeletedRecently',
+      'You must wait 60 seconds after deleting a queue before you can create another with the same name.',
+      400,
+      `${SQS}QueueDeletedRecently`,
+    ),
+  receiptHandleIsInvalid: (handle: string) =>
+    new AwsError(
+      'ReceiptHandleIsInvalid',
+      `The input receipt handle "${truncate(handle)}" is not a valid receipt handle.`,
+      404,
+    ),
+  messageNotInflight: () =>
+    new AwsError(
+      'MessageNotInflight',
+      'The message referred to is not in flight.',
+      400,
+      `${SQS}MessageNotInflight`,
+    ),
+  purgeQueueInProgress: (name: string) =>
+    new AwsError(
+      'PurgeQueueInProgress',
+      `Only one PurgeQueue operation on ${name} is allowed every 60 seconds.`,
+      403,
+      `${SQS}PurgeQueueInProgress`,
+    ),
+  overLimit: (message: string) => new AwsError('OverLimit', message, 403),
+  unsupportedOperation: (message: string) =>
+    new AwsError('UnsupportedOperation', message, 400, `${SQS}UnsupportedOperation`),
+  tooManyEntries: (n: number) =>
+    new AwsError(
+      'TooManyEntriesInBatchRequest',
+      `Maximum number of entries per request are 10. You have sent ${n}.`,
+      400,
+      `${SQS}TooManyEntriesInBatchRequest`,
+    ),
+  emptyBatch: (field: string) =>
+    new AwsError(
+      'EmptyBatchRequest',
+      `There should be at least one ${field} in the request.`,
+      400,
+      `${SQS}EmptyBatchRequest`,
+    ),
+  batchIdsNotDistinct: (id: string) =>
+    new AwsError(
+      'BatchEntryIdsNotDistinct',
+      `Id ${truncate(id)} repeated.`,
+      400,
+      `${SQS}BatchEntryIdsNotDistinct`,
+    ),
+  invalidBatchEntryId: () =>
+    new AwsError(
+      'InvalidBatchEntryId',
+      'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
+      400,
+      `${SQS}InvalidBatchEntryId`,
+    ),
+  batchRequestTooLong: (size: number, limit: number) =>
+    new AwsError(
+      'BatchRequestTooLong',
+      `Batch requests cannot be longer than ${limit} bytes. You have sent ${size} bytes.`,
+      400,
+      `${SQS}BatchRequestTooLong`,
+    ),
+  invalidParameterValue: (message: string) => new AwsError('InvalidParameterValue', message, 400),
+  invalidAttributeName: (message: string) => new AwsError('InvalidAttributeName', message, 400),
+  invalidAttributeValue: (message: string) => new AwsError('InvalidAttributeValue', message, 400),
+  invalidMessageContents: (message: string) => new AwsError('InvalidMessageContents', message, 400),
+  missingParameter: (name: string) =>
+    new AwsError('MissingParameter', `The request must contain the parameter ${name}.`, 400),
+  invalidAction: (action: string) =>
+    new AwsError('InvalidAction', `The action ${truncate(action)} is not valid for this endpoint.`, 400),
+  internal: (message = 'We encountered an internal error. Please try again.') =>
+    new AwsError('InternalError', message, 500, 'InternalError', 'Receiver'),
+  serviceUnavailable: (message: string) =>
+    new AwsError('ServiceUnavailable', message, 503, 'ServiceUnavailable', 'Receiver'),
+};
+
+/** Shortens user-supplied values echoed in error messages. */
+export function truncate(value: string, max = 120): string {
+  const s = String(value);
+  return s.length > max ? `${s.slice(0, max)}...` : s;
+}

@@ -1,0 +1,155 @@
+import { sqsErrors } from '../../errors.js';
+import type { MessageRow } from '../../store/index.js';
+import { md5OfMessageAttributes } from '../md5.js';
+import { type Input, optionalInt, requiredString, stringList } from '../params.js';
+import type { Queue } from '../queue-registry.js';
+import { encodeReceipt, newReceiptToken } from '../receipt.js';
+import type { SqsState } from '../state.js';
+import type { AttributeMap, MessageOutput, RequestContext } from '../types.js';
+
+const SYSTEM_ATTRIBUTES = [
+  'ApproximateReceiveCount',
+  'ApproximateFirstReceiveTimestamp',
+  'SentTimestamp',
+  'SenderId',
+  'AWSTraceHeader',
+  'MessageDeduplicationId',
+  'MessageGroupId',
+  'SequenceNumber',
+  'DeadLetterQueueSourceArn',
+] as const;
+type SystemAttribute = (typeof SYSTEM_ATTRIBUTES)[number];
+const KNOWN = new Set<string>([...SYSTEM_ATTRIBUTES, 'All']);
+
+/** What a receive asked for, validated. */
+interface ReceiveRequest {
+  queue: Queue;
+  max: number;
+  visibilityMs: number;
+  waitMs: number;
+  system: Set<SystemAttribute>;
+  attributeFilter: (name: string) => boolean;
+}
+
+/**
+ * ReceiveMessage: up to MaxNumberOfMessages receivable messages, each hidden for the visibility
+ * timeout and given a new receipt handle. With WaitTimeSeconds (or the queue's
+ * ReceiveMessageWaitTimeSeconds) it long-polls: it returns as soon as one message is available, or
+ * empty at the deadline.
+ */
+export async function receiveMessage(state: SqsState, ctx: RequestContext, input: Input) {
+  const request = parse(state, ctx, input);
+  const deadline = state.clock.now() + request.waitMs;
+  for (;;) {
+    const messages = await receiveNow(state, request);
+    const now = state.clock.now();
+    if (
+      messages.length > 0 ||
+      now >= deadline ||
+      !state.queues.get(request.queue.region, request.queue.name)
+    ) {
+      return { Messages: messages.length > 0 ? messages : undefined };
+    }
+    const next = state.store.messages.nextVisibleAt(request.queue.id, now);
+    await state.polls.wait(request.queue.id, Math.min(deadline, next ?? deadline));
+    if (state.polls.isClosed) return {};
+  }
+}
+
+function parse(state: SqsState, ctx: RequestContext, input: Input): ReceiveRequest {
+  const queue = state.resolve(ctx, requiredString(input, 'QueueUrl'));
+  const max = optionalInt(input, 'MaxNumberOfMessages', 1, 10) ?? 1;
+  const visibility = optionalInt(input, 'VisibilityTimeout', 0, 43200) ?? queue.settings.visibilityTimeout;
+  const wait = optionalInt(input, 'WaitTimeSeconds', 0, 20) ?? queue.settings.receiveMessageWaitTimeSeconds;
+  const names = [...stringList(input, 'AttributeNames'), ...stringList(input, 'MessageSystemAttributeNames')];
+  for (const name of names) {
+    if (!KNOWN.has(name)) throw sqsErrors.invalidAttributeName(`Unknown Attribute ${name.slice(0, 128)}.`);
+  }
+  const system = new Set<SystemAttribute>(
+    names.includes('All') ? SYSTEM_ATTRIBUTES : (names as SystemAttribute[]),
+  );
+  return {
+    queue,
+    max,
+    visibilityMs: visibility * 1000,
+    waitMs: wait * 1000,
+    system,
+    attributeFilter: attributeFilter(stringList(input, 'MessageAttributeNames')),
+  };
+}
+
+/** `All` or `.*`: every attribute; `prefix.*`: those under the prefix; otherwise exact names. */
+function attributeFilter(patterns: string[]): (name: string) => boolean {
+  if (patterns.length === 0) return () => false;
+  if (patterns.includes('All') || patterns.includes('.*')) return () => true;
+  const exact = new Set(patterns.filter((p) => !p.endsWith('.*')));
+  const prefixes = patterns.filter((p) => p.endsWith('.*')).map((p) => p.slice(0, -1));
+  return (name) => exact.has(name) || prefixes.some((p) => name.startsWith(p));
+}
+
+/** One attempt: takes what is receivable now, in one committed write. */
+async function receiveNow(state: SqsState, request: ReceiveRequest): Promise<MessageOutput[]> {
+  const { queue } = request;
+  const now = state.clock.now();
+  if (state.store.messages.ready(queue.id, now, 1).length === 0) return [];
+  return state.store.write(() => {
+    const rows = state.store.messages.ready(queue.id, now, request.max);
+    const out: MessageOutput[] = [];
+    for (const row of rows) {
+      const token = newReceiptToken();
+      state.store.messages.markReceived(row.seq, now, now + request.visibilityMs, token);
+      row.receive_count += 1;
+      row.first_received_at ??= now;
+      out.push(toOutput(request, row, encodeReceipt({ queueId: queue.id, seq: row.seq, token })));
+    }
+    return out;
+  });
+}
+
+function toOutput(request: ReceiveRequest, row: MessageRow, receiptHandle: string): MessageOutput {
+  const message: MessageOutput = {
+    MessageId: row.message_id,
+    ReceiptHandle: receiptHandle,
+    MD5OfBody: row.md5_body,
+    Body: row.body,
+  };
+  if (request.system.size > 0) message.Attributes = systemAttributes(request.system, row);
+  if (row.attributes !== null) {
+    const all = JSON.parse(row.attributes) as AttributeMap;
+    const chosen: AttributeMap = {};
+    let any = false;
+    for (const name of Object.keys(all)) {
+      if (request.attributeFilter(name)) {
+        chosen[name] = all[name] as AttributeMap[string];
+        any = true;
+      }
+    }
+    if (any) {
+      message.MessageAttributes = chosen;
+      const complete = Object.keys(chosen).length === Object.keys(all).length;
+      message.MD5OfMessageAttributes =
+        complete && row.md5_attributes ? row.md5_attributes : md5OfMessageAttributes(chosen);
+    }
+  }
+  return message;
+}
+
+function systemAttributes(wanted: Set<SystemAttribute>, row: MessageRow): Record<string, string> {
+  const values: Record<SystemAttribute, string | null> = {
+    ApproximateReceiveCount: String(row.receive_count),
+    ApproximateFirstReceiveTimestamp: row.first_received_at === null ? null : String(row.first_received_at),
+    SentTimestamp: String(row.sent_at),
+    SenderId: row.sender_id,
+    AWSTraceHeader: row.trace_header,
+    MessageDeduplicationId: row.dedup_id,
+    MessageGroupId: row.group_id,
+    SequenceNumber: row.sequence_number,
+    DeadLetterQueueSourceArn: row.dead_letter_source_arn,
+  };
+  const out: Record<string, string> = {};
+  for (const name of wanted) {
+    const value = values[name];
+    if (value !== null) out[name] = value;
+  }
+  return out;
+}

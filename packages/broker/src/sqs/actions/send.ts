@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { sqsErrors } from '../../errors.js';
+import type { NewMessage } from '../../store/index.js';
+import { md5OfBody, md5OfMessageAttributes } from '../md5.js';
+import { checkBody, checkMessageAttributes, checkSystemAttributes } from '../message-validation.js';
+import { type Input, optionalInt, optionalString, requiredString } from '../params.js';
+import type { Queue } from '../queue-registry.js';
+import type { SqsState } from '../state.js';
+import type { RequestContext } from '../types.js';
+import { batchEntries, batchFailure } from './batch.js';
+
+/** A validated message, ready to store, with what the sender is told about it. */
+interface Prepared {
+  row: NewMessage;
+  size: number;
+  result: {
+    MessageId: string;
+    MD5OfMessageBody: string;
+    MD5OfMessageAttributes?: string;
+    MD5OfMessageSystemAttributes?: string;
+  };
+}
+
+/** Validates one message for `queue` and prepares its row. Throws the error SQS gives for that message. */
+function prepare(state: SqsState, ctx: RequestContext, queue: Queue, input: Input, now: number): Prepared {
+  const body = input.MessageBody;
+  if (body === undefined || body === null || body === '') throw sqsErrors.missingParameter('MessageBody');
+  if (typeof body !== 'string')
+    throw sqsErrors.invalidParameterValue(
+      'Value for parameter MessageBody is invalid. Reason: must be a string.',
+    );
+  checkBody(body);
+  const { attributes, size: attributesSize } = checkMessageAttributes(input.MessageAttributes);
+  const trace = checkSystemAttributes(input.MessageSystemAttributes);
+  const size = Buffer.byteLength(body, 'utf8') + attributesSize;
+  const limit = queue.settings.maximumMessageSize;
+  if (size > limit) {
+    throw sqsErrors.invalidParameterValue(
+      `One or more parameters are invalid. Reason: Message must be shorter than ${limit} bytes (MaximumMessageSize); this one is ${size} bytes (body and attributes).`,
+    );
+  }
+  const delay = optionalInt(input, 'DelaySeconds', 0, 900);
+  const groupId = optionalString(input, 'MessageGroupId');
+  const dedupId = optionalString(input, 'MessageDeduplicationId');
+  if (queue.fifo) {
+    throw sqsErrors.unsupportedOperation('FIFO queues are not supported by this broker version yet.');
+  }
+  if (dedupId !== undefined) {
+    throw sqsErrors.invalidParameterValue(
+      'The request include parameter MessageDeduplicationId that is not valid for this queue type: only FIFO queues accept it.',
+    );
+  }
+  if (groupId !== undefined && !/^[\x21-\x7E]{1,128}$/.test(groupId)) {
+    throw sqsErrors.invalidParameterValue(
+      `Value ${groupId.slice(0, 140)} for parameter MessageGroupId is invalid. Reason: 1 to 128 printable ASCII characters.`,
+    );
+  }
+  const hasAttributes = Object.keys(attributes).length > 0;
+  const md5Body = md5OfBody(body);
+  const md5Attributes = hasAttributes ? md5OfMessageAttributes(attributes) : null;
+  const messageId = randomUUID();
+  return {
+    size,
+    row: {
+      queue_id: queue.id,
+      message_id: messageId,
+      body,
+      attributes: hasAttributes ? JSON.stringify(attributes) : null,
+      md5_body: md5Body,
+      md5_attributes: md5Attributes,
+      sent_at: now,
+      visible_at: now + (delay ?? queue.settings.delaySeconds) * 1000,
+      sender_id: ctx.accessKeyId ?? state.config.accountId,
+      trace_header: trace ?? null,
+      group_id: groupId ?? null,
+      dedup_id: null,
+      sequence_number: null,
+      dead_letter_source_arn: null,
+    },
+    result: {
+      MessageId: messageId,
+      MD5OfMessageBody: md5Body,
+      MD5OfMessageAttributes: md5Attributes ?? undefined,
+      MD5OfMessageSystemAttributes:
+        trace !== undefined
+          ? md5OfMessageAttributes({ AWSTraceHeader: { DataType: 'String', StringValue: trace } })
+          : undefined,
+    },
+  };
+}
+
+/** SendMessage: stores one message; answers once it is committed. */
+export async function sendMessage(state: SqsState, ctx: RequestContext, input: Input) {
+  const queue = state.resolve(ctx, requiredString(input, 'QueueUrl'));
+  const prepared = prepare(state, ctx, queue, input, state.clock.now());
+  await state.store.write(() => state.store.messages.insert(prepared.row));
+  state.polls.notify(queue.id);
+  return prepared.result;
+}
+
+/** SendMessageBatch: up to 10 messages, each succeeding or failing on its own. */
+export async function sendMessageBatch(state: SqsState, ctx: RequestContext, input: Input) {
+  const queue = state.resolve(ctx, requiredString(input, 'QueueUrl'));
+  const entries = batchEntries(input, 'SendMessageBatchRequestEntry');
+  const now = state.clock.now();
+  const successful: Array<Prepared['result'] & { Id: string }> = [];
+  const failed = [];
+  const rows: NewMessage[] = [];
+  let total = 0;
+  for (const entry of entries) {
+    const id = entry.Id as string;
+    try {
+      const prepared = prepare(state, ctx, queue, entry, now);
+      total += prepared.size;
+      rows.push(prepared.row);
+      successful.push({ Id: id, ...prepared.result });
+    } catch (error) {
+      failed.push(batchFailure(id, error));
+    }
+  }
+  const limit = queue.settings.maximumMessageSize;
+  if (total > limit) throw sqsErrors.batchRequestTooLong(total, limit);
+  if (rows.length > 0) {
+    await state.store.write(() => {
+      for (const row of rows) state.store.messages.insert(row);
+    });
+    state.polls.notify(queue.id);
+  }
+  return { Successful: successful, Failed: failed };
+}

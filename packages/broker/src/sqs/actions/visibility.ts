@@ -1,0 +1,70 @@
+import { sqsErrors } from '../../errors.js';
+import { type Input, optionalInt, requiredString } from '../params.js';
+import type { Queue } from '../queue-registry.js';
+import { decodeReceipt } from '../receipt.js';
+import type { SqsState } from '../state.js';
+import type { RequestContext } from '../types.js';
+import { batchEntries, batchFailure } from './batch.js';
+
+/** A message stays in flight at most 12 hours after the receive that returned it. */
+const MAX_VISIBILITY_S = 43_200;
+
+/**
+ * Changes the visibility timeout of the message a receipt handle points at, counted from now, inside
+ * the caller's write. Returns whether the message became receivable at once.
+ */
+function changeByHandle(state: SqsState, queue: Queue, handle: string, timeout: number | undefined): boolean {
+  if (timeout === undefined) throw sqsErrors.missingParameter('VisibilityTimeout');
+  const receipt = decodeReceipt(handle);
+  if (receipt.queueId !== queue.id) throw sqsErrors.receiptHandleIsInvalid(handle);
+  const row = state.store.messages.get(queue.id, receipt.seq);
+  if (!row || row.receipt !== receipt.token) {
+    throw sqsErrors.invalidParameterValue(
+      `Value ${handle.slice(0, 120)} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`,
+    );
+  }
+  const now = state.clock.now();
+  if (row.visible_at <= now) throw sqsErrors.messageNotInflight();
+  const receivedAt = row.received_at ?? now;
+  if (now + timeout * 1000 - receivedAt > MAX_VISIBILITY_S * 1000) {
+    throw sqsErrors.invalidParameterValue(
+      `Value ${timeout} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [${MAX_VISIBILITY_S} seconds].`,
+    );
+  }
+  state.store.messages.setVisibleAt(row.seq, now + timeout * 1000);
+  return timeout === 0;
+}
+
+/** ChangeMessageVisibility. */
+export async function changeMessageVisibility(state: SqsState, ctx: RequestContext, input: Input) {
+  const queue = state.resolve(ctx, requiredString(input, 'QueueUrl'));
+  const handle = requiredString(input, 'ReceiptHandle');
+  const timeout = optionalInt(input, 'VisibilityTimeout', 0, MAX_VISIBILITY_S);
+  const released = await state.store.write(() => changeByHandle(state, queue, handle, timeout));
+  if (released) state.polls.notify(queue.id);
+  return {};
+}
+
+/** ChangeMessageVisibilityBatch: up to 10 changes, each succeeding or failing on its own. */
+export async function changeMessageVisibilityBatch(state: SqsState, ctx: RequestContext, input: Input) {
+  const queue = state.resolve(ctx, requiredString(input, 'QueueUrl'));
+  const entries = batchEntries(input, 'ChangeMessageVisibilityBatchRequestEntry');
+  let released = false;
+  const result = await state.store.write(() => {
+    const successful = [];
+    const failed = [];
+    for (const entry of entries) {
+      const id = entry.Id as string;
+      try {
+        const timeout = optionalInt(entry, 'VisibilityTimeout', 0, MAX_VISIBILITY_S);
+        released = changeByHandle(state, queue, requiredString(entry, 'ReceiptHandle'), timeout) || released;
+        successful.push({ Id: id });
+      } catch (error) {
+        failed.push(batchFailure(id, error));
+      }
+    }
+    return { Successful: successful, Failed: failed };
+  });
+  if (released) state.polls.notify(queue.id);
+  return result;
+}

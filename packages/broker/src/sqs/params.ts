@@ -1,0 +1,89 @@
+import { sqsErrors } from '../errors.js';
+
+/**
+ * Readers for untrusted action input. Each names the parameter and its limits in the error it throws,
+ * in the words SQS uses.
+ */
+export type Input = Record<string, unknown>;
+
+/** A required, non-empty string parameter. */
+export function requiredString(input: Input, name: string): string {
+  const value = input[name];
+  if (value === undefined || value === null || value === '') throw sqsErrors.missingParameter(name);
+  if (typeof value !== 'string') {
+    throw sqsErrors.invalidParameterValue(
+      `Value for parameter ${name} is invalid. Reason: must be a string.`,
+    );
+  }
+  return value;
+}
+
+/** An optional string parameter. */
+export function optionalString(input: Input, name: string): string | undefined {
+  const value = input[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') {
+    throw sqsErrors.invalidParameterValue(
+      `Value for parameter ${name} is invalid. Reason: must be a string.`,
+    );
+  }
+  return value;
+}
+
+/** An optional integer parameter within `[min, max]` (numeric strings are accepted). */
+export function optionalInt(input: Input, name: string, min: number, max: number): number | undefined {
+  const value = input[name];
+  if (value === undefined || value === null) return undefined;
+  const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+    throw sqsErrors.invalidParameterValue(
+      `Value ${String(value).slice(0, 64)} for parameter ${name} is invalid. Reason: Must be an integer from ${min} to ${max}.`,
+    );
+  }
+  return n;
+}
+
+/** An optional list of strings. */
+export function stringList(input: Input, name: string): string[] {
+  const value = input[name];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw sqsErrors.invalidParameterValue(
+      `Value for parameter ${name} is invalid. Reason: must be a list of strings.`,
+    );
+  }
+  return value as string[];
+}
+
+/** An optional map of string to string. */
+export function stringMap(input: Input, name: string): Record<string, string> {
+  const value = input[name];
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw sqsErrors.invalidParameterValue(
+      `Value for parameter ${name} is invalid. Reason: must be a map of strings.`,
+    );
+  }
+  const out: Record<string, string> = Object.create(null);
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'string') {
+      throw sqsErrors.invalidParameterValue(
+        `Value for parameter ${name}.${k} is invalid. Reason: must be a string.`,
+      );
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+/** An optional list of objects (batch entries). */
+export function objectList(input: Input, name: string): Input[] {
+  const value = input[name];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'object' || v === null || Array.isArray(v))) {
+    throw sqsErrors.invalidParameterValue(
+      `Value for parameter ${name} is invalid. Reason: must be a list of entries.`,
+    );
+  }
+  return value as Input[];
+}

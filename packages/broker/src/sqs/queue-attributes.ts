@@ -1,0 +1,153 @@
+import { sqsErrors } from '../errors.js';
+
+/**
+ * The queue attributes SQS lets callers set, with their defaults and ranges. Values are kept as the
+ * strings SQS returns; the numeric ones are also parsed into a {@link QueueSettings} for hot paths.
+ */
+interface AttributeSpec {
+  /** Default value, or undefined when the attribute is absent until set. */
+  default?: string;
+  /** Only settable when creating the queue. */
+  createOnly?: boolean;
+  /** Only valid on FIFO queues. */
+  fifoOnly?: boolean;
+  /** Validates and normalizes a value; throws InvalidAttributeValue naming the attribute and limit. */
+  check(value: string, name: string): string;
+}
+
+const integer =
+  (min: number, max: number, unit: string) =>
+  (value: string, name: string): string => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw sqsErrors.invalidAttributeValue(
+        `Invalid value for the parameter ${name}: ${value.slice(0, 64)} (must be an integer from ${min} to ${max} ${unit}).`,
+      );
+    }
+    return String(Number(value));
+  };
+
+const boolean = (value: string, name: string): string => {
+  const lower = value.toLowerCase();
+  if (lower !== 'true' && lower !== 'false') {
+    throw sqsErrors.invalidAttributeValue(
+      `Invalid value for the parameter ${name}: ${value.slice(0, 64)} (must be true or false).`,
+    );
+  }
+  return lower;
+};
+
+const oneOf =
+  (...allowed: string[]) =>
+  (value: string, name: string): string => {
+    if (!allowed.includes(value)) {
+      throw sqsErrors.invalidAttributeValue(
+        `Invalid value for the parameter ${name}: ${value.slice(0, 64)} (must be one of ${allowed.join(', ')}).`,
+      );
+    }
+    return value;
+  };
+
+const json = (value: string, name: string): string => {
+  if (value === '') return value;
+  try {
+    const parsed = JSON.parse(value);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('not an object');
+  } catch {
+    throw sqsErrors.invalidAttributeValue(`Invalid value for the parameter ${name}: must be a JSON object.`);
+  }
+  return value;
+};
+
+const text = (value: string) => value;
+
+export const QUEUE_ATTRIBUTE_SPECS: Record<string, AttributeSpec> = {
+  DelaySeconds: { default: '0', check: integer(0, 900, 'seconds') },
+  MaximumMessageSize: { default: '1048576', check: integer(1024, 1048576, 'bytes') },
+  MessageRetentionPeriod: { default: '345600', check: integer(60, 1209600, 'seconds') },
+  ReceiveMessageWaitTimeSeconds: { default: '0', check: integer(0, 20, 'seconds') },
+  VisibilityTimeout: { default: '30', check: integer(0, 43200, 'seconds') },
+  Policy: { check: json },
+  RedrivePolicy: { check: json },
+  RedriveAllowPolicy: { check: json },
+  KmsMasterKeyId: { check: text },
+  KmsDataKeyReusePeriodSeconds: { check: integer(60, 86400, 'seconds') },
+  SqsManagedSseEnabled: { default: 'false', check: boolean },
+  FifoQueue: { createOnly: true, fifoOnly: true, check: boolean },
+  ContentBasedDeduplication: { fifoOnly: true, check: boolean },
+  DeduplicationScope: { fifoOnly: true, check: oneOf('messageGroup', 'queue') },
+  FifoThroughputLimit: { fifoOnly: true, check: oneOf('perQueue', 'perMessageGroupId') },
+};
+
+/** Attributes computed by the broker; readable, never settable. */
+export const READ_ONLY_ATTRIBUTES = [
+  'ApproximateNumberOfMessages',
+  'ApproximateNumberOfMessagesNotVisible',
+  'ApproximateNumberOfMessagesDelayed',
+  'CreatedTimestamp',
+  'LastModifiedTimestamp',
+  'QueueArn',
+] as const;
+
+/** Every attribute name `GetQueueAttributes` accepts (besides `All`). */
+export const READABLE_ATTRIBUTES = new Set<string>([
+  ...Object.keys(QUEUE_ATTRIBUTE_SPECS),
+  ...READ_ONLY_ATTRIBUTES,
+]);
+
+/** Parsed numeric settings of a queue. Times in seconds, sizes in bytes. */
+export interface QueueSettings {
+  delaySeconds: number;
+  maximumMessageSize: number;
+  messageRetentionPeriod: number;
+  receiveMessageWaitTimeSeconds: number;
+  visibilityTimeout: number;
+}
+
+/** The settings a queue's attribute strings describe. */
+export function settingsOf(attributes: Record<string, string>): QueueSettings {
+  return {
+    delaySeconds: Number(attributes.DelaySeconds ?? 0),
+    maximumMessageSize: Number(attributes.MaximumMessageSize ?? 1048576),
+    messageRetentionPeriod: Number(attributes.MessageRetentionPeriod ?? 345600),
+    receiveMessageWaitTimeSeconds: Number(attributes.ReceiveMessageWaitTimeSeconds ?? 0),
+    visibilityTimeout: Number(attributes.VisibilityTimeout ?? 30),
+  };
+}
+
+/**
+ * Validates attributes given to CreateQueue (`creating`) or SetQueueAttributes and returns them
+ * normalized. Unknown names are InvalidAttributeName; read-only or create-only ones on a set are too.
+ */
+export function checkQueueAttributes(
+  given: Record<string, string>,
+  options: { fifo: boolean; creating: boolean },
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(given)) {
+    const spec = QUEUE_ATTRIBUTE_SPECS[name];
+    if (!spec || (spec.createOnly && !options.creating)) {
+      throw sqsErrors.invalidAttributeName(`Unknown Attribute ${name.slice(0, 128)}.`);
+    }
+    if (spec.fifoOnly && !options.fifo && name !== 'FifoQueue') {
+      throw sqsErrors.invalidAttributeName(`Unknown Attribute ${name}.`);
+    }
+    out[name] = spec.check(value, name);
+  }
+  return out;
+}
+
+/** The attributes a new queue starts with: defaults, then the given ones. */
+export function initialAttributes(given: Record<string, string>, fifo: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(QUEUE_ATTRIBUTE_SPECS)) {
+    if (spec.default !== undefined && (!spec.fifoOnly || fifo)) out[name] = spec.default;
+  }
+  if (fifo) {
+    out.FifoQueue = 'true';
+    out.ContentBasedDeduplication = 'false';
+    out.DeduplicationScope = 'queue';
+    out.FifoThroughputLimit = 'perQueue';
+  }
+  return { ...out, ...given };
+}

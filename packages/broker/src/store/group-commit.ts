@@ -1,0 +1,85 @@
+import type Database from 'better-sqlite3';
+
+interface Waiting {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  value: unknown;
+}
+
+/**
+ * Group commit: every write of one event-loop turn runs inside a single SQLite transaction, each in
+ * its own savepoint (so one failed action rolls back alone), and the whole group is committed once,
+ * at the end of the turn. Callers get a promise that settles only after that COMMIT returned — a reply
+ * sent then is durable — and callbacks registered with {@link GroupCommit.afterCommit} (waking long
+ * polls, say) run only once the data they announce is committed.
+ */
+export class GroupCommit {
+  private readonly savepoint: (fn: () => unknown) => unknown;
+  private waiting: Waiting[] = [];
+  private callbacks: Array<() => void> = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly db: Database.Database,
+    /** Turns a failed COMMIT into the error every caller of that group receives. */
+    private readonly commitError: (cause: unknown) => Error,
+  ) {
+    this.savepoint = db.transaction((fn: () => unknown) => fn());
+  }
+
+  /**
+   * Runs `fn` now, inside the current group's transaction. Resolves with its result after the group
+   * commits; rejects at once with `fn`'s error (its writes rolled back), or later if the COMMIT fails.
+   */
+  write<T>(fn: () => T): Promise<T> {
+    if (!this.db.inTransaction) this.db.exec('BEGIN');
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.commit());
+    }
+    let value: unknown;
+    try {
+      value = this.savepoint(fn);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ resolve: resolve as (v: unknown) => void, reject, value });
+    });
+  }
+
+  /** Runs `fn` after the current group commits (at once when no group is open). */
+  afterCommit(fn: () => void): void {
+    if (this.db.inTransaction) this.callbacks.push(fn);
+    else fn();
+  }
+
+  /** Commits the open group now (used before closing the database). */
+  flush(): void {
+    this.commit();
+  }
+
+  private commit(): void {
+    this.scheduled = false;
+    const waiting = this.waiting;
+    const callbacks = this.callbacks;
+    this.waiting = [];
+    this.callbacks = [];
+    if (this.db.inTransaction) {
+      try {
+        this.db.exec('COMMIT');
+      } catch (cause) {
+        try {
+          if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        } catch {
+          // the connection already rolled back
+        }
+        const error = this.commitError(cause);
+        for (const w of waiting) w.reject(error);
+        return;
+      }
+    }
+    for (const w of waiting) w.resolve(w.value);
+    for (const fn of callbacks) fn();
+  }
+}

@@ -1,0 +1,58 @@
+import type { AwsError } from '../errors.js';
+
+/**
+ * The AWS JSON 1.0 protocol: `POST /` with `X-Amz-Target: <Service>.<Action>` and a JSON body in the
+ * action's input shape; the output shape as JSON; errors as `{"__type", "message"}` with the
+ * `x-amzn-query-error` header carrying the Query-compatible code.
+ */
+export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
+
+/** A rendered response: status, headers and body. */
+export interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Splits `AmazonSQS.SendMessage` into service prefix and action. */
+export function parseTarget(target: string): { prefix: string; action: string } {
+  const dot = target.lastIndexOf('.');
+  return dot < 0
+    ? { prefix: '', action: target }
+    : { prefix: target.slice(0, dot), action: target.slice(dot + 1) };
+}
+
+/** Parses a JSON 1.0 request body; an empty body is `{}`. Returns undefined when it is not a JSON object. */
+export function decodeJsonInput(body: Buffer): Record<string, unknown> | undefined {
+  if (body.length === 0) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+export function encodeJsonOutput(output: object, requestId: string): WireResponse {
+  return {
+    status: 200,
+    headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-requestid': requestId },
+    body: JSON.stringify(output),
+  };
+}
+
+/** Renders an error as AWS does on the JSON protocol, `namespace` being e.g. `com.amazonaws.sqs`. */
+export function encodeJsonError(error: AwsError, namespace: string, requestId: string): WireResponse {
+  return {
+    status: error.status,
+    headers: {
+      'content-type': JSON_CONTENT_TYPE,
+      'x-amzn-requestid': requestId,
+      'x-amzn-query-error': `${error.queryCode};${error.fault}`,
+    },
+    body: JSON.stringify({ __type: `${namespace}#${error.code}`, message: error.message }),
+  };
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// Runs every package's tests with node's built-in test runner, TypeScript loaded through tsx,
+// and workspace packages resolved to their sources (the "source" export condition).
+// Usage: node scripts/test.mjs [filter...]   (a filter keeps test files whose path contains it)
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const roots = ['packages/sqs-mega/test', 'packages/broker/test', 'examples/test'];
+const filters = process.argv.slice(2);
+
+function walk(dir) {
+  let out = [];
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of entries) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out = out.concat(walk(path));
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+const files = roots
+  .flatMap(walk)
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+const result = spawnSync(
+  process.execPath,
+  [
+    '--conditions=source',
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
+    ...files,
+  ],
+  { stdio: 'inherit', env: { ...process.env, MEGA_LOG_LEVEL: process.env.MEGA_LOG_LEVEL ?? 'silent' } },
+);
+process.exit(result.status ?? 1);
