@@ -16,6 +16,7 @@ import {
   ListQueuesCommand,
   ListQueueTagsCommand,
   PurgeQueueCommand,
+  type QueueAttributeName,
   ReceiveMessageCommand,
   RemovePermissionCommand,
   SendMessageBatchCommand,
@@ -86,7 +87,7 @@ describe('Query codec: every SQS action round-trips through the 3.445 Query clie
   });
 
   it('GetQueueAttributes decodes AttributeName.N and returns Attribute Name/Value pairs', async () => {
-    const input = { QueueUrl: URL, AttributeNames: ['All'] };
+    const input = { QueueUrl: URL, AttributeNames: ['All'] as QueueAttributeName[] };
     const output = {
       Attributes: {
         QueueArn: ARN,
@@ -191,7 +192,7 @@ describe('Query codec: every SQS action round-trips through the 3.445 Query clie
   it('ReceiveMessage decodes its lists and integers and returns messages with attributes', async () => {
     const input = {
       QueueUrl: URL,
-      AttributeNames: ['All'],
+      AttributeNames: ['All'] as QueueAttributeName[],
       MessageAttributeNames: ['All', 'custom.*'],
       MaxNumberOfMessages: 10,
       VisibilityTimeout: 0,
