@@ -1,6 +1,8 @@
-// Test harness for the Query codec: the real Query-protocol SQS client (@aws-sdk/client-sqs@3.445.0)
-// wired to a request handler that decodes the form body with our codec and answers with our XML.
+// Test harness for the Query codec: real Query-protocol clients (@aws-sdk/client-sqs@3.445.0 under
+// the alias sqs-query-client, and @aws-sdk/client-sns) wired to a request handler that decodes the
+// form body with our codec and answers with our XML.
 import { createHash } from 'node:crypto';
+import { SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
 import { HttpResponse } from '@smithy/protocol-http';
 import { SQSClient, type SQSClientConfig } from 'sqs-query-client';
 import { decodeQueryInput, encodeQueryError, encodeQueryOutput } from '../src/wire/query/index.js';
@@ -18,39 +20,39 @@ export interface Seen {
   xml: string;
 }
 
-/** A Query-protocol SQS client whose requests are decoded and answered by the codec. */
-export function queryClient() {
+const common = {
+  region: 'us-east-1',
+  endpoint: 'http://localhost:9324',
+  credentials: { accessKeyId: 'AKID', secretAccessKey: 'SECRET' },
+  maxAttempts: 1,
+};
+
+/** A request handler that runs the codec, recording what it saw. */
+function codecHandler(service: 'sqs' | 'sns') {
   let reply: Reply = {};
   const seen: Seen[] = [];
-  const client = new SQSClient({
-    region: 'us-east-1',
-    endpoint: 'http://localhost:9324',
-    credentials: { accessKeyId: 'AKID', secretAccessKey: 'SECRET' },
-    maxAttempts: 1,
-    requestHandler: {
-      handle: async (request: { body?: unknown }) => {
-        const params = new URLSearchParams(String(request.body ?? ''));
-        const action = params.get('Action') ?? '';
-        const input = decodeQueryInput('sqs', action, params);
-        const xml =
-          'error' in reply
-            ? encodeQueryError('sqs', reply.error, 'req-1')
-            : encodeQueryOutput('sqs', action, reply.output, 'req-1');
-        seen.push({ action, params, input, xml });
-        const statusCode = 'error' in reply ? reply.status : 200;
-        return {
-          response: new HttpResponse({
-            statusCode,
-            headers: { 'content-type': 'text/xml', 'x-amzn-requestid': 'req-1' },
-            body: Buffer.from(xml, 'utf8'),
-          }),
-        };
-      },
-      // The root @smithy/protocol-http may be newer than the one the 3.445 client was typed against.
-    } as unknown as SQSClientConfig['requestHandler'],
-  });
+  const requestHandler = {
+    handle: async (request: { body?: unknown }) => {
+      const params = new URLSearchParams(String(request.body ?? ''));
+      const action = params.get('Action') ?? '';
+      const input = decodeQueryInput(service, action, params);
+      const xml =
+        'error' in reply
+          ? encodeQueryError(service, reply.error, 'req-1')
+          : encodeQueryOutput(service, action, reply.output, 'req-1');
+      seen.push({ action, params, input, xml });
+      const statusCode = 'error' in reply ? reply.status : 200;
+      return {
+        response: new HttpResponse({
+          statusCode,
+          headers: { 'content-type': 'text/xml', 'x-amzn-requestid': 'req-1' },
+          body: Buffer.from(xml, 'utf8'),
+        }),
+      };
+    },
+  };
   return {
-    client,
+    requestHandler,
     seen,
     /** Sets what the next requests are answered with. */
     answer(next: Reply) {
@@ -63,6 +65,21 @@ export function queryClient() {
       return s;
     },
   };
+}
+
+/** A Query-protocol SQS client (3.445) whose requests are decoded and answered by the codec. */
+export function queryClient() {
+  const h = codecHandler('sqs');
+  // The root @smithy/protocol-http may be newer than the one the 3.445 client was typed against.
+  const requestHandler = h.requestHandler as unknown as SQSClientConfig['requestHandler'];
+  return { ...h, client: new SQSClient({ ...common, requestHandler }) };
+}
+
+/** An SNS client whose requests are decoded and answered by the codec. */
+export function snsClient() {
+  const h = codecHandler('sns');
+  const requestHandler = h.requestHandler as unknown as SNSClientConfig['requestHandler'];
+  return { ...h, client: new SNSClient({ ...common, requestHandler }) };
 }
 
 /** Hex MD5 of a string's UTF-8 bytes. */
