@@ -254,6 +254,10 @@ describe('Query codec: encoding', () => {
     assert.equal(escapeXml(`&<>"'\r`), '&amp;&lt;&gt;&quot;&apos;&#xD;');
     assert.equal(escapeXml('a\u0000b\u001Fc\uFFFEd\uFFFF'), 'a\uFFFDb\uFFFDc\uFFFDd\uFFFD');
     assert.equal(escapeXml('😀\uE000\uD7FF'), '😀\uE000\uD7FF');
+    assert.equal(
+      escapeXml('x=1;y<2>#%\u0001\tz\n{"k":"v"}'),
+      'x=1;y&lt;2&gt;#%\uFFFD\tz\n{&quot;k&quot;:&quot;v&quot;}',
+    );
   });
 
   it('a body of every allowed kind of character survives the client parser byte for byte', async () => {

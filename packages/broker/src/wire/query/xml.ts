@@ -4,8 +4,6 @@
 // tab/LF/CR, U+FFFE, U+FFFF).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters XML 1.0 cannot carry
 const SPECIAL = /[&<>"'\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters XML 1.0 cannot carry
-const SPECIAL_ALL = /[&<>"'\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 function entity(ch: string): string {
   switch (ch) {
@@ -34,5 +32,26 @@ function entity(ch: string): string {
  * Tab and LF stay literal: the AWS SDK's parser does not decode other character references.
  */
 export function escapeXml(text: string): string {
-  return SPECIAL.test(text) ? text.replace(SPECIAL_ALL, entity) : text;
+  if (!SPECIAL.test(text)) return text;
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Fast skip of the characters that never need escaping.
+    if (
+      (c > 0x3e && c < 0xfffe) ||
+      (c > 0x27 && c < 0x3c) ||
+      c === 0x20 ||
+      c === 0x21 ||
+      c === 0x09 ||
+      c === 0x0a
+    ) {
+      continue;
+    }
+    if (c < 0x20 || c === 0x22 || c === 0x26 || c === 0x27 || c === 0x3c || c === 0x3e || c > 0xfffd) {
+      out += text.slice(from, i) + entity(text[i] as string);
+      from = i + 1;
+    }
+  }
+  return out + text.slice(from);
 }
