@@ -1,0 +1,65 @@
+/**
+ * sqs-mega-broker/testing: an in-process broker for integration tests.
+ *
+ * ```ts
+ * import { startTestBroker } from 'sqs-mega-broker/testing';
+ * import { SQSClient } from '@aws-sdk/client-sqs';
+ *
+ * const broker = await startTestBroker();          // in memory, free port, silent
+ * const sqs = new SQSClient(broker.clientConfig);   // endpoint, region, dummy credentials
+ * // ... your test ...
+ * await broker.stop();
+ * ```
+ */
+import { type Clock, TestClock } from '../clock.js';
+import { createLogger } from '../logger.js';
+import { type Broker, type BrokerOptions, startBroker } from '../server.js';
+
+export { TestClock } from '../clock.js';
+
+/** Options of {@link startTestBroker}: those of the broker, with test-friendly defaults. */
+export interface TestBrokerOptions extends BrokerOptions {
+  /**
+   * `'manual'` gives the broker a {@link TestClock} (time moves only with `clock.advance(ms)`);
+   * a Clock is used as is. Default: the system clock.
+   */
+  time?: 'manual' | Clock;
+}
+
+/** A broker started for a test, with the settings an AWS SDK client needs to reach it. */
+export interface TestBroker extends Broker {
+  /** `{ endpoint, region, credentials }`: pass to `new SQSClient(...)` / `new SNSClient(...)`. */
+  readonly clientConfig: {
+    endpoint: string;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  };
+  /** The manual clock, when started with `time: 'manual'`. */
+  readonly testClock: TestClock | undefined;
+}
+
+/**
+ * Starts a broker for tests: in memory, on a free loopback port, logging silenced — each default
+ * can be overridden with the broker's own options.
+ */
+export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
+  const testClock = options.time === 'manual' ? new TestClock() : undefined;
+  const clock = testClock ?? (typeof options.time === 'object' ? options.time : options.clock);
+  const region = options.region ?? 'us-east-1';
+  const broker = await startBroker({
+    inMemory: options.dataDir === undefined,
+    port: 0,
+    logger: createLogger(process.env.MEGA_LOG_LEVEL ?? 'silent'),
+    ...options,
+    region,
+    clock,
+  });
+  return Object.assign(broker, {
+    testClock,
+    clientConfig: {
+      endpoint: broker.url,
+      region,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    },
+  });
+}
