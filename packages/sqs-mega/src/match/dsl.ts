@@ -1,7 +1,7 @@
 import { PatternError } from '../errors.js';
 import { isPlainObject } from '../event/validate.js';
 import { type Branch, type CompiledPattern, type Condition, makePattern } from './core.js';
-import { MISSING, resolveExact } from './resolve.js';
+import { MISSING, pathResolver } from './resolve.js';
 import { compareValues, dslKey, valuesEqual } from './values.js';
 
 const OPERATOR = Symbol.for('sqs-mega.operator');
@@ -200,10 +200,11 @@ function collectConditions(pattern: Record<string, DslPattern>, path: string[], 
     }
     const test = compileValue(sub, at.join('.'));
     const key0 = isOperator(sub) ? sub.key : isScalar(sub) ? dslKey(sub) : undefined;
+    const resolve = pathResolver(at, false);
     const condition: Condition = {
       path: at,
       test: (root) => {
-        const value = resolveExact(root, at);
+        const value = resolve(root);
         return value !== MISSING && test(value);
       },
     };

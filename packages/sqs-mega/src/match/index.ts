@@ -1,5 +1,5 @@
 import type { Branch, Condition, NumericRange } from './core.js';
-import { Many, MISSING, resolveExact, resolveLeaves } from './resolve.js';
+import { pathResolver } from './resolve.js';
 import { dslKey, jsonKey } from './values.js';
 
 /** One branch of one pattern, registered under its anchor condition (or unanchored). */
@@ -11,6 +11,24 @@ export interface Entry<T> {
   readonly index: number;
   /** The branch's conditions other than the anchor, which the index lookup already proved. */
   readonly rest: readonly Condition[];
+  /**
+   * True when one payload value can reach this entry at most once and nothing else needs checking:
+   * a single-branch pattern, one lookup item in its anchor hint, no other conditions.
+   */
+  readonly simple: boolean;
+}
+
+/** The entries under one index key, with the ids of the simple ones ready to copy out. */
+export class Bucket<T> {
+  readonly entries: Entry<T>[] = [];
+  readonly simpleIds: T[] = [];
+  readonly complex: Entry<T>[] = [];
+
+  add(entry: Entry<T>): void {
+    this.entries.push(entry);
+    if (entry.simple) this.simpleIds.push(entry.id);
+    else this.complex.push(entry);
+  }
 }
 
 /**
@@ -19,19 +37,21 @@ export interface Entry<T> {
  * O(patterns).
  */
 export class PathIndex<T> {
-  readonly exact = new Map<string, Entry<T>[]>();
-  readonly existsEntries: Entry<T>[] = [];
-  private readonly prefixes = new Map<number, Map<string, Entry<T>[]>>();
+  readonly exact = new Map<string, Bucket<T>>();
+  readonly present = new Bucket<T>();
+  private readonly prefixes = new Map<number, Map<string, Bucket<T>>>();
   private prefixLengths: number[] = [];
   private readonly ranges: [NumericRange, Entry<T>][] = [];
   private endpoints: number[] = [];
-  private segments: (Entry<T>[] | undefined)[] = [];
+  private segments: (Bucket<T> | undefined)[] = [];
 
   constructor(
     readonly path: readonly string[],
     /** `true` for DSL paths (exact resolution, DSL keys), `false` for JSON-pattern paths (leaf fan-out). */
     readonly dsl: boolean,
-  ) {}
+  ) {
+    this.resolve = pathResolver(path, !dsl);
+  }
 
   addExact(key: string, entry: Entry<T>): void {
     push(this.exact, key, entry);
@@ -66,24 +86,28 @@ export class PathIndex<T> {
       const last =
         high === Number.POSITIVE_INFINITY ? 2 * m : 2 * this.endpoints.indexOf(high) + (highInc ? 1 : 0);
       for (let s = first; s <= last; s++) {
-        const list = this.segments[s];
-        if (list === undefined) this.segments[s] = [entry];
-        else list.push(entry);
+        let bucket = this.segments[s];
+        if (bucket === undefined) {
+          bucket = new Bucket<T>();
+          this.segments[s] = bucket;
+        }
+        bucket.add(entry);
       }
     }
   }
 
   /** Values at this index's path in a prepared payload: one value, a {@link Many}, or `MISSING`. */
-  resolve(root: unknown): unknown {
-    return this.dsl ? resolveExact(root, this.path) : resolveLeaves(root, this.path);
-  }
+  readonly resolve: (root: unknown) => unknown;
 
-  /** Calls `visit` for every entry whose anchor accepts `value`. */
-  probe(value: unknown, visit: (entry: Entry<T>) => void): void {
+  /**
+   * Collects the buckets whose anchor accepts `value` into `into`: exact key,
+   * each matching prefix length, the numeric segment.
+   */
+  lookup(value: unknown, into: Bucket<T>[]): void {
     const key = this.dsl ? dslKey(value) : jsonKey(value);
-    if (key !== undefined) {
+    if (key !== undefined && this.exact.size > 0) {
       const hits = this.exact.get(key);
-      if (hits !== undefined) for (let i = 0; i < hits.length; i++) visit(hits[i] as Entry<T>);
+      if (hits !== undefined) into.push(hits);
     }
     if (typeof value === 'string') {
       const lengths = this.prefixLengths;
@@ -91,11 +115,11 @@ export class PathIndex<T> {
         const length = lengths[i] as number;
         if (length > value.length) break;
         const hits = this.prefixes.get(length)?.get(value.slice(0, length));
-        if (hits !== undefined) for (let j = 0; j < hits.length; j++) visit(hits[j] as Entry<T>);
+        if (hits !== undefined) into.push(hits);
       }
     } else if (typeof value === 'number' && this.ranges.length > 0) {
       const hits = this.segments[this.slotOf(value)];
-      if (hits !== undefined) for (let i = 0; i < hits.length; i++) visit(hits[i] as Entry<T>);
+      if (hits !== undefined) into.push(hits);
     }
   }
 
@@ -112,14 +136,6 @@ export class PathIndex<T> {
   }
 }
 
-/** Visits the values of a resolved path (one or {@link Many}). Returns false when nothing was there. */
-export function forEachValue(found: unknown, visit: (value: unknown) => void): boolean {
-  if (found === MISSING) return false;
-  if (found instanceof Many) for (const v of found.values) visit(v);
-  else visit(found);
-  return true;
-}
-
 /** Anchor preference: exact lookups first, then prefixes, numeric ranges, presence. */
 export function anchorOf(branch: Branch): number {
   let best = -1;
@@ -133,8 +149,11 @@ export function anchorOf(branch: Branch): number {
   return best;
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
+function push<K, T>(map: Map<K, Bucket<T>>, key: K, entry: Entry<T>): void {
+  let bucket = map.get(key);
+  if (bucket === undefined) {
+    bucket = new Bucket<T>();
+    map.set(key, bucket);
+  }
+  bucket.add(entry);
 }

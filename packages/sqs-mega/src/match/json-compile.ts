@@ -2,20 +2,59 @@ import { attributeValues } from './attributes.js';
 import { compileCidr } from './cidr.js';
 import type { Condition, Hint, NumericRange, PayloadMode } from './core.js';
 import type { KeyRule, ValueRule } from './json-rules.js';
-import { Many, MISSING, resolveLeaves } from './resolve.js';
+import { Many, MISSING, pathResolver } from './resolve.js';
 import { jsonKey, snsNumber } from './values.js';
-
-type Test = (value: unknown) => boolean;
 
 /** Prepares a payload for JSON-pattern conditions: attribute maps become plain values. */
 export function prepareFor(mode: PayloadMode): (payload: unknown) => unknown {
   return mode === 'attributes' ? attributeValues : (payload) => payload;
 }
 
+/**
+ * One key of a JSON pattern, compiled: its path and its OR'd value tests. A class (not a closure per
+ * pattern) so that one shared, hot method evaluates every subscription's condition.
+ */
+class KeyCondition implements Condition {
+  readonly hint?: Hint;
+  private readonly resolve: (root: unknown) => unknown;
+  constructor(
+    readonly path: readonly string[],
+    private readonly tests: readonly ValueTest[],
+    private readonly existsTrue: boolean,
+    private readonly existsFalse: boolean,
+    private readonly nullMatchesMissing: boolean,
+    private readonly attributes: boolean,
+    hint: Hint | undefined,
+  ) {
+    if (hint !== undefined) this.hint = hint;
+    this.resolve = pathResolver(path, true);
+  }
+
+  test(root: unknown): boolean {
+    const found = this.resolve(root);
+    if (found === MISSING) {
+      if (this.nullMatchesMissing) return true;
+      // SNS: `exists: false` only matches a message that has at least one attribute.
+      return this.existsFalse && (!this.attributes || hasKeys(root));
+    }
+    if (this.existsTrue) return true;
+    if (found instanceof Many) {
+      for (const v of found.values) if (this.any(v)) return true;
+      return false;
+    }
+    return this.any(found);
+  }
+
+  private any(value: unknown): boolean {
+    const tests = this.tests;
+    for (let i = 0; i < tests.length; i++) if ((tests[i] as ValueTest).test(value)) return true;
+    return false;
+  }
+}
+
 /** Compiles one key rule (a path and its OR'd conditions) to a {@link Condition}. */
 export function compileKeyRule(rule: KeyRule, mode: 'body' | 'attributes'): Condition {
-  const path = rule.path;
-  const tests: Test[] = [];
+  const tests: ValueTest[] = [];
   let existsTrue = false;
   let existsFalse = false;
   let nullMatchesMissing = false;
@@ -29,90 +68,130 @@ export function compileKeyRule(rule: KeyRule, mode: 'body' | 'attributes'): Cond
       tests.push(compileValueRule(r));
     }
   }
-  const any: Test = tests.length === 1 ? (tests[0] as Test) : (v) => tests.some((t) => t(v));
-  const test = (root: unknown): boolean => {
-    const found = resolveLeaves(root, path);
-    if (found === MISSING) {
-      if (nullMatchesMissing) return true;
-      // SNS: `exists: false` only matches a message that has at least one attribute.
-      return existsFalse && (mode !== 'attributes' || hasKeys(root));
-    }
-    if (existsTrue) return true;
-    if (found instanceof Many) {
-      for (const v of found.values) if (any(v)) return true;
-      return false;
-    }
-    return any(found);
-  };
   const hint = hintOf(rule.rules, mode);
-  return hint === undefined ? { path, test } : { path, test, hint };
+  return new KeyCondition(
+    rule.path,
+    tests,
+    existsTrue,
+    existsFalse,
+    nullMatchesMissing,
+    mode === 'attributes',
+    hint,
+  );
 }
 
-function compileValueRule(rule: Exclude<ValueRule, { op: 'exists' }>): Test {
-  switch (rule.op) {
-    case 'exact': {
-      const expected = rule.value;
-      if (typeof expected === 'number') {
-        const n = snsNumber(expected);
-        return (v) => typeof v === 'number' && snsNumber(v) === n;
-      }
-      return (v) => v === expected;
-    }
-    case 'prefix':
-      return stringTest(rule.value, rule.ignoreCase, (v, p) => v.startsWith(p));
-    case 'suffix':
-      return stringTest(rule.value, rule.ignoreCase, (v, s) => v.endsWith(s));
-    case 'equals-ignore-case':
-      return stringTest(rule.value, true, (v, e) => v === e);
-    case 'wildcard': {
-      const re = wildcardRegex(rule.value);
-      return (v) => typeof v === 'string' && re.test(v);
-    }
-    case 'numeric': {
-      const [low, lowInc, high, highInc] = numericRange(rule.terms);
-      return (v) => {
-        if (typeof v !== 'number') return false;
-        const n = snsNumber(v);
+enum Kind {
+  Equal,
+  Number,
+  Prefix,
+  Suffix,
+  Regex,
+  Range,
+  Custom,
+  NotIn,
+  NotPrefix,
+  NotSuffix,
+  NotRegex,
+}
+
+/** One value condition, interpreted by a single shared method (see {@link KeyCondition}). */
+class ValueTest {
+  constructor(
+    readonly kind: Kind,
+    /** Equal: the value; Prefix/Suffix/NotPrefix/NotSuffix: the strings. */
+    readonly operand: unknown,
+    readonly ignoreCase = false,
+    readonly range: NumericRange = [0, false, 0, false],
+    readonly custom?: (value: unknown) => boolean,
+  ) {}
+
+  test(value: unknown): boolean {
+    switch (this.kind) {
+      case Kind.Equal:
+        return value === this.operand;
+      case Kind.Number:
+        return typeof value === 'number' && snsNumber(value) === this.operand;
+      case Kind.Range: {
+        if (typeof value !== 'number') return false;
+        const n = snsNumber(value);
+        const [low, lowInc, high, highInc] = this.range;
         return (lowInc ? n >= low : n > low) && (highInc ? n <= high : n < high);
-      };
+      }
+      case Kind.NotIn:
+        return !(this.operand as Set<unknown>).has(typeof value === 'number' ? snsNumber(value) : value);
     }
+    if (typeof value !== 'string') return false;
+    const v = this.ignoreCase ? value.toLowerCase() : value;
+    switch (this.kind) {
+      case Kind.Prefix:
+        return v.startsWith(this.operand as string);
+      case Kind.Suffix:
+        return v.endsWith(this.operand as string);
+      case Kind.Regex:
+        return (this.operand as RegExp).test(v);
+      case Kind.NotPrefix:
+        return !(this.operand as string[]).some((p) => v.startsWith(p));
+      case Kind.NotSuffix:
+        return !(this.operand as string[]).some((p) => v.endsWith(p));
+      case Kind.NotRegex:
+        return !(this.operand as RegExp[]).some((re) => re.test(v));
+      default:
+        return (this.custom as (value: unknown) => boolean)(value);
+    }
+  }
+}
+
+function compileValueRule(rule: Exclude<ValueRule, { op: 'exists' }>): ValueTest {
+  switch (rule.op) {
+    case 'exact':
+      return typeof rule.value === 'number'
+        ? new ValueTest(Kind.Number, snsNumber(rule.value))
+        : new ValueTest(Kind.Equal, rule.value);
+    case 'prefix':
+    case 'suffix':
+      return new ValueTest(
+        rule.op === 'prefix' ? Kind.Prefix : Kind.Suffix,
+        rule.ignoreCase ? rule.value.toLowerCase() : rule.value,
+        rule.ignoreCase,
+      );
+    case 'equals-ignore-case':
+      return new ValueTest(Kind.Regex, new RegExp(`^${escapeRegex(rule.value.toLowerCase())}$`), true);
+    case 'wildcard':
+      return new ValueTest(Kind.Regex, wildcardRegex(rule.value));
+    case 'numeric':
+      return new ValueTest(Kind.Range, undefined, false, numericRange(rule.terms));
     case 'cidr':
-      return compileCidr(rule.value);
+      return new ValueTest(Kind.Custom, undefined, false, undefined, compileCidr(rule.value));
     case 'anything-but':
       return anythingBut(rule);
   }
 }
 
-function anythingBut(rule: Extract<ValueRule, { op: 'anything-but' }>): Test {
+function anythingBut(rule: Extract<ValueRule, { op: 'anything-but' }>): ValueTest {
   const strings = rule.values.filter((v): v is string => typeof v === 'string');
   switch (rule.kind) {
-    case 'values': {
-      const excluded = new Set(rule.values.map((v) => (typeof v === 'number' ? snsNumber(v) : v)));
-      return (v) => !excluded.has(typeof v === 'number' ? snsNumber(v) : v);
-    }
+    case 'values':
+      return new ValueTest(
+        Kind.NotIn,
+        new Set(rule.values.map((v) => (typeof v === 'number' ? snsNumber(v) : v))),
+      );
     case 'prefix':
-      return (v) => typeof v === 'string' && !strings.some((p) => v.startsWith(p));
+      return new ValueTest(Kind.NotPrefix, strings);
     case 'suffix':
-      return (v) => typeof v === 'string' && !strings.some((s) => v.endsWith(s));
-    case 'equals-ignore-case': {
-      const lower = new Set(strings.map((s) => s.toLowerCase()));
-      return (v) => typeof v === 'string' && !lower.has(v.toLowerCase());
-    }
-    case 'wildcard': {
-      const res = strings.map(wildcardRegex);
-      return (v) => typeof v === 'string' && !res.some((re) => re.test(v));
-    }
+      return new ValueTest(Kind.NotSuffix, strings);
+    case 'equals-ignore-case':
+      return new ValueTest(
+        Kind.NotRegex,
+        strings.map((s) => new RegExp(`^${escapeRegex(s.toLowerCase())}$`)),
+        true,
+      );
+    case 'wildcard':
+      return new ValueTest(Kind.NotRegex, strings.map(wildcardRegex));
   }
 }
 
-function stringTest(
-  operand: string,
-  ignoreCase: boolean,
-  check: (value: string, operand: string) => boolean,
-): Test {
-  if (!ignoreCase) return (v) => typeof v === 'string' && check(v, operand);
-  const lower = operand.toLowerCase();
-  return (v) => typeof v === 'string' && check(v.toLowerCase(), lower);
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** EventBridge wildcard: `*` matches any run of characters, `\*` a literal star. Anchored both ends. */
@@ -124,7 +203,7 @@ function wildcardRegex(pattern: string): RegExp {
       source += '\\*';
       i++;
     } else if (c === '*') source += '[\\s\\S]*';
-    else source += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else source += escapeRegex(c);
   }
   return new RegExp(`^${source}$`);
 }

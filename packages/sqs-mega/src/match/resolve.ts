@@ -8,6 +8,43 @@ export class Many {
   constructor(readonly values: unknown[]) {}
 }
 
+type Resolver = (root: unknown) => unknown;
+
+const exactResolvers = new Map<string, Resolver>();
+const leafResolvers = new Map<string, Resolver>();
+
+/**
+ * A compiled accessor for one path, shared by every condition on that path: straight-line property
+ * loads with constant keys (fast, monomorphic inline caches), the general walk as fallback.
+ * @param leaves - JSON-pattern resolution ({@link resolveLeaves}) instead of exact resolution.
+ */
+export function pathResolver(path: readonly string[], leaves: boolean): Resolver {
+  const cache = leaves ? leafResolvers : exactResolvers;
+  const key = JSON.stringify(path);
+  let resolver = cache.get(key);
+  if (resolver === undefined) {
+    resolver = generate(path, leaves);
+    cache.set(key, resolver);
+  }
+  return resolver;
+}
+
+function generate(path: readonly string[], leaves: boolean): Resolver {
+  const fallback = leaves ? resolveLeaves : resolveExact;
+  if (path.length === 0 || path.length > 8) return (root) => fallback(root, path);
+  // Each step: bail out to the general walk unless the node is a non-array object with the key.
+  let body = 'let n = root;\n';
+  for (const step of path) {
+    body += `if (n === null || typeof n !== 'object' || Array.isArray(n)) return slow(root);\n`;
+    body += `n = n[${JSON.stringify(step)}];\nif (n === undefined) return slow(root);\n`;
+  }
+  body += leaves ? `if (n !== null && typeof n === 'object') return slow(root);\nreturn n;` : 'return n;';
+  const walk = new Function('slow', `return function resolve(root) {\n${body}\n};`) as (
+    slow: Resolver,
+  ) => Resolver;
+  return walk(leaves ? (root) => resolveLeaves(root, path) : () => MISSING);
+}
+
 /** The value at an exact path (DSL): `MISSING` when a key is absent or a step is not an object. */
 export function resolveExact(root: unknown, path: readonly string[]): unknown {
   let node = root;

@@ -1,7 +1,8 @@
 import { PatternError } from '../errors.js';
 import { attributeValues } from './attributes.js';
 import type { CompiledPattern, Condition } from './core.js';
-import { anchorOf, type Entry, forEachValue, PathIndex } from './index.js';
+import { anchorOf, Bucket, type Entry, PathIndex } from './index.js';
+import { Many, MISSING } from './resolve.js';
 
 /** Options of {@link MatcherSet}. */
 export interface MatcherSetOptions {
@@ -28,7 +29,7 @@ export class MatcherSet<T = string> {
   private readonly input: 'object' | 'attributes';
   private readonly patterns = new Map<T, CompiledPattern>();
   private indexes: PathIndex<T>[] = [];
-  private unanchored: Entry<T>[] = [];
+  private unanchored = new Bucket<T>();
   private stale = false;
   private epoch = 0;
   private patternSeen = new Uint32Array(0);
@@ -36,9 +37,7 @@ export class MatcherSet<T = string> {
   // Per-call state, kept on the instance so that matching allocates nothing but its result.
   private root: unknown;
   private out: T[] = [];
-  private readonly visit = (entry: Entry<T>): void => this.consider(entry);
-  private readonly probeValue = (value: unknown): void => this.current?.probe(value, this.visit);
-  private current: PathIndex<T> | undefined;
+  private readonly buckets: Bucket<T>[] = [];
 
   constructor(options: MatcherSetOptions = {}) {
     this.input = options.input ?? 'object';
@@ -89,18 +88,27 @@ export class MatcherSet<T = string> {
     this.root = this.input === 'attributes' ? attributeValues(payload) : payload;
     this.out = [];
     if (++this.epoch === 0xffffffff) this.resetEpochs();
+    const buckets = this.buckets;
+    const out = this.out;
     for (let i = 0; i < this.indexes.length; i++) {
       const index = this.indexes[i] as PathIndex<T>;
-      this.current = index;
       const found = index.resolve(this.root);
-      if (forEachValue(found, this.probeValue)) {
-        const present = index.existsEntries;
-        for (let j = 0; j < present.length; j++) this.consider(present[j] as Entry<T>);
+      if (found === MISSING) continue;
+      const many = found instanceof Many;
+      if (many) for (const value of found.values) index.lookup(value, buckets);
+      else index.lookup(found, buckets);
+      if (index.present.entries.length > 0) buckets.push(index.present);
+      for (let b = 0; b < buckets.length; b++) {
+        const bucket = buckets[b] as Bucket<T>;
+        // One value reaches a simple entry at most once: copy its id without bookkeeping.
+        const list = many ? bucket.entries : bucket.complex;
+        if (!many) for (let j = 0; j < bucket.simpleIds.length; j++) out.push(bucket.simpleIds[j] as T);
+        for (let j = 0; j < list.length; j++) this.consider(list[j] as Entry<T>);
       }
+      buckets.length = 0;
     }
-    this.current = undefined;
-    for (let i = 0; i < this.unanchored.length; i++) this.consider(this.unanchored[i] as Entry<T>);
-    const out = this.out;
+    const loose = this.unanchored.entries;
+    for (let j = 0; j < loose.length; j++) this.consider(loose[j] as Entry<T>);
     this.out = [];
     this.root = undefined;
     return out;
@@ -118,7 +126,7 @@ export class MatcherSet<T = string> {
 
   private rebuild(): void {
     const byPath = new Map<string, PathIndex<T>>();
-    const unanchored: Entry<T>[] = [];
+    const unanchored = new Bucket<T>();
     let slot = 0;
     let count = 0;
     for (const [id, pattern] of this.patterns) {
@@ -126,10 +134,17 @@ export class MatcherSet<T = string> {
       for (const branch of pattern.branches) {
         const anchor = anchorOf(branch);
         const rest = branch.conditions.filter((_, i) => i !== anchor);
-        const entry: Entry<T> = { id, slot, index: count++, rest };
         const condition = branch.conditions[anchor];
-        if (condition?.hint === undefined) {
-          unanchored.push(entry);
+        const hint = condition?.hint;
+        const items =
+          (hint?.exact?.length ?? 0) +
+          (hint?.prefixes?.length ?? 0) +
+          (hint?.ranges?.length ?? 0) +
+          (hint?.exists ? 1 : 0);
+        const simple = pattern.branches.length === 1 && rest.length === 0 && items === 1;
+        const entry: Entry<T> = { id, slot, index: count++, rest, simple };
+        if (condition === undefined || hint === undefined) {
+          unanchored.add({ ...entry, simple: false });
           continue;
         }
         const key = `${dsl ? 'd' : 'j'}\u0000${condition.path.join('\u0000')}`;
@@ -138,11 +153,10 @@ export class MatcherSet<T = string> {
           index = new PathIndex<T>(condition.path, dsl);
           byPath.set(key, index);
         }
-        const hint = condition.hint;
         for (const k of hint.exact ?? []) index.addExact(k, entry);
         for (const p of hint.prefixes ?? []) index.addPrefix(p, entry);
         for (const r of hint.ranges ?? []) index.addRange(r, entry);
-        if (hint.exists) index.existsEntries.push(entry);
+        if (hint.exists) index.present.add(entry);
       }
       slot++;
     }
