@@ -18,10 +18,11 @@ export function encodeBase64(bytes: Uint8Array): string {
 
 /**
  * The "plausibly text" rule for strings that are valid base64 but not BSON: a string shorter than
- * 8 characters, or a single word in one case (`test`, `HELLO`, `Business`, `helloworld`), is text,
+ * 8 characters, or a single word in one case, optionally followed by digits (`test`, `HELLO`,
+ * `Business`, `helloworld`, `Hello123`), is text,
  * not a binary blob. Random binary data essentially never encodes to such a word; a publisher that
  * really sends such bytes should mark the encoding (`mega-encoding: binary`).
  */
 export function isPlausiblyText(text: string): boolean {
-  return text.length < 8 || /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)$/.test(text);
+  return text.length < 8 || /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)\d*$/.test(text);
 }
