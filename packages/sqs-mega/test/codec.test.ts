@@ -41,7 +41,10 @@ describe('encoding', () => {
 
   it('round-trips a MEGA event through BSON+base64, marked or guessed', () => {
     const encoded = encodePayload(event, { format: 'bson' });
-    for (const decoded of [decodeMessage(encoded.body, encoded.messageAttributes), decodeMessage(encoded.body)]) {
+    for (const decoded of [
+      decodeMessage(encoded.body, encoded.messageAttributes),
+      decodeMessage(encoded.body),
+    ]) {
       assert.equal(decoded.kind, 'mega');
       if (decoded.kind === 'mega') assert.deepEqual(decoded.event, event);
     }
@@ -65,7 +68,9 @@ describe('decoding without a marker (the SQS MEGA order, without its traps)', ()
   });
 
   it('an invalid MEGA event is reported with its reason', () => {
-    const d = decodePayload('{"protocol":"mega","version":1,"event":{"name":"BAD","timestamp":"2020-01-01"}}');
+    const d = decodePayload(
+      '{"protocol":"mega","version":1,"event":{"name":"BAD","timestamp":"2020-01-01"}}',
+    );
     assert.equal(d.kind, 'invalid');
     if (d.kind === 'invalid') assert.equal(d.field, 'event.name');
   });

@@ -56,7 +56,8 @@ describe('MEGA event builder', () => {
     it(`rejects ${what}, naming the field ${field}`, () => {
       assert.throws(
         () => createMegaEvent(input as never),
-        (error: unknown) => error instanceof MegaEventError && error.field === field && error.message.includes(field),
+        (error: unknown) =>
+          error instanceof MegaEventError && error.field === field && error.message.includes(field),
       );
     });
   }
