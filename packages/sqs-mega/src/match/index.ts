@@ -1,6 +1,6 @@
 import type { Branch, Condition, NumericRange } from './core.js';
 import { pathResolver } from './resolve.js';
-import { dslKey, jsonKey } from './values.js';
+import { asNumber, dslKey, jsonKey, snsNumber } from './values.js';
 
 /** One branch of one pattern, registered under its anchor condition (or unanchored). */
 export interface Entry<T> {
@@ -37,7 +37,10 @@ export class Bucket<T> {
  * O(patterns).
  */
 export class PathIndex<T> {
-  readonly exact = new Map<string, Bucket<T>>();
+  /** Exact values by type, so that a lookup needs no key string: strings, numbers, others (`b…`, `z`). */
+  private readonly strings = new Map<string, Bucket<T>>();
+  private readonly numbers = new Map<number, Bucket<T>>();
+  private readonly others = new Map<string, Bucket<T>>();
   readonly present = new Bucket<T>();
   private readonly prefixes = new Map<number, Map<string, Bucket<T>>>();
   private prefixLengths: number[] = [];
@@ -53,8 +56,11 @@ export class PathIndex<T> {
     this.resolve = pathResolver(path, !dsl);
   }
 
+  /** Registers an exact-value key (see `jsonKey` / `dslKey`: `s…` strings, `n…` numbers, `b…`, `z`). */
   addExact(key: string, entry: Entry<T>): void {
-    push(this.exact, key, entry);
+    if (key.startsWith('s')) push(this.strings, key.slice(1), entry);
+    else if (key.startsWith('n')) push(this.numbers, Number(key.slice(1)), entry);
+    else push(this.others, key, entry);
   }
 
   addPrefix(prefix: string, entry: Entry<T>): void {
@@ -104,11 +110,17 @@ export class PathIndex<T> {
    * each matching prefix length, the numeric segment.
    */
   lookup(value: unknown, into: Bucket<T>[]): void {
-    const key = this.dsl ? dslKey(value) : jsonKey(value);
-    if (key !== undefined && this.exact.size > 0) {
-      const hits = this.exact.get(key);
-      if (hits !== undefined) into.push(hits);
+    let hits: Bucket<T> | undefined;
+    if (typeof value === 'string') {
+      const n = this.dsl && this.numbers.size > 0 ? asNumber(value) : undefined;
+      hits = n === undefined ? this.strings.get(value) : this.numbers.get(n);
+    } else if (typeof value === 'number') {
+      hits = this.numbers.get(this.dsl ? value : snsNumber(value));
+    } else if (this.others.size > 0) {
+      const key = this.dsl ? dslKey(value) : jsonKey(value);
+      if (key !== undefined) hits = this.others.get(key);
     }
+    if (hits !== undefined) into.push(hits);
     if (typeof value === 'string') {
       const lengths = this.prefixLengths;
       for (let i = 0; i < lengths.length; i++) {
