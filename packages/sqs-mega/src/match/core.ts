@@ -37,6 +37,13 @@ export interface Condition {
   /** Evaluates the condition against the prepared payload root. Never throws. */
   readonly test: (root: unknown) => boolean;
   readonly hint?: Hint;
+  /**
+   * Optional split of `test` into its path lookup (a resolver shared by every condition on the same
+   * path, see `pathResolver`) and the check of what it found, so that a {@link MatcherSet} can resolve
+   * each path once per payload.
+   */
+  readonly resolve?: (root: unknown) => unknown;
+  readonly check?: (found: unknown, root: unknown) => boolean;
 }
 
 /** An AND of conditions. */

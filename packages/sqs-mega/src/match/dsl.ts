@@ -201,13 +201,8 @@ function collectConditions(pattern: Record<string, DslPattern>, path: string[], 
     const test = compileValue(sub, at.join('.'));
     const key0 = isOperator(sub) ? sub.key : isScalar(sub) ? dslKey(sub) : undefined;
     const resolve = pathResolver(at, false);
-    const condition: Condition = {
-      path: at,
-      test: (root) => {
-        const value = resolve(root);
-        return value !== MISSING && test(value);
-      },
-    };
+    const check = (value: unknown): boolean => value !== MISSING && test(value);
+    const condition: Condition = { path: at, test: (root) => check(resolve(root)), resolve, check };
     out.push(key0 === undefined ? condition : { ...condition, hint: { exact: [key0] } });
   }
 }

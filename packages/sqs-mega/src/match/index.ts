@@ -11,6 +11,8 @@ export interface Entry<T> {
   readonly index: number;
   /** The branch's conditions other than the anchor, which the index lookup already proved. */
   readonly rest: readonly Condition[];
+  /** For each of `rest`, its slot in the per-payload path cache, or -1 when it resolves by itself. */
+  readonly restSlots: Int32Array;
   /**
    * True when one payload value can reach this entry at most once and nothing else needs checking:
    * a single-branch pattern, one lookup item in its anchor hint, no other conditions.

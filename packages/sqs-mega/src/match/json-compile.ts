@@ -16,7 +16,7 @@ export function prepareFor(mode: PayloadMode): (payload: unknown) => unknown {
  */
 class KeyCondition implements Condition {
   readonly hint?: Hint;
-  private readonly resolve: (root: unknown) => unknown;
+  readonly resolve: (root: unknown) => unknown;
   constructor(
     readonly path: readonly string[],
     private readonly tests: readonly ValueTest[],
@@ -31,7 +31,10 @@ class KeyCondition implements Condition {
   }
 
   test(root: unknown): boolean {
-    const found = this.resolve(root);
+    return this.check(this.resolve(root), root);
+  }
+
+  check(found: unknown, root: unknown): boolean {
     if (found === MISSING) {
       if (this.nullMatchesMissing) return true;
       // SNS: `exists: false` only matches a message that has at least one attribute.
@@ -89,6 +92,7 @@ enum Kind {
   Range,
   Custom,
   NotIn,
+  NotEqual,
   NotPrefix,
   NotSuffix,
   NotRegex,
@@ -119,6 +123,8 @@ class ValueTest {
       }
       case Kind.NotIn:
         return !(this.operand as Set<unknown>).has(typeof value === 'number' ? snsNumber(value) : value);
+      case Kind.NotEqual:
+        return (typeof value === 'number' ? snsNumber(value) : value) !== this.operand;
     }
     if (typeof value !== 'string') return false;
     const v = this.ignoreCase ? value.toLowerCase() : value;

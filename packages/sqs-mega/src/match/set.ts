@@ -34,6 +34,11 @@ export class MatcherSet<T = string> {
   private epoch = 0;
   private patternSeen = new Uint32Array(0);
   private entrySeen = new Uint32Array(0);
+  // Per-payload cache of resolved paths, keyed by the shared resolver's slot.
+  private resolvers: ((root: unknown) => unknown)[] = [];
+  private indexSlots = new Int32Array(0);
+  private cacheSeen = new Uint32Array(0);
+  private cacheValue: unknown[] = [];
   // Per-call state, kept on the instance so that matching allocates nothing but its result.
   private root: unknown;
   private out: T[] = [];
@@ -93,6 +98,9 @@ export class MatcherSet<T = string> {
     for (let i = 0; i < this.indexes.length; i++) {
       const index = this.indexes[i] as PathIndex<T>;
       const found = index.resolve(this.root);
+      const slot = this.indexSlots[i] as number;
+      this.cacheSeen[slot] = this.epoch;
+      this.cacheValue[slot] = found;
       if (found === MISSING) continue;
       const many = found instanceof Many;
       if (many) for (const value of found.values) index.lookup(value, buckets);
@@ -119,7 +127,22 @@ export class MatcherSet<T = string> {
     if (this.entrySeen[entry.index] === epoch || this.patternSeen[entry.slot] === epoch) return;
     this.entrySeen[entry.index] = epoch;
     const rest = entry.rest;
-    for (let i = 0; i < rest.length; i++) if (!(rest[i] as Condition).test(this.root)) return;
+    for (let i = 0; i < rest.length; i++) {
+      const condition = rest[i] as Condition;
+      const slot = entry.restSlots[i] as number;
+      if (slot < 0) {
+        if (!condition.test(this.root)) return;
+        continue;
+      }
+      let found: unknown;
+      if (this.cacheSeen[slot] === epoch) found = this.cacheValue[slot];
+      else {
+        found = (this.resolvers[slot] as (root: unknown) => unknown)(this.root);
+        this.cacheSeen[slot] = epoch;
+        this.cacheValue[slot] = found;
+      }
+      if (!(condition.check as (found: unknown, root: unknown) => boolean)(found, this.root)) return;
+    }
     this.patternSeen[entry.slot] = epoch;
     this.out.push(entry.id);
   }
@@ -129,6 +152,15 @@ export class MatcherSet<T = string> {
     const unanchored = new Bucket<T>();
     let slot = 0;
     let count = 0;
+    const slots = new Map<(root: unknown) => unknown, number>();
+    const slotOf = (resolve: (root: unknown) => unknown): number => {
+      let n = slots.get(resolve);
+      if (n === undefined) {
+        n = slots.size;
+        slots.set(resolve, n);
+      }
+      return n;
+    };
     for (const [id, pattern] of this.patterns) {
       const dsl = pattern.mode === 'dsl';
       for (const branch of pattern.branches) {
@@ -142,7 +174,8 @@ export class MatcherSet<T = string> {
           (hint?.ranges?.length ?? 0) +
           (hint?.exists ? 1 : 0);
         const simple = pattern.branches.length === 1 && rest.length === 0 && items === 1;
-        const entry: Entry<T> = { id, slot, index: count++, rest, simple };
+        const restSlots = Int32Array.from(rest, (c) => (c.resolve && c.check ? slotOf(c.resolve) : -1));
+        const entry: Entry<T> = { id, slot, index: count++, rest, restSlots, simple };
         if (condition === undefined || hint === undefined) {
           unanchored.add({ ...entry, simple: false });
           continue;
@@ -162,6 +195,10 @@ export class MatcherSet<T = string> {
     }
     for (const index of byPath.values()) index.seal();
     this.indexes = [...byPath.values()];
+    this.indexSlots = Int32Array.from(this.indexes, (index) => slotOf(index.resolve));
+    this.resolvers = [...slots.keys()];
+    this.cacheSeen = new Uint32Array(slots.size);
+    this.cacheValue = new Array(slots.size).fill(undefined);
     this.unanchored = unanchored;
     this.patternSeen = new Uint32Array(slot);
     this.entrySeen = new Uint32Array(count);
@@ -172,6 +209,7 @@ export class MatcherSet<T = string> {
   private resetEpochs(): void {
     this.patternSeen.fill(0);
     this.entrySeen.fill(0);
+    this.cacheSeen.fill(0);
     this.epoch = 1;
   }
 }
