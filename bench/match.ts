@@ -59,6 +59,7 @@ console.log(
 console.log(`medians of ${RUNS} runs of ${RUN_MS} ms; events/s\n`);
 const header = [
   'patterns',
+  'hits/event',
   'match %',
   'set',
   'set+parse',
@@ -68,7 +69,7 @@ const header = [
   'fauxqs+parse',
   'set/fauxqs',
 ];
-console.log(header.map((h) => h.padStart(12)).join(''));
+console.log(header.map((h) => h.padStart(13)).join(''));
 
 const results = new Map<number, { set: number; setParse: number; fauxqs: number }>();
 for (const size of SIZES) {
@@ -122,6 +123,7 @@ for (const size of SIZES) {
   results.set(size, { set: setRate, setParse, fauxqs: fauxqsRate });
   const row = [
     String(size),
+    (matched / EVENT_COUNT).toFixed(1),
     matchPct.toFixed(2),
     fmt(setRate),
     fmt(setParse),
@@ -131,7 +133,7 @@ for (const size of SIZES) {
     fmt(fauxqsParse),
     `${(setRate / fauxqsRate).toFixed(0)}x`,
   ];
-  console.log(row.map((c) => c.padStart(12)).join(''));
+  console.log(row.map((c) => c.padStart(13)).join(''));
 }
 
 const at = (n: number) => results.get(n) as { set: number; setParse: number; fauxqs: number };
