@@ -15,6 +15,7 @@ import {
  * Defaults: `timestamp` now (UTC, ISO-8601 with milliseconds), `event.version` 1, `object.version` 1,
  * `attributes` `{}`. Optional fields left `undefined` are omitted from the result.
  *
+ * @param now - the clock used for the default timestamp (injectable for tests); default `new Date()`.
  * @throws {@link MegaEventError} naming the field, e.g. `event.name` for `User.Created`.
  * @example
  * ```ts
