@@ -1,4 +1,5 @@
 import { sqsErrors } from '../errors.js';
+import { type RedrivePolicy, redrivePolicyOf } from './dead-letter.js';
 
 /**
  * The queue attributes SQS lets callers set, with their defaults and ranges. Values are kept as the
@@ -102,6 +103,8 @@ export interface QueueSettings {
   messageRetentionPeriod: number;
   receiveMessageWaitTimeSeconds: number;
   visibilityTimeout: number;
+  /** The dead-letter queue and receive limit, when the queue has a RedrivePolicy. */
+  redrivePolicy?: RedrivePolicy;
 }
 
 /** The settings a queue's attribute strings describe. */
@@ -112,6 +115,7 @@ export function settingsOf(attributes: Record<string, string>): QueueSettings {
     messageRetentionPeriod: Number(attributes.MessageRetentionPeriod ?? 345600),
     receiveMessageWaitTimeSeconds: Number(attributes.ReceiveMessageWaitTimeSeconds ?? 0),
     visibilityTimeout: Number(attributes.VisibilityTimeout ?? 30),
+    redrivePolicy: redrivePolicyOf(attributes),
   };
 }
 

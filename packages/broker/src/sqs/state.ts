@@ -3,6 +3,7 @@ import { sqsErrors } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { LongPolls } from './long-poll.js';
 import { type Queue, QueueRegistry } from './queue-registry.js';
+import { Sweeper } from './retention.js';
 import type { RequestContext } from './types.js';
 
 /** Broker-wide settings the SQS actions need. */
@@ -18,6 +19,8 @@ export interface SqsConfig {
 export class SqsState {
   readonly queues: QueueRegistry;
   readonly polls: LongPolls;
+  /** Reclaims expired messages, deduplication entries and receive attempts in the background. */
+  readonly sweeper: Sweeper;
   /** Names of recently deleted queues (region, name) → when, for `QueueDeletedRecently`. */
   readonly recentlyDeleted = new Map<string, number>();
 
@@ -28,6 +31,8 @@ export class SqsState {
   ) {
     this.queues = new QueueRegistry(store, config.accountId);
     this.polls = new LongPolls(clock);
+    this.sweeper = new Sweeper(this);
+    this.sweeper.due(clock.now());
   }
 
   /** The URL of a queue, as the client addressed the broker. */

@@ -1,10 +1,12 @@
 import type Database from 'better-sqlite3';
 import { type DatabaseOptions, openDatabase } from './database.js';
+import { FifoTable } from './fifo.js';
 import { GroupCommit } from './group-commit.js';
 import { MessageTable } from './messages.js';
 import { QueueTable } from './queues.js';
 
 export type { DatabaseOptions } from './database.js';
+export type { DedupRow } from './fifo.js';
 export type { MessageCounts, MessageRow, NewMessage } from './messages.js';
 export type { QueueRow } from './queues.js';
 
@@ -15,6 +17,7 @@ export type { QueueRow } from './queues.js';
 export class Store {
   readonly queues: QueueTable;
   readonly messages: MessageTable;
+  readonly fifo: FifoTable;
   readonly commits: GroupCommit;
 
   constructor(
@@ -23,6 +26,7 @@ export class Store {
   ) {
     this.queues = new QueueTable(db);
     this.messages = new MessageTable(db);
+    this.fifo = new FifoTable(db);
     this.commits = new GroupCommit(db, commitError);
   }
 

@@ -49,6 +49,8 @@ export class MessageTable {
   private readonly nextVisibleStmt;
   private readonly countsStmt;
   private readonly purgeStmt;
+  private readonly expireStmt;
+  private readonly oldestStmt;
 
   constructor(db: Database.Database) {
     this.insertStmt = db.prepare(
@@ -58,7 +60,7 @@ export class MessageTable {
          @sender_id, @trace_header, @group_id, @dedup_id, @sequence_number, @dead_letter_source_arn)`,
     );
     this.readyStmt = db.prepare(
-      'SELECT * FROM messages WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?',
+      'SELECT * FROM messages WHERE queue_id = ? AND visible_at <= ? AND sent_at > ? ORDER BY visible_at LIMIT ?',
     );
     this.markReceivedStmt = db.prepare(
       `UPDATE messages SET visible_at = ?, receive_count = receive_count + 1, received_at = ?,
@@ -75,8 +77,14 @@ export class MessageTable {
          sum(visible_at <= @now) AS visible,
          sum(visible_at > @now AND receive_count > 0) AS inFlight,
          sum(visible_at > @now AND receive_count = 0) AS delayed
-       FROM messages WHERE queue_id = @queue_id`,
+       FROM messages WHERE queue_id = @queue_id AND sent_at > @cutoff`,
     );
+    this.expireStmt = db.prepare(
+      `DELETE FROM messages WHERE seq IN
+         (SELECT seq FROM messages WHERE queue_id = ? AND sent_at <= ? ORDER BY sent_at LIMIT ?)
+       RETURNING group_id`,
+    );
+    this.oldestStmt = db.prepare('SELECT min(sent_at) AS at FROM messages WHERE queue_id = ?');
     this.purgeStmt = db.prepare('DELETE FROM messages WHERE queue_id = ? AND sent_at <= ?');
   }
 
@@ -84,9 +92,12 @@ export class MessageTable {
     return Number(this.insertStmt.run(message).lastInsertRowid);
   }
 
-  /** The first `limit` messages of the queue that are receivable at `now`, oldest first. */
-  ready(queueId: number, now: number, limit: number): MessageRow[] {
-    return this.readyStmt.all(queueId, now, limit) as MessageRow[];
+  /**
+   * The first `limit` messages of the queue that are receivable at `now`, oldest first, leaving out
+   * those sent at or before `cutoff` (past their retention period).
+   */
+  ready(queueId: number, now: number, cutoff: number, limit: number): MessageRow[] {
+    return this.readyStmt.all(queueId, now, cutoff, limit) as MessageRow[];
   }
 
   markReceived(seq: number, now: number, visibleAt: number, receipt: string): void {
@@ -111,13 +122,29 @@ export class MessageTable {
     return row.at ?? undefined;
   }
 
-  counts(queueId: number, now: number): MessageCounts {
-    const row = this.countsStmt.get({ queue_id: queueId, now }) as Record<keyof MessageCounts, number | null>;
+  /** Counts of the queue's messages at `now`, leaving out those sent at or before `cutoff`. */
+  counts(queueId: number, now: number, cutoff: number): MessageCounts {
+    const row = this.countsStmt.get({ queue_id: queueId, now, cutoff }) as Record<
+      keyof MessageCounts,
+      number | null
+    >;
     return { visible: row.visible ?? 0, inFlight: row.inFlight ?? 0, delayed: row.delayed ?? 0 };
   }
 
   /** Deletes the queue's messages sent at or before `before`; returns how many. */
   purge(queueId: number, before: number): number {
     return this.purgeStmt.run(queueId, before).changes;
+  }
+
+  /** Deletes up to `limit` of the queue's messages sent at or before `cutoff`; returns their group ids. */
+  expire(queueId: number, cutoff: number, limit: number): Array<string | null> {
+    return (this.expireStmt.all(queueId, cutoff, limit) as Array<{ group_id: string | null }>).map(
+      (r) => r.group_id,
+    );
+  }
+
+  /** When the queue's oldest message was sent, if it has any. */
+  oldestSentAt(queueId: number): number | undefined {
+    return (this.oldestStmt.get(queueId) as { at: number | null }).at ?? undefined;
   }
 }

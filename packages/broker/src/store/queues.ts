@@ -24,6 +24,7 @@ export class QueueTable {
   private readonly nextSequenceStmt;
   private readonly deleteStmt;
   private readonly deleteMessagesStmt;
+  private readonly deleteSideStmts;
 
   constructor(db: Database.Database) {
     this.insertStmt = db.prepare(
@@ -39,6 +40,9 @@ export class QueueTable {
     );
     this.deleteStmt = db.prepare('DELETE FROM queues WHERE id = ?');
     this.deleteMessagesStmt = db.prepare('DELETE FROM messages WHERE queue_id = ?');
+    this.deleteSideStmts = ['fifo_groups', 'dedup', 'receive_attempts'].map((table) =>
+      db.prepare(`DELETE FROM ${table} WHERE queue_id = ?`),
+    );
   }
 
   insert(row: Omit<QueueRow, 'id' | 'last_purged_at' | 'last_sequence'>): number {
@@ -66,9 +70,10 @@ export class QueueTable {
     return (this.nextSequenceStmt.get(id) as { last_sequence: number }).last_sequence;
   }
 
-  /** Deletes the queue and every message in it. */
+  /** Deletes the queue, every message in it and its FIFO bookkeeping. */
   delete(id: number): void {
     this.deleteMessagesStmt.run(id);
+    for (const stmt of this.deleteSideStmts) stmt.run(id);
     this.deleteStmt.run(id);
   }
 }

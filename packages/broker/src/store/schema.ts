@@ -45,6 +45,40 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX messages_ready ON messages (queue_id, visible_at);
   `,
+  // v2: FIFO groups and deduplication, receive attempts, retention sweeps, message move tasks.
+  // A FIFO queue's groups are rows of \`fifo_groups\`; \`ready_at\` is when the group can next deliver
+  // (its head is visible and nothing of it is in flight), so a receive reads the first few entries of
+  // \`fifo_groups_ready\` whatever the number of groups or the backlog.
+  `
+  CREATE INDEX messages_group ON messages (queue_id, group_id, seq) WHERE group_id IS NOT NULL;
+  CREATE INDEX messages_sent ON messages (queue_id, sent_at);
+  CREATE TABLE fifo_groups (
+    queue_id INTEGER NOT NULL,
+    group_id TEXT NOT NULL,
+    ready_at INTEGER NOT NULL,
+    head_seq INTEGER NOT NULL,
+    PRIMARY KEY (queue_id, group_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX fifo_groups_ready ON fifo_groups (queue_id, ready_at, head_seq);
+  CREATE TABLE dedup (
+    queue_id INTEGER NOT NULL,
+    scope TEXT NOT NULL,
+    dedup_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    sequence_number TEXT,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (queue_id, scope, dedup_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX dedup_expiry ON dedup (expires_at);
+  CREATE TABLE receive_attempts (
+    queue_id INTEGER NOT NULL,
+    attempt_id TEXT NOT NULL,
+    receipts TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (queue_id, attempt_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX receive_attempts_expiry ON receive_attempts (expires_at);
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -1,4 +1,5 @@
 import { sqsErrors } from '../../errors.js';
+import { messageChanged } from '../fifo.js';
 import { type Input, requiredString } from '../params.js';
 import type { Queue } from '../queue-registry.js';
 import { decodeReceipt } from '../receipt.js';
@@ -15,7 +16,10 @@ function deleteByHandle(state: SqsState, queue: Queue, handle: string): void {
   const receipt = decodeReceipt(handle);
   if (receipt.queueId !== queue.id) throw sqsErrors.receiptHandleIsInvalid(handle);
   const row = state.store.messages.get(queue.id, receipt.seq);
-  if (row && row.receipt === receipt.token) state.store.messages.delete(row.seq);
+  if (row && row.receipt === receipt.token) {
+    state.store.messages.delete(row.seq);
+    messageChanged(state, queue, row);
+  }
 }
 
 /** DeleteMessage. */

@@ -1,7 +1,9 @@
 import { sqsErrors } from '../../errors.js';
+import { checkRedriveAttributes } from '../dead-letter.js';
 import { type Input, requiredString, stringList, stringMap } from '../params.js';
 import { checkQueueAttributes, READABLE_ATTRIBUTES } from '../queue-attributes.js';
 import type { Queue } from '../queue-registry.js';
+import { retentionCutoff } from '../retention.js';
 import type { SqsState } from '../state.js';
 import type { RequestContext } from '../types.js';
 
@@ -30,7 +32,8 @@ function computedAttributes(state: SqsState, queue: Queue, wanted: (name: string
     wanted('ApproximateNumberOfMessagesNotVisible') ||
     wanted('ApproximateNumberOfMessagesDelayed')
   ) {
-    const counts = state.store.messages.counts(queue.id, state.clock.now());
+    const now = state.clock.now();
+    const counts = state.store.messages.counts(queue.id, now, retentionCutoff(queue, now));
     if (wanted('ApproximateNumberOfMessages')) out.ApproximateNumberOfMessages = String(counts.visible);
     if (wanted('ApproximateNumberOfMessagesNotVisible'))
       out.ApproximateNumberOfMessagesNotVisible = String(counts.inFlight);
@@ -50,10 +53,12 @@ export async function setQueueAttributes(state: SqsState, ctx: RequestContext, i
   const given = stringMap(input, 'Attributes');
   if (Object.keys(given).length === 0) throw sqsErrors.missingParameter('Attributes');
   const checked = checkQueueAttributes(given, { fifo: queue.fifo, creating: false });
+  checkRedriveAttributes(state, queue.arn, queue.fifo, checked);
   const attributes = { ...queue.attributes, ...checked };
   for (const [name, value] of Object.entries(attributes)) if (value === '') delete attributes[name];
   await state.store.write(() => state.queues.setAttributes(queue, attributes, state.clock.now()));
-  // a shorter wait or visibility may concern waiting receives
+  // a shorter wait or visibility may concern waiting receives; a shorter retention the sweeper
   state.polls.notify(queue.id);
+  state.sweeper.due(state.clock.now());
   return {};
 }

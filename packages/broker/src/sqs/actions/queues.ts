@@ -1,4 +1,5 @@
 import { sqsErrors } from '../../errors.js';
+import { checkRedriveAttributes } from '../dead-letter.js';
 import { type Input, optionalInt, optionalString, requiredString, stringMap } from '../params.js';
 import { checkQueueAttributes, initialAttributes } from '../queue-attributes.js';
 import type { SqsState } from '../state.js';
@@ -31,6 +32,7 @@ export async function createQueue(state: SqsState, ctx: RequestContext, input: I
     );
   }
   const attributes = checkQueueAttributes(given, { fifo, creating: true });
+  checkRedriveAttributes(state, state.queues.arnOf(ctx.region, name), fifo, attributes);
   const now = state.clock.now();
   const existing = state.queues.get(ctx.region, name);
   if (existing) {
@@ -110,6 +112,7 @@ export async function purgeQueue(state: SqsState, ctx: RequestContext, input: In
   }
   await state.store.write(() => {
     state.store.messages.purge(queue.id, now);
+    if (queue.fifo) state.store.fifo.deleteGroups(queue.id);
     state.queues.markPurged(queue, now);
   });
   return {};

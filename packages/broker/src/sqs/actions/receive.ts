@@ -1,9 +1,12 @@
 import { sqsErrors } from '../../errors.js';
 import type { MessageRow } from '../../store/index.js';
+import { deadLetterIfExhausted } from '../dead-letter.js';
+import { checkFifoId, FIFO_WINDOW_MS, pickFifo, refreshGroup } from '../fifo.js';
 import { md5OfMessageAttributes } from '../md5.js';
-import { type Input, optionalInt, requiredString, stringList } from '../params.js';
+import { type Input, optionalInt, optionalString, requiredString, stringList } from '../params.js';
 import type { Queue } from '../queue-registry.js';
 import { encodeReceipt, newReceiptToken } from '../receipt.js';
+import { retentionCutoff } from '../retention.js';
 import type { SqsState } from '../state.js';
 import type { AttributeMap, MessageOutput, RequestContext } from '../types.js';
 
@@ -29,6 +32,8 @@ interface ReceiveRequest {
   waitMs: number;
   system: Set<SystemAttribute>;
   attributeFilter: (name: string) => boolean;
+  /** ReceiveRequestAttemptId (FIFO queues only). */
+  attemptId?: string;
 }
 
 /**
@@ -50,7 +55,9 @@ export async function receiveMessage(state: SqsState, ctx: RequestContext, input
     ) {
       return { Messages: messages.length > 0 ? messages : undefined };
     }
-    const next = state.store.messages.nextVisibleAt(request.queue.id, now);
+    const next = request.queue.fifo
+      ? state.store.fifo.nextReadyAt(request.queue.id, now)
+      : state.store.messages.nextVisibleAt(request.queue.id, now);
     await state.polls.wait(request.queue.id, Math.min(deadline, next ?? deadline));
     if (state.polls.isClosed) return {};
   }
@@ -75,7 +82,13 @@ function parse(state: SqsState, ctx: RequestContext, input: Input): ReceiveReque
     waitMs: wait * 1000,
     system,
     attributeFilter: attributeFilter(stringList(input, 'MessageAttributeNames')),
+    attemptId: attemptIdOf(queue, input),
   };
+}
+
+function attemptIdOf(queue: Queue, input: Input): string | undefined {
+  const id = optionalString(input, 'ReceiveRequestAttemptId');
+  return id !== undefined && queue.fifo ? checkFifoId('ReceiveRequestAttemptId', id) : undefined;
 }
 
 /** `All` or `.*`: every attribute; `prefix.*`: those under the prefix; otherwise exact names. */
@@ -87,23 +100,92 @@ function attributeFilter(patterns: string[]): (name: string) => boolean {
   return (name) => exact.has(name) || prefixes.some((p) => name.startsWith(p));
 }
 
+/** A receive's messages, as a retried receive with the same ReceiveRequestAttemptId finds them. */
+type AttemptReceipts = Array<{ seq: number; token: string }>;
+
 /** One attempt: takes what is receivable now, in one committed write. */
 async function receiveNow(state: SqsState, request: ReceiveRequest): Promise<MessageOutput[]> {
   const { queue } = request;
   const now = state.clock.now();
-  if (state.store.messages.ready(queue.id, now, 1).length === 0) return [];
+  const cutoff = retentionCutoff(queue, now);
+  const maybe = queue.fifo
+    ? state.store.fifo.readyGroups(queue.id, now, 1).length > 0 || request.attemptId !== undefined
+    : state.store.messages.ready(queue.id, now, cutoff, 1).length > 0;
+  if (!maybe) return [];
   return state.store.write(() => {
-    const rows = state.store.messages.ready(queue.id, now, request.max);
+    const retried = request.attemptId !== undefined ? retryAttempt(state, request, now) : undefined;
+    if (retried) return retried;
     const out: MessageOutput[] = [];
-    for (const row of rows) {
+    const receipts: AttemptReceipts = [];
+    const take = (row: MessageRow): boolean => {
+      if (deadLetterIfExhausted(state, queue, row, now)) return false;
       const token = newReceiptToken();
       state.store.messages.markReceived(row.seq, now, now + request.visibilityMs, token);
       row.receive_count += 1;
       row.first_received_at ??= now;
+      receipts.push({ seq: row.seq, token });
       out.push(toOutput(request, row, encodeReceipt({ queueId: queue.id, seq: row.seq, token })));
+      return true;
+    };
+    if (queue.fifo) pickFifo(state, queue, now, cutoff, request.max, take);
+    else pickStandard(state, queue, now, cutoff, request.max, take);
+    if (request.attemptId !== undefined && receipts.length > 0) {
+      state.store.fifo.putAttempt(
+        queue.id,
+        request.attemptId,
+        JSON.stringify(receipts),
+        now + FIFO_WINDOW_MS,
+      );
+      state.sweeper.due(now + FIFO_WINDOW_MS);
     }
     return out;
   });
+}
+
+/** Takes up to `max` visible messages of a standard queue, oldest first, skipping dead-lettered ones. */
+function pickStandard(
+  state: SqsState,
+  queue: Queue,
+  now: number,
+  cutoff: number,
+  max: number,
+  take: (row: MessageRow) => boolean,
+): void {
+  let taken = 0;
+  const seen = new Set<number>();
+  for (;;) {
+    const want = max - taken;
+    const rows = state.store.messages.ready(queue.id, now, cutoff, want).filter((r) => !seen.has(r.seq));
+    for (const row of rows) {
+      seen.add(row.seq);
+      if (take(row)) taken++;
+    }
+    // rows moved to the dead-letter queue leave room: look again
+    if (taken >= max || rows.length < want) return;
+  }
+}
+
+/**
+ * A receive retried with the same ReceiveRequestAttemptId within 5 minutes gets the same messages
+ * and receipt handles, their visibility timeout reset — provided none of them was deleted or received
+ * again since. Otherwise it is a new receive.
+ */
+function retryAttempt(state: SqsState, request: ReceiveRequest, now: number): MessageOutput[] | undefined {
+  const { queue } = request;
+  const stored = state.store.fifo.attempt(queue.id, request.attemptId as string, now);
+  if (stored === undefined) return undefined;
+  const receipts = JSON.parse(stored) as AttemptReceipts;
+  const rows = receipts.map((r) => state.store.messages.get(queue.id, r.seq));
+  if (rows.some((row, i) => row?.receipt !== receipts[i]?.token)) return undefined;
+  const groups = new Set<string>();
+  for (const row of rows as MessageRow[]) {
+    state.store.messages.setVisibleAt(row.seq, now + request.visibilityMs);
+    if (row.group_id !== null) groups.add(row.group_id);
+  }
+  for (const group of groups) refreshGroup(state, queue.id, group);
+  return (rows as MessageRow[]).map((row) =>
+    toOutput(request, row, encodeReceipt({ queueId: queue.id, seq: row.seq, token: row.receipt as string })),
+  );
 }
 
 function toOutput(request: ReceiveRequest, row: MessageRow, receiptHandle: string): MessageOutput {

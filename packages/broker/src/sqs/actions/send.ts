@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sqsErrors } from '../../errors.js';
 import type { NewMessage } from '../../store/index.js';
+import { checkFifoId, checkFifoSend, insertFifo } from '../fifo.js';
 import { md5OfBody, md5OfMessageAttributes } from '../md5.js';
 import { checkBody, checkMessageAttributes, checkSystemAttributes } from '../message-validation.js';
 import { type Input, optionalInt, optionalString, requiredString } from '../params.js';
@@ -18,6 +19,7 @@ interface Prepared {
     MD5OfMessageBody: string;
     MD5OfMessageAttributes?: string;
     MD5OfMessageSystemAttributes?: string;
+    SequenceNumber?: string;
   };
 }
 
@@ -40,20 +42,17 @@ function prepare(state: SqsState, ctx: RequestContext, queue: Queue, input: Inpu
     );
   }
   const delay = optionalInt(input, 'DelaySeconds', 0, 900);
-  const groupId = optionalString(input, 'MessageGroupId');
-  const dedupId = optionalString(input, 'MessageDeduplicationId');
+  let groupId = optionalString(input, 'MessageGroupId');
+  let dedupId = optionalString(input, 'MessageDeduplicationId');
   if (queue.fifo) {
-    throw sqsErrors.unsupportedOperation('FIFO queues are not supported by this broker version yet.');
-  }
-  if (dedupId !== undefined) {
-    throw sqsErrors.invalidParameterValue(
-      'The request include parameter MessageDeduplicationId that is not valid for this queue type: only FIFO queues accept it.',
-    );
-  }
-  if (groupId !== undefined && !/^[\x21-\x7E]{1,128}$/.test(groupId)) {
-    throw sqsErrors.invalidParameterValue(
-      `Value ${groupId.slice(0, 140)} for parameter MessageGroupId is invalid. Reason: 1 to 128 printable ASCII characters.`,
-    );
+    ({ groupId, dedupId } = checkFifoSend(queue, body, groupId, dedupId, delay));
+  } else {
+    if (dedupId !== undefined) {
+      throw sqsErrors.invalidParameterValue(
+        'The request include parameter MessageDeduplicationId that is not valid for this queue type: only FIFO queues accept it.',
+      );
+    }
+    if (groupId !== undefined) checkFifoId('MessageGroupId', groupId);
   }
   const hasAttributes = Object.keys(attributes).length > 0;
   const md5Body = md5OfBody(body);
@@ -73,7 +72,7 @@ function prepare(state: SqsState, ctx: RequestContext, queue: Queue, input: Inpu
       sender_id: ctx.accessKeyId ?? state.config.accountId,
       trace_header: trace ?? null,
       group_id: groupId ?? null,
-      dedup_id: null,
+      dedup_id: dedupId ?? null,
       sequence_number: null,
       dead_letter_source_arn: null,
     },
@@ -89,11 +88,28 @@ function prepare(state: SqsState, ctx: RequestContext, queue: Queue, input: Inpu
   };
 }
 
+/**
+ * Stores a prepared message (inside the caller's write). On a FIFO queue a duplicate within the
+ * deduplication window is not stored; the result then names the original message, as SQS answers.
+ */
+function store(state: SqsState, queue: Queue, prepared: Prepared, now: number): void {
+  const { row } = prepared;
+  if (queue.fifo) {
+    const stored = insertFifo(state, queue, row as Parameters<typeof insertFifo>[2], now);
+    prepared.result.MessageId = stored.messageId;
+    prepared.result.SequenceNumber = stored.sequenceNumber;
+  } else {
+    state.store.messages.insert(row);
+    state.sweeper.due(row.sent_at + queue.settings.messageRetentionPeriod * 1000);
+  }
+}
+
 /** SendMessage: stores one message; answers once it is committed. */
 export async function sendMessage(state: SqsState, ctx: RequestContext, input: Input) {
   const queue = state.resolve(ctx, requiredString(input, 'QueueUrl'));
-  const prepared = prepare(state, ctx, queue, input, state.clock.now());
-  await state.store.write(() => state.store.messages.insert(prepared.row));
+  const now = state.clock.now();
+  const prepared = prepare(state, ctx, queue, input, now);
+  await state.store.write(() => store(state, queue, prepared, now));
   state.polls.notify(queue.id);
   return prepared.result;
 }
@@ -105,15 +121,15 @@ export async function sendMessageBatch(state: SqsState, ctx: RequestContext, inp
   const now = state.clock.now();
   const successful: Array<Prepared['result'] & { Id: string }> = [];
   const failed = [];
-  const rows: NewMessage[] = [];
+  const rows: Prepared[] = [];
   let total = 0;
   for (const entry of entries) {
     const id = entry.Id as string;
     try {
       const prepared = prepare(state, ctx, queue, entry, now);
       total += prepared.size;
-      rows.push(prepared.row);
-      successful.push({ Id: id, ...prepared.result });
+      rows.push(prepared);
+      successful.push(Object.assign(prepared.result, { Id: id }));
     } catch (error) {
       failed.push(batchFailure(id, error));
     }
@@ -122,7 +138,7 @@ export async function sendMessageBatch(state: SqsState, ctx: RequestContext, inp
   if (total > limit) throw sqsErrors.batchRequestTooLong(total, limit);
   if (rows.length > 0) {
     await state.store.write(() => {
-      for (const row of rows) state.store.messages.insert(row);
+      for (const prepared of rows) store(state, queue, prepared, now);
     });
     state.polls.notify(queue.id);
   }

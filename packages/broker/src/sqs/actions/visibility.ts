@@ -1,4 +1,5 @@
 import { sqsErrors } from '../../errors.js';
+import { messageChanged } from '../fifo.js';
 import { type Input, optionalInt, requiredString } from '../params.js';
 import type { Queue } from '../queue-registry.js';
 import { decodeReceipt } from '../receipt.js';
@@ -32,6 +33,7 @@ function changeByHandle(state: SqsState, queue: Queue, handle: string, timeout: 
     );
   }
   state.store.messages.setVisibleAt(row.seq, now + timeout * 1000);
+  messageChanged(state, queue, row);
   return timeout === 0;
 }
 

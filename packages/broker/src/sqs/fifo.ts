@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { sqsErrors } from '../errors.js';
+import type { MessageRow, NewMessage } from '../store/index.js';
+import type { Queue } from './queue-registry.js';
+import type { SqsState } from './state.js';
+
+/**
+ * FIFO queue semantics: message groups delivered in order, one batch in flight per group at a time;
+ * deduplication within a 5-minute window; strictly increasing sequence numbers.
+ *
+ * Each group has a row in `fifo_groups` whose `ready_at` says when the group can next deliver: the
+ * later of its head's visibility and the visibility of every message of the group in flight. Received
+ * messages always form a prefix of the group (a receive starts at the head), at most one batch long, so
+ * refreshing a group reads at most {@link GROUP_WINDOW} rows.
+ */
+
+/** The deduplication and receive-attempt window. */
+export const FIFO_WINDOW_MS = 5 * 60_000;
+/** A receive takes at most 10 messages, so no more than this many of a group can be in flight. */
+const GROUP_WINDOW = 11;
+const PRINTABLE_128 = /^[\x21-\x7E]{1,128}$/;
+
+/** Recomputes a group's `ready_at` and head after its messages changed (inside the caller's write). */
+export function refreshGroup(state: SqsState, queueId: number, groupId: string): void {
+  const rows = state.store.fifo.head(queueId, groupId, -1, GROUP_WINDOW);
+  const head = rows[0];
+  if (!head) {
+    state.store.fifo.deleteGroup(queueId, groupId);
+    return;
+  }
+  let readyAt = head.visible_at;
+  for (const row of rows) if (row.receive_count > 0) readyAt = Math.max(readyAt, row.visible_at);
+  state.store.fifo.setGroup(queueId, groupId, readyAt, head.seq);
+}
+
+/** After a message of `queue` was deleted, received or had its visibility changed. */
+export function messageChanged(state: SqsState, queue: Queue, row: MessageRow): void {
+  if (queue.fifo && row.group_id !== null) refreshGroup(state, queue.id, row.group_id);
+}
+
+/** A sequence number: 20 digits, so it increases both as a number and as a string. */
+export function sequenceNumber(n: number): string {
+  return (10n ** 19n + BigInt(n)).toString();
+}
+
+/** Checks a MessageGroupId / MessageDeduplicationId / ReceiveRequestAttemptId: 1–128 printable ASCII. */
+export function checkFifoId(name: string, value: string): string {
+  if (!PRINTABLE_128.test(value)) {
+    throw sqsErrors.invalidParameterValue(
+      `Value ${value.slice(0, 140)} for parameter ${name} is invalid. Reason: ${name} can only include alphanumeric and punctuation characters. 1 to 128 in length.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The FIFO part of a send's validation: a group id is required, per-message delays are refused, and
+ * the deduplication id is given or derived from the body (ContentBasedDeduplication).
+ */
+export function checkFifoSend(
+  queue: Queue,
+  body: string,
+  groupId: string | undefined,
+  dedupId: string | undefined,
+  delay: number | undefined,
+): { groupId: string; dedupId: string } {
+  if (groupId === undefined) throw sqsErrors.missingParameter('MessageGroupId');
+  if (delay !== undefined && delay !== 0) {
+    throw sqsErrors.invalidParameterValue(
+      `Value ${delay} for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.`,
+    );
+  }
+  if (dedupId === undefined) {
+    if (queue.attributes.ContentBasedDeduplication !== 'true') {
+      throw sqsErrors.invalidParameterValue(
+        'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+      );
+    }
+    dedupId = createHash('sha256').update(body, 'utf8').digest('hex');
+  }
+  return {
+    groupId: checkFifoId('MessageGroupId', groupId),
+    dedupId: checkFifoId('MessageDeduplicationId', dedupId),
+  };
+}
+
+/**
+ * Stores a FIFO message (inside the caller's write) unless its deduplication id was seen within the
+ * window, in which case the original's MessageId and SequenceNumber are returned and nothing is stored.
+ */
+export function insertFifo(
+  state: SqsState,
+  queue: Queue,
+  row: NewMessage & { group_id: string; dedup_id: string },
+  now: number,
+): { messageId: string; sequenceNumber: string } {
+  const scope = queue.attributes.DeduplicationScope === 'messageGroup' ? row.group_id : '';
+  const seen = state.store.fifo.dedup(queue.id, scope, row.dedup_id, now);
+  if (seen) return { messageId: seen.message_id, sequenceNumber: seen.sequence_number ?? '' };
+  const seq = sequenceNumber(state.store.queues.nextSequence(queue.id));
+  state.store.messages.insert({ ...row, sequence_number: seq });
+  state.store.fifo.putDedup(queue.id, scope, row.dedup_id, {
+    message_id: row.message_id,
+    sequence_number: seq,
+    expires_at: now + FIFO_WINDOW_MS,
+  });
+  refreshGroup(state, queue.id, row.group_id);
+  state.sweeper.due(now + FIFO_WINDOW_MS);
+  return { messageId: row.message_id, sequenceNumber: seq };
+}
+
+/**
+ * Picks up to `max` messages of a FIFO queue for one receive (inside the caller's write): the groups
+ * that can deliver, each from its head, in order, while its messages are visible. `take` decides each
+ * message's fate (received, or moved to the dead-letter queue) and returns whether it was received;
+ * expired messages are deleted on the way. Each touched group is refreshed.
+ */
+export function pickFifo(
+  state: SqsState,
+  queue: Queue,
+  now: number,
+  cutoff: number,
+  max: number,
+  take: (row: MessageRow) => boolean,
+): number {
+  let taken = 0;
+  const done = new Set<string>();
+  while (taken < max) {
+    const groups = state.store.fifo.readyGroups(queue.id, now, max + done.size).filter((g) => !done.has(g));
+    if (groups.length === 0) break;
+    for (const groupId of groups) {
+      done.add(groupId);
+      let after = -1;
+      group: while (taken < max) {
+        const rows = state.store.fifo.head(queue.id, groupId, after, max - taken);
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          if (row.visible_at > now) break group;
+          after = row.seq;
+          if (row.sent_at <= cutoff) state.store.messages.delete(row.seq);
+          else if (take(row)) taken++;
+        }
+      }
+      refreshGroup(state, queue.id, groupId);
+      if (taken >= max) break;
+    }
+  }
+  return taken;
+}

@@ -1,0 +1,61 @@
+import type { Timer } from '../clock.js';
+import { refreshGroup } from './fifo.js';
+import type { Queue } from './queue-registry.js';
+import type { SqsState } from './state.js';
+
+/** Messages sent at or before this instant are past the queue's retention period at `now`. */
+export function retentionCutoff(queue: Queue, now: number): number {
+  return now - queue.settings.messageRetentionPeriod * 1000;
+}
+
+/** Rows deleted per statement, and statements per sweep, so one sweep never holds the loop long. */
+const CHUNK = 1000;
+const CHUNKS_PER_SWEEP = 20;
+
+/**
+ * Reclaims storage in the background: deletes messages past their retention period, and FIFO
+ * deduplication entries and receive attempts past their window. (Receives and counts already ignore
+ * expired messages; this only frees the space.) It runs on a clock timer armed for the next instant
+ * something expires, so an idle broker sets no timer and a test clock's `advance` runs it.
+ */
+export class Sweeper {
+  private timer: Timer | undefined;
+  private at = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly state: SqsState) {}
+
+  /** Asks for a sweep at `at` (ms since epoch) at the latest. */
+  due(at: number): void {
+    if (at >= this.at) return;
+    this.timer?.cancel();
+    this.at = at;
+    this.timer = this.state.clock.setTimeout(() => void this.sweep(), at - this.state.clock.now());
+  }
+
+  /** Deletes what has expired now, then arms the timer for the next expiry. */
+  async sweep(): Promise<void> {
+    this.timer = undefined;
+    this.at = Number.POSITIVE_INFINITY;
+    const { state } = this;
+    if (state.polls.isClosed) return;
+    const now = state.clock.now();
+    let next = Number.POSITIVE_INFINITY;
+    let budget = CHUNKS_PER_SWEEP;
+    await state.store.write(() => {
+      for (const queue of state.queues.all()) {
+        const cutoff = retentionCutoff(queue, now);
+        while (budget > 0) {
+          budget--;
+          const groups = state.store.messages.expire(queue.id, cutoff, CHUNK);
+          if (queue.fifo) for (const g of new Set(groups)) if (g !== null) refreshGroup(state, queue.id, g);
+          if (groups.length < CHUNK) break;
+        }
+        const oldest = state.store.messages.oldestSentAt(queue.id);
+        if (oldest !== undefined)
+          next = Math.min(next, oldest + queue.settings.messageRetentionPeriod * 1000);
+      }
+      next = Math.min(next, state.store.fifo.expire(now) ?? next);
+    });
+    if (next < Number.POSITIVE_INFINITY) this.due(Math.max(next, now + 1));
+  }
+}
