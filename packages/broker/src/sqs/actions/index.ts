@@ -1,7 +1,9 @@
 import type { Input } from '../params.js';
 import type { SqsState } from '../state.js';
 import type { RequestContext } from '../types.js';
+import { listDeadLetterSourceQueues } from './dead-letter.js';
 import { deleteMessage, deleteMessageBatch } from './delete.js';
+import { addPermission, removePermission } from './permissions.js';
 import { getQueueAttributes, setQueueAttributes } from './queue-attributes.js';
 import { createQueue, deleteQueue, getQueueUrl, listQueues, purgeQueue } from './queues.js';
 import { receiveMessage } from './receive.js';
@@ -31,4 +33,7 @@ export const sqsActions: Record<string, SqsAction> = {
   TagQueue: tagQueue,
   UntagQueue: untagQueue,
   ListQueueTags: listQueueTags,
+  ListDeadLetterSourceQueues: listDeadLetterSourceQueues,
+  AddPermission: addPermission,
+  RemovePermission: removePermission,
 };
