@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { type DatabaseOptions, openDatabase } from './database.js';
+import { FairTable } from './fair.js';
 import { FifoTable } from './fifo.js';
 import { GroupCommit } from './group-commit.js';
 import { MessageTable } from './messages.js';
@@ -18,6 +19,7 @@ export class Store {
   readonly queues: QueueTable;
   readonly messages: MessageTable;
   readonly fifo: FifoTable;
+  readonly fair: FairTable;
   readonly commits: GroupCommit;
 
   constructor(
@@ -27,6 +29,7 @@ export class Store {
     this.queues = new QueueTable(db);
     this.messages = new MessageTable(db);
     this.fifo = new FifoTable(db);
+    this.fair = new FairTable(db);
     this.commits = new GroupCommit(db, commitError);
   }
 

@@ -40,7 +40,7 @@ export class QueueTable {
     );
     this.deleteStmt = db.prepare('DELETE FROM queues WHERE id = ?');
     this.deleteMessagesStmt = db.prepare('DELETE FROM messages WHERE queue_id = ?');
-    this.deleteSideStmts = ['fifo_groups', 'dedup', 'receive_attempts'].map((table) =>
+    this.deleteSideStmts = ['fifo_groups', 'fair_groups', 'dedup', 'receive_attempts'].map((table) =>
       db.prepare(`DELETE FROM ${table} WHERE queue_id = ?`),
     );
   }

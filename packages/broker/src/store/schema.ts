@@ -79,6 +79,19 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX receive_attempts_expiry ON receive_attempts (expires_at);
   `,
+  // v3: fair queues. The message groups of a standard queue, ordered by an approximate count of
+  // messages in flight (receives minus deletes) and by when they were last served.
+  `
+  CREATE TABLE fair_groups (
+    queue_id INTEGER NOT NULL,
+    group_id TEXT NOT NULL,
+    in_flight INTEGER NOT NULL DEFAULT 0,
+    served INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (queue_id, group_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX fair_groups_order ON fair_groups (queue_id, in_flight, served);
+  CREATE INDEX messages_group_ready ON messages (queue_id, group_id, visible_at) WHERE group_id IS NOT NULL;
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -1,4 +1,5 @@
 import { sqsErrors } from '../../errors.js';
+import { fairDeleted } from '../fair.js';
 import { messageChanged } from '../fifo.js';
 import { type Input, requiredString } from '../params.js';
 import type { Queue } from '../queue-registry.js';
@@ -19,6 +20,7 @@ function deleteByHandle(state: SqsState, queue: Queue, handle: string): void {
   if (row && row.receipt === receipt.token) {
     state.store.messages.delete(row.seq);
     messageChanged(state, queue, row);
+    fairDeleted(state, queue, row);
   }
 }
 

@@ -113,6 +113,7 @@ export async function purgeQueue(state: SqsState, ctx: RequestContext, input: In
   await state.store.write(() => {
     state.store.messages.purge(queue.id, now);
     if (queue.fifo) state.store.fifo.deleteGroups(queue.id);
+    else state.store.fair.deleteAll(queue.id);
     state.queues.markPurged(queue, now);
   });
   return {};

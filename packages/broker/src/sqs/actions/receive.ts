@@ -1,6 +1,7 @@
 import { sqsErrors } from '../../errors.js';
 import type { MessageRow } from '../../store/index.js';
 import { deadLetterIfExhausted } from '../dead-letter.js';
+import { pickFair } from '../fair.js';
 import { checkFifoId, FIFO_WINDOW_MS, pickFifo, refreshGroup } from '../fifo.js';
 import { md5OfMessageAttributes } from '../md5.js';
 import { type Input, optionalInt, optionalString, requiredString, stringList } from '../params.js';
@@ -142,7 +143,10 @@ async function receiveNow(state: SqsState, request: ReceiveRequest): Promise<Mes
   });
 }
 
-/** Takes up to `max` visible messages of a standard queue, oldest first, skipping dead-lettered ones. */
+/**
+ * Takes up to `max` visible messages of a standard queue: fairly across message groups if it has any,
+ * then oldest first; dead-lettered ones do not count.
+ */
 function pickStandard(
   state: SqsState,
   queue: Queue,
@@ -151,15 +155,16 @@ function pickStandard(
   max: number,
   take: (row: MessageRow) => boolean,
 ): void {
-  let taken = 0;
   const seen = new Set<number>();
-  for (;;) {
+  const takeOnce = (row: MessageRow) => {
+    seen.add(row.seq);
+    return take(row);
+  };
+  let taken = pickFair(state, queue, now, cutoff, max, seen, takeOnce);
+  while (taken < max) {
     const want = max - taken;
     const rows = state.store.messages.ready(queue.id, now, cutoff, want).filter((r) => !seen.has(r.seq));
-    for (const row of rows) {
-      seen.add(row.seq);
-      if (take(row)) taken++;
-    }
+    for (const row of rows) if (takeOnce(row)) taken++;
     // rows moved to the dead-letter queue leave room: look again
     if (taken >= max || rows.length < want) return;
   }

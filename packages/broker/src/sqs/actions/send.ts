@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sqsErrors } from '../../errors.js';
 import type { NewMessage } from '../../store/index.js';
+import { fairSent } from '../fair.js';
 import { checkFifoId, checkFifoSend, insertFifo } from '../fifo.js';
 import { md5OfBody, md5OfMessageAttributes } from '../md5.js';
 import { checkBody, checkMessageAttributes, checkSystemAttributes } from '../message-validation.js';
@@ -100,6 +101,7 @@ function store(state: SqsState, queue: Queue, prepared: Prepared, now: number): 
     prepared.result.SequenceNumber = stored.sequenceNumber;
   } else {
     state.store.messages.insert(row);
+    fairSent(state, queue, row.group_id);
     state.sweeper.due(row.sent_at + queue.settings.messageRetentionPeriod * 1000);
   }
 }
