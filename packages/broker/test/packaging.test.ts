@@ -1,0 +1,279 @@
+// The published shape of both packages: build, `npm pack` the two workspaces, install the tarballs
+// into empty projects, and run what a user would run there (`npx mega serve`, `import ... from`).
+// Runs in `npm test` like every other test file; it takes ~15 s (build ~5 s, two installs from the
+// npm cache, one broker start).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type RunResult, run } from './fixtures/clients.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const require = createRequire(import.meta.url);
+/** The repo's better-sqlite3, compiled for this Node by `npm ci`. */
+const SQLITE_DIR = dirname(require.resolve('better-sqlite3/package.json'));
+const SQLITE_VERSION = (
+  JSON.parse(readFileSync(join(SQLITE_DIR, 'package.json'), 'utf8')) as { version: string }
+).version;
+const SQLITE_BINARY = join('build', 'Release', 'better_sqlite3.node');
+
+/**
+ * The environment of the child npm processes: this one's, less what an enclosing `npm test` adds
+ * about *this* project (its prefix, package and lifecycle), so that npm in a temp project treats that
+ * project as its own. Registry, cache and CA settings given through npm_config_* are kept.
+ */
+function npmEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    const ours =
+      key === 'npm_config_local_prefix' ||
+      key === 'npm_command' ||
+      key === 'npm_config_call' ||
+      key === 'INIT_CWD' ||
+      key.startsWith('npm_package_') ||
+      key.startsWith('npm_lifecycle_') ||
+      key.startsWith('npm_config_workspace');
+    if (!ours) env[key] = value;
+  }
+  return env;
+}
+
+interface Pack {
+  name: string;
+  filename: string;
+  files: { path: string }[];
+}
+
+describe('packaging: the npm tarballs install into an empty project and run', { timeout: 180_000 }, () => {
+  const env = { ...npmEnv(), MEGA_LOG_LEVEL: 'silent' };
+  let tmp: string;
+  const tarball: Record<string, string> = {};
+  let packs: Pack[] = [];
+
+  async function ok(file: string, args: string[], cwd: string, timeoutMs = 120_000): Promise<RunResult> {
+    const r = await run(file, args, env, { cwd, timeoutMs });
+    assert.equal(
+      r.code,
+      0,
+      `${file} ${args.join(' ')} (in ${cwd}) exited ${r.code}:\n${r.stderr}\n${r.stdout}`,
+    );
+    return r;
+  }
+
+  /** An empty ESM project in the temp dir with the given tarballs (and packages) installed. */
+  async function project(name: string, specs: string[]): Promise<string> {
+    const dir = join(tmp, name);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module' }));
+    // --ignore-scripts: better-sqlite3 has no prebuilt binary reachable here, so its install script
+    // compiles SQLite from source (~2 min on 2 cores). The package itself is still resolved and
+    // unpacked from the npm cache/registry like any dependency; only its native addon is then copied
+    // from the repo's own node_modules (built by `npm ci` for this very Node), see below.
+    await ok(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', ...specs],
+      dir,
+    );
+    return dir;
+  }
+
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'mega-packaging-'));
+    // `npm run build` first (sqs-mega, then the broker against its declarations), then pack the
+    // built dist without running prepack a second time.
+    await ok('npm', ['run', 'build', '--silent'], ROOT);
+    const packed = await ok(
+      'npm',
+      [
+        'pack',
+        '--json',
+        '--ignore-scripts',
+        '--pack-destination',
+        tmp,
+        '-w',
+        'packages/sqs-mega',
+        '-w',
+        'packages/broker',
+      ],
+      ROOT,
+    );
+    packs = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Pack[];
+    for (const p of packs) tarball[p.name] = join(tmp, p.filename);
+  });
+
+  after(() => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('packs both packages with their built dist only (no sources, tests or build info)', () => {
+    assert.deepEqual(packs.map((p) => p.name).sort(), ['sqs-mega', 'sqs-mega-broker']);
+    for (const p of packs) {
+      const paths = p.files.map((f) => f.path);
+      for (const needed of ['package.json', 'dist/index.js', 'dist/index.d.ts'])
+        assert.ok(paths.includes(needed), `${p.name} lacks ${needed}`);
+      const stray = paths.filter(
+        (f) => !(f.startsWith('dist/') || /^(package\.json|README|LICENSE)/i.test(f)),
+      );
+      assert.deepEqual(stray, [], `${p.name} packs files outside dist`);
+      assert.deepEqual(
+        paths.filter((f) => f.endsWith('.tsbuildinfo') || f.endsWith('.test.js')),
+        [],
+      );
+    }
+    const broker = packs.find((p) => p.name === 'sqs-mega-broker');
+    assert.ok(broker?.files.some((f) => f.path === 'dist/cli.js'));
+    assert.match(
+      readFileSync(join(ROOT, 'packages/broker/dist/cli.js'), 'utf8'),
+      /^#!\/usr\/bin\/env node\n/,
+    );
+  });
+
+  it('installs both tarballs; `npx mega serve --port 0 --in-memory` answers JSON 1.0 and stops on SIGTERM', async () => {
+    const sqsMega = tarball['sqs-mega'];
+    const brokerTgz = tarball['sqs-mega-broker'];
+    assert.ok(sqsMega && brokerTgz);
+    // better-sqlite3 pinned to the repo's version so that the repo's compiled addon matches its JS.
+    const dir = await project('app', [sqsMega, brokerTgz, `better-sqlite3@${SQLITE_VERSION}`]);
+    const installed = join(dir, 'node_modules', 'better-sqlite3');
+    assert.equal(
+      (JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { version: string }).version,
+      SQLITE_VERSION,
+    );
+    mkdirSync(join(installed, 'build', 'Release'), { recursive: true });
+    copyFileSync(join(SQLITE_DIR, SQLITE_BINARY), join(installed, SQLITE_BINARY));
+
+    // The broker's dependency on sqs-mega is satisfied by the sqs-mega tarball, not the registry.
+    const tree = await ok('npm', ['ls', '--all', '--json'], dir);
+    const deps = (JSON.parse(tree.stdout) as { dependencies: Record<string, { resolved?: string }> })
+      .dependencies;
+    assert.match(String(deps['sqs-mega']?.resolved), /^file:/);
+
+    const server = await serve(dir);
+    try {
+      const created = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.CreateQueue' },
+        body: JSON.stringify({ QueueName: 'packed' }),
+      });
+      assert.equal(created.status, 200);
+      assert.deepEqual(await created.json(), { QueueUrl: `${server.url}/000000000000/packed` });
+    } finally {
+      server.signal('SIGTERM');
+    }
+    await server.closed;
+    assert.match(server.output(), /SIGTERM: stopping/);
+
+    // The library entry point (exports "default" → dist) works from the installed package too.
+    const lib = await ok(
+      'node',
+      [
+        '--input-type=module',
+        '-e',
+        "import { startBroker } from 'sqs-mega-broker'; import * as mega from 'sqs-mega';" +
+          'const b = await startBroker({ port: 0, inMemory: true });' +
+          'console.log(JSON.stringify({ url: b.url, mega: Object.keys(mega).length > 0 })); await b.stop();',
+      ],
+      dir,
+    );
+    const printed = JSON.parse(lib.stdout.trim().split('\n').at(-1) ?? '') as { url: string; mega: boolean };
+    assert.match(printed.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(printed.mega, true);
+  });
+
+  it('sqs-mega installed alone pulls in no native dependency', async () => {
+    const sqsMega = tarball['sqs-mega'];
+    assert.ok(sqsMega);
+    const dir = await project('framework-only', [sqsMega]);
+    const native = findFiles(
+      join(dir, 'node_modules'),
+      (name) => name === 'binding.gyp' || name.endsWith('.node'),
+    );
+    assert.deepEqual(native, []);
+    const tree = await ok('npm', ['ls', '--all', '--parseable'], dir);
+    assert.doesNotMatch(tree.stdout, /better-sqlite3|node-gyp|prebuild-install/);
+    assert.match(tree.stdout, /node_modules\/sqs-mega$/m);
+    const lib = await ok(
+      'node',
+      ['--input-type=module', '-e', "import('sqs-mega').then((m) => console.log(Object.keys(m).length))"],
+      dir,
+    );
+    assert.ok(Number(lib.stdout.trim()) > 0);
+  });
+});
+
+/**
+ * Starts `npx mega serve --port 0 --in-memory` in `dir`; resolves once it prints its URL. It runs in
+ * a process group of its own: npx does not pass SIGTERM on to the bin it runs (the broker would be
+ * orphaned), so signals go to the whole group, as a terminal's Ctrl-C or a process manager would.
+ */
+async function serve(dir: string) {
+  // --no: never download `mega` from the registry, only run the installed bin.
+  const child = spawn('npx', ['--no', 'mega', 'serve', '--port', '0', '--in-memory'], {
+    cwd: dir,
+    env: { ...npmEnv(), MEGA_LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const group = child.pid;
+  assert.ok(group, 'npx did not start');
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-group, name);
+    } catch {
+      // the group is gone already
+    }
+  };
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  // 'close': every process holding the pipes, npx and the broker, has exited (a liveness probe of
+  // the group would not do: an orphan's zombie stays in it where pid 1 does not reap). Whatever
+  // is still running after 60 s is killed, so that a failing test leaves no broker behind.
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const killer = setTimeout(() => signal('SIGKILL'), 60_000);
+  closed.then(() => clearTimeout(killer));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal('SIGKILL');
+      reject(new Error(`mega serve printed no URL within 30 s:\n${output}`));
+    }, 30_000);
+    child.stdout.on('data', () => {
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    closed.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`mega serve exited before listening:\n${output}`));
+    });
+  });
+  return { url, signal, closed, output: () => output };
+}
+
+/** Paths under `dir` (recursively, following no symlinks) whose file name matches. */
+function findFiles(dir: string, match: (name: string) => boolean): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...findFiles(path, match));
+    else if (match(entry.name)) found.push(path);
+  }
+  return found;
+}
