@@ -1,0 +1,139 @@
+// The printed report: figures per workload and server, ratios, and the targets met or not.
+import type { CellResult } from './measure.js';
+import { SERVER_NAMES, type ServerName } from './servers.js';
+import { type ServerResult, WORKLOADS, type WorkloadName } from './workloads.js';
+
+export type Results = Partial<Record<ServerName, ServerResult>>;
+
+export interface Target {
+  label: string;
+  value: number | undefined;
+  /** The value must be at least this (or, with `atMost`, at most). */
+  bound: number;
+  atMost?: boolean;
+  unit: '%' | 'x' | 'MB';
+  met: boolean | undefined;
+}
+
+const LABEL_WIDTH = 34;
+const COL = 12;
+const row = (label: string, cells: string[]) =>
+  label.padEnd(LABEL_WIDTH) + cells.map((c) => c.padStart(COL)).join('');
+
+const cell = (r: Results, server: ServerName, w: WorkloadName): CellResult | undefined => r[server]?.cells[w];
+
+/** A cell's figure, or why there is none. */
+function figure(c: CellResult | undefined, pick: (c: CellResult) => number, digits: number): string {
+  if (!c) return '-';
+  if (c.errors > 0) return `ERR(${c.errors})`;
+  return pick(c).toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/** `a ÷ b` of a workload's messages/s between two servers; undefined if either is missing or had errors. */
+export function ratio(r: Results, w: WorkloadName, a: ServerName, b: ServerName): number | undefined {
+  const x = cell(r, a, w);
+  const y = cell(r, b, w);
+  if (!x || !y || x.errors > 0 || y.errors > 0) return undefined;
+  return x.messagesPerSecond / y.messagesPerSecond;
+}
+
+function backlogRatio(r: Results, server: ServerName): number | undefined {
+  const big = cell(r, server, 'cycle-1m');
+  const small = cell(r, server, 'cycle-1k');
+  if (!big || !small || big.errors > 0 || small.errors > 0) return undefined;
+  return big.messagesPerSecond / small.messagesPerSecond;
+}
+
+const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : bytes / 2 ** 20);
+const pct = (v: number | undefined) => (v === undefined ? '-' : `${(v * 100).toFixed(0)}%`);
+const times = (v: number | undefined) => (v === undefined ? '-' : `${v.toFixed(2)}x`);
+
+function target(
+  label: string,
+  value: number | undefined,
+  bound: number,
+  unit: Target['unit'],
+  atMost = false,
+) {
+  const met = value === undefined ? undefined : atMost ? value <= bound : value >= bound;
+  return { label, value, bound, unit, atMost, met };
+}
+
+export function targets(r: Results): Target[] {
+  return [
+    target('durable batched send / ceiling', ratio(r, 'batch-send', 'durable', 'ceiling'), 0.6, '%'),
+    target('durable batched send / fauxqs', ratio(r, 'batch-send', 'durable', 'fauxqs'), 1.2, 'x'),
+    target('in-memory batched send / ceiling', ratio(r, 'batch-send', 'in-memory', 'ceiling'), 0.85, '%'),
+    target('in-memory batched send / fauxqs', ratio(r, 'batch-send', 'in-memory', 'fauxqs'), 1.6, 'x'),
+    target('durable cycle (1k) / fauxqs', ratio(r, 'cycle-1k', 'durable', 'fauxqs'), 1.5, 'x'),
+    target('in-memory cycle (1k) / fauxqs', ratio(r, 'cycle-1k', 'in-memory', 'fauxqs'), 1.5, 'x'),
+    target('durable cycle 1M / 1k backlog', backlogRatio(r, 'durable'), 0.9, '%'),
+    target('in-memory cycle 1M / 1k backlog', backlogRatio(r, 'in-memory'), 0.9, '%'),
+    target('durable RSS with 1M backlog', mb(r.durable?.rssBacklogBytes), 150, 'MB', true),
+  ];
+}
+
+function formatValue(t: Target, v: number): string {
+  return t.unit === '%' ? pct(v) : t.unit === 'x' ? times(v) : `${v.toFixed(0)} MB`;
+}
+
+export function printReport(r: Results, print: (line: string) => void): void {
+  const servers = SERVER_NAMES.filter((s) => r[s]);
+  const table = (title: string, pick: (c: CellResult) => number, digits: number) => {
+    print(row(title, servers));
+    for (const w of WORKLOADS)
+      print(
+        row(
+          w.label,
+          servers.map((s) => figure(cell(r, s, w.name), pick, digits)),
+        ),
+      );
+    print('');
+  };
+  table('messages/s (median)', (c) => c.messagesPerSecond, 0);
+  table('server CPU µs per message', (c) => c.cpuMicrosPerMessage, 1);
+  const memory = (pick: (s: ServerResult) => number | undefined) =>
+    servers.map((s) => {
+      const v = mb(pick(r[s] as ServerResult));
+      return v === undefined ? '-' : `${v.toFixed(0)} MB`;
+    });
+  print(
+    row(
+      'RSS after the 1k workloads',
+      memory((s) => s.rssBytes),
+    ),
+  );
+  print(
+    row(
+      'RSS with the 1M backlog',
+      memory((s) => s.rssBacklogBytes),
+    ),
+  );
+  print('');
+  print(row('ratios (messages/s)', ['dur/ceil', 'mem/ceil', 'dur/faux', 'mem/faux']));
+  for (const w of WORKLOADS) {
+    print(
+      row(w.label, [
+        pct(ratio(r, w.name, 'durable', 'ceiling')),
+        pct(ratio(r, w.name, 'in-memory', 'ceiling')),
+        times(ratio(r, w.name, 'durable', 'fauxqs')),
+        times(ratio(r, w.name, 'in-memory', 'fauxqs')),
+      ]),
+    );
+  }
+  print(
+    row(
+      'backlog 1M / 1k',
+      servers.map((s) => pct(backlogRatio(r, s))),
+    ),
+  );
+  print('');
+  print('targets');
+  for (const t of targets(r)) {
+    const value = t.value === undefined ? '-' : formatValue(t, t.value);
+    const verdict = t.met === undefined ? 'not measured' : t.met ? 'met' : 'NOT MET';
+    print(
+      `  ${t.label.padEnd(LABEL_WIDTH)}${value.padStart(9)}   ${t.atMost ? '<=' : '>='} ${formatValue(t, t.bound).padEnd(8)} ${verdict}`,
+    );
+  }
+}

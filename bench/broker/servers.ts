@@ -1,0 +1,88 @@
+// The servers under test, each started as a child process so its CPU time and RSS are its own.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type ServerName = 'durable' | 'in-memory' | 'fauxqs' | 'ceiling';
+export const SERVER_NAMES: readonly ServerName[] = ['durable', 'in-memory', 'fauxqs', 'ceiling'];
+
+export interface RunningServer {
+  readonly name: ServerName;
+  readonly pid: number;
+  /** Base URL, `http://127.0.0.1:PORT`. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const NODE = [process.execPath, '--conditions=source', '--import', 'tsx'];
+
+function command(name: ServerName, dataDir: string): string[] {
+  const cli = ['packages/broker/src/cli.ts', 'serve', '--port', '0'];
+  switch (name) {
+    case 'durable':
+      return [...cli, '--data-dir', dataDir];
+    case 'in-memory':
+      return [...cli, '--in-memory'];
+    case 'fauxqs':
+      return ['bench/broker/fauxqs-server.ts'];
+    case 'ceiling':
+      return ['bench/broker/ceiling.ts'];
+  }
+}
+
+/** Starts `name` on a free port and waits until it prints `listening on http://…`. */
+export async function startServer(name: ServerName): Promise<RunningServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mega-bench-'));
+  const [node, ...args] = [...NODE, ...command(name, dataDir)] as [string, ...string[]];
+  const child = spawn(node, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, MEGA_LOG_LEVEL: 'warn' },
+  });
+  const url = await waitForUrl(child, name);
+  return {
+    name,
+    pid: child.pid as number,
+    url,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function waitForUrl(child: ChildProcess, name: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => fail(new Error(`${name} did not start in 30 s:\n${output}`)), 30_000);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(error);
+    };
+    const onExit = (code: number | null) =>
+      fail(new Error(`${name} exited (${code}) before listening:\n${output}`));
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/[^\s)]+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve(match[1] as string);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      process.stderr.write(`[${name}] ${chunk.toString()}`);
+    });
+    child.once('exit', onExit);
+  });
+}

@@ -1,0 +1,70 @@
+// The workloads (rows of the table) and the sequence that runs them all on one server.
+import { type CellResult, fillBacklog, measureCell, type Timing } from './measure.js';
+import { rssBytes } from './proc.js';
+import type { RunningServer } from './servers.js';
+import { createQueue, deleteQueue, visibleMessages } from './sqs.js';
+import type { Script } from './wrk.js';
+
+export type WorkloadName = 'batch-send' | 'send' | 'cycle-1k' | 'cycle-1m';
+
+export const WORKLOADS: ReadonlyArray<{
+  name: WorkloadName;
+  label: string;
+  script: Script;
+  backlog?: number;
+}> = [
+  { name: 'batch-send', label: 'SendMessageBatch 10 x 1 KiB', script: 'send-batch' },
+  { name: 'send', label: 'SendMessage 1 KiB', script: 'send' },
+  { name: 'cycle-1k', label: 'send+receive+delete, 1k backlog', script: 'cycle', backlog: 1_000 },
+  { name: 'cycle-1m', label: 'send+receive+delete, 1M backlog', script: 'cycle', backlog: 1_000_000 },
+];
+
+/** What one server did: a cell per workload, and its memory. */
+export interface ServerResult {
+  cells: Partial<Record<WorkloadName, CellResult>>;
+  /** RSS after the send and 1k-cycle workloads, bytes. */
+  rssBytes: number;
+  /** RSS with the 1M backlog in the queue, after its cycle runs, bytes. */
+  rssBacklogBytes?: number;
+  /** Seconds the 1M backlog fill took, and how many messages it left visible. */
+  backlogFillSeconds?: number;
+  backlogMessages?: number;
+}
+
+export interface Plan {
+  timing: Timing;
+  /** Run the 1M-backlog row (slow: the fill). */
+  bigBacklog: boolean;
+  /** The ceiling has no store: the backlog row means nothing there. */
+  hasStore: boolean;
+}
+
+/** Runs every workload on `server`, each on its own queue; send queues are deleted afterwards. */
+export async function runWorkloads(server: RunningServer, plan: Plan, log: (s: string) => void) {
+  const result: ServerResult = { cells: {}, rssBytes: 0 };
+  for (const w of WORKLOADS) {
+    if (w.name === 'cycle-1m') {
+      result.rssBytes = rssBytes(server.pid);
+      if (!plan.bigBacklog || !plan.hasStore) continue;
+    }
+    const queueUrl = await createQueue(server.url, `bench-${w.name}`);
+    if (w.backlog !== undefined && plan.hasStore) {
+      const seconds = await fillBacklog(server, queueUrl, w.backlog);
+      const visible = await visibleMessages(server.url, queueUrl);
+      log(`  ${server.name}: filled ${visible.toLocaleString('en')} messages in ${seconds.toFixed(1)} s`);
+      if (w.name === 'cycle-1m') {
+        result.backlogFillSeconds = seconds;
+        result.backlogMessages = visible;
+      }
+    }
+    const cell = await measureCell(server, w.script, queueUrl, plan.timing);
+    result.cells[w.name] = cell;
+    log(
+      `  ${server.name} ${w.label}: ${Math.round(cell.messagesPerSecond)} msg/s, ` +
+        `${cell.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg${cell.errors ? `, ${cell.errors} ERRORS` : ''}`,
+    );
+    if (w.name === 'cycle-1m') result.rssBacklogBytes = rssBytes(server.pid);
+    if (w.backlog === undefined) await deleteQueue(server.url, queueUrl);
+  }
+  return result;
+}
