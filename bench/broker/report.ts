@@ -121,9 +121,11 @@ export function printReport(r: Results, print: (line: string) => void): void {
       ]),
     );
   }
+  print('');
+  print(row('backlog ratio (messages/s)', servers));
   print(
     row(
-      'backlog 1M / 1k',
+      'cycle with 1M / with 1k backlog',
       servers.map((s) => pct(backlogRatio(r, s))),
     ),
   );
