@@ -6,7 +6,15 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type Broker, startBroker } from 'sqs-mega-broker';
-import { AWS, clientEnv, type RunResult, requireClient, run, skipClients } from './fixtures/clients.js';
+import {
+  AWS,
+  clientEnv,
+  docExample,
+  type RunResult,
+  requireClient,
+  run,
+  skipClients,
+} from './fixtures/clients.js';
 
 type Json = Record<string, unknown>;
 interface Attribute {
@@ -268,5 +276,23 @@ describe('AWS CLI (Debian awscli, Query protocol) against the broker', { skip: s
     const r = await sqs('delete-message', '--queue-url', `${base}/cli-other`, '--receipt-handle', 'bogus');
     assert.equal(r.code, 254);
     assert.match(r.stderr, /\(ReceiptHandleIsInvalid\) when calling the DeleteMessage operation/);
+  });
+
+  it('the AWS CLI example of docs/clients.md runs as written', async () => {
+    // `aws` on PATH may be a pyenv shim: the example runs with Debian's.
+    const script = docExample('sh', 'sqs create-queue', broker.url).replace(/^aws /gm, `${AWS} `);
+    const out = await run('bash', ['-euo', 'pipefail', '-c', script], env);
+    assert.equal(out.code, 0, out.stderr);
+    const [created, sent, received] = out.stdout
+      .split(/(?<=^\})\n/m)
+      .filter((doc) => doc.trim() !== '')
+      .map((doc) => JSON.parse(doc) as Json);
+    assert.deepEqual(created, { QueueUrl: `${base}/orders` });
+    assert.equal(sent?.MD5OfMessageBody, md5('hello'));
+    const message = (received?.Messages as Json[] | undefined)?.[0];
+    assert.equal(message?.Body, 'hello');
+    assert.deepEqual(message?.MessageAttributes, { kind: { DataType: 'String', StringValue: 'greeting' } });
+    queueUrl = `${base}/orders`;
+    assert.deepEqual(await attributes('VisibilityTimeout'), { VisibilityTimeout: '45' });
   });
 });

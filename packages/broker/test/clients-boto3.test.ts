@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Broker, startBroker } from 'sqs-mega-broker';
-import { clientEnv, PYTHON, requireClient, run, skipClients } from './fixtures/clients.js';
+import { clientEnv, docExample, PYTHON, requireClient, run, skipClients } from './fixtures/clients.js';
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/boto3_sqs.py', import.meta.url));
 const PREFIX = 'boto';
@@ -182,5 +182,12 @@ describe('boto3 (Debian python3-boto3, Query protocol) against the broker', { sk
 
   it('an invalid attribute value is a ClientError InvalidAttributeValue', () => {
     assert.deepEqual(step('invalidAttribute'), { raised: true, code: 'InvalidAttributeValue', status: 400 });
+  });
+
+  it('the boto3 example of docs/clients.md runs as written', async () => {
+    const code = docExample('python', 'boto3.client', broker.url);
+    const out = await run(PYTHON, ['-c', code], clientEnv());
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal(out.stdout, 'hello greeting\nAWS.SimpleQueueService.NonExistentQueue\n');
   });
 });
