@@ -1,6 +1,6 @@
 // The published shape of both packages: build, `npm pack` the two workspaces, install the tarballs
 // into empty projects, and run what a user would run there (`npx mega serve`, `import ... from`).
-// Runs in `npm test` like every other test file; it takes ~15 s (build ~5 s, two installs from the
+// Runs in `npm test` like every other test file; it takes ~15-25 s (build ~5 s, two installs from the
 // npm cache, one broker start).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type RunResult, run } from './fixtures/clients.js';
+import { docExample, type RunResult, run } from './fixtures/clients.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -169,6 +169,11 @@ describe('packaging: the npm tarballs install into an empty project and run', { 
       });
       assert.equal(created.status, 200);
       assert.deepEqual(await created.json(), { QueueUrl: `${server.url}/000000000000/packed` });
+      // The @aws-sdk/client-sqs example of docs/clients.md, as a user would run it in their project
+      // (the SDK is there as a dependency of sqs-mega; it checks the MD5s of send and receive).
+      writeFileSync(join(dir, 'example.mjs'), docExample('js', '@aws-sdk/client-sqs', server.url));
+      const example = await ok('node', ['example.mjs'], dir);
+      assert.equal(example.stdout, 'hello greeting\n');
     } finally {
       server.signal('SIGTERM');
     }
