@@ -22,6 +22,8 @@ export const WORKLOADS: ReadonlyArray<{
 /** What one server did: a cell per workload, and its memory. */
 export interface ServerResult {
   cells: Partial<Record<WorkloadName, CellResult>>;
+  /** RSS once listening, before any load, bytes. */
+  rssStartBytes: number;
   /** RSS after the send and 1k-cycle workloads, bytes. */
   rssBytes: number;
   /** RSS with the 1M backlog in the queue, after its cycle runs, bytes. */
@@ -41,7 +43,7 @@ export interface Plan {
 
 /** Runs every workload on `server`, each on its own queue; send queues are deleted afterwards. */
 export async function runWorkloads(server: RunningServer, plan: Plan, log: (s: string) => void) {
-  const result: ServerResult = { cells: {}, rssBytes: 0 };
+  const result: ServerResult = { cells: {}, rssStartBytes: rssBytes(server.pid), rssBytes: 0 };
   for (const w of WORKLOADS) {
     if (w.name === 'cycle-1m') {
       result.rssBytes = rssBytes(server.pid);
