@@ -97,18 +97,12 @@ export function printReport(r: Results, print: (line: string) => void): void {
       const v = mb(pick(r[s] as ServerResult));
       return v === undefined ? '-' : `${v.toFixed(0)} MB`;
     });
-  print(
-    row(
-      'RSS after the 1k workloads',
-      memory((s) => s.rssBytes),
-    ),
-  );
-  print(
-    row(
-      'RSS with the 1M backlog',
-      memory((s) => s.rssBacklogBytes),
-    ),
-  );
+  const rss: Array<[string, (s: ServerResult) => number | undefined]> = [
+    ['RSS at start (idle)', (s) => s.rssStartBytes],
+    ['RSS after the 1k workloads', (s) => s.rssBytes],
+    ['RSS with the 1M backlog', (s) => s.rssBacklogBytes],
+  ];
+  for (const [label, pick] of rss) print(row(label, memory(pick)));
   print('');
   print(row('ratios (messages/s)', ['dur/ceil', 'mem/ceil', 'dur/faux', 'mem/faux']));
   for (const w of WORKLOADS) {
