@@ -11,11 +11,15 @@
  * await broker.stop();
  * ```
  */
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { type Clock, TestClock } from '../clock.js';
 import { createLogger } from '../logger.js';
 import { type Broker, type BrokerOptions, startBroker } from '../server.js';
+import { type CreatedQueue, createQueues, type QueueSpec } from './queues.js';
 
 export { TestClock } from '../clock.js';
+export * from './queues.js';
+export * from './wait.js';
 
 /** Options of {@link startTestBroker}: those of the broker, with test-friendly defaults. */
 export interface TestBrokerOptions extends BrokerOptions {
@@ -24,6 +28,8 @@ export interface TestBrokerOptions extends BrokerOptions {
    * a Clock is used as is. Default: the system clock.
    */
   time?: 'manual' | Clock;
+  /** Queues to create at start (see {@link QueueSpec}); found in `broker.queues` by name. */
+  queues?: QueueSpec[];
 }
 
 /** A broker started for a test, with the settings an AWS SDK client needs to reach it. */
@@ -36,6 +42,10 @@ export interface TestBroker extends Broker {
   };
   /** The manual clock, when started with `time: 'manual'`. */
   readonly testClock: TestClock | undefined;
+  /** An SQS client pointed at the broker (destroyed by `stop()`). */
+  readonly sqsClient: SQSClient;
+  /** The queues created from `options.queues`, by name. */
+  readonly queues: Record<string, CreatedQueue>;
 }
 
 /**
@@ -54,12 +64,22 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
     region,
     clock,
   });
+  const clientConfig = {
+    endpoint: broker.url,
+    region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  };
+  const sqsClient = new SQSClient(clientConfig);
+  const stopBroker = broker.stop.bind(broker);
+  const queues = options.queues ? await createQueues(sqsClient, options.queues) : {};
   return Object.assign(broker, {
     testClock,
-    clientConfig: {
-      endpoint: broker.url,
-      region,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    clientConfig,
+    sqsClient,
+    queues,
+    stop: async () => {
+      sqsClient.destroy();
+      await stopBroker();
     },
   });
 }

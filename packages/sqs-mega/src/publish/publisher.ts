@@ -1,0 +1,127 @@
+import { type Clock, systemClock } from '../clock.js';
+import { createMegaEvent } from '../event/builder.js';
+import type { MegaEventInput } from '../event/types.js';
+import { retrying } from '../listen/backoff.js';
+import { type Logger, silentLogger } from '../logger.js';
+import { Batcher, type EntryResult } from './batcher.js';
+import { LIMITS } from './limits.js';
+import { buildMessage, type MessageDefaults, type OutgoingMessage, type PublishOptions } from './message.js';
+
+/** What a publish resolves with. */
+export interface PublishResult {
+  messageId: string;
+  /** FIFO targets only. */
+  sequenceNumber?: string;
+}
+
+/** Options shared by {@link SqsPublisher} and {@link SnsPublisher}. */
+export interface PublisherOptions extends MessageDefaults {
+  /**
+   * Automatic batching: publishes issued close together go out as one batch call (≤ 10 entries,
+   * within the size limit). `lingerMs` (default 0: only what is issued in the same event-loop turn)
+   * lets an entry wait that long for company. `false` sends each message on its own.
+   */
+  batching?: false | { lingerMs?: number };
+  /** Attempts per call on transient failures (network, throttling, 5xx), with backoff (default 5). */
+  attempts?: number;
+  /** The clock for batching windows and retry backoff (default: the system clock). */
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** How a publisher reaches its target: one message, or a batch. */
+export interface PublishTransport {
+  readonly fifo: boolean;
+  readonly sns: boolean;
+  readonly maxBytes: number;
+  sendOne(message: OutgoingMessage): Promise<PublishResult>;
+  sendBatch(messages: OutgoingMessage[]): Promise<EntryResult<PublishResult>[]>;
+}
+
+/**
+ * Publishes MEGA events, data objects, strings and bytes to one SQS queue or SNS topic. Use
+ * {@link SqsPublisher} or {@link SnsPublisher}.
+ */
+export class Publisher {
+  private readonly batcher: Batcher<OutgoingMessage, PublishResult> | undefined;
+  private readonly clock: Clock;
+  private readonly attempts: number;
+  private readonly logger: Logger;
+
+  protected constructor(
+    private readonly transport: PublishTransport,
+    private readonly options: PublisherOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.attempts = options.attempts ?? 5;
+    this.logger = options.logger ?? silentLogger;
+    if (options.batching !== false) {
+      this.batcher = new Batcher({
+        clock: this.clock,
+        lingerMs: options.batching?.lingerMs ?? 0,
+        maxEntries: LIMITS.maxBatchEntries,
+        maxBytes: transport.maxBytes,
+        size: (m) => m.bytes,
+        send: (entries) =>
+          entries.length === 1
+            ? this.retry(() => transport.sendOne(entries[0]!)).then(
+                (value) => [{ ok: true, value }],
+                (error) => [{ ok: false, error }],
+              )
+            : this.retry(() => transport.sendBatch(entries)),
+      });
+    }
+  }
+
+  /**
+   * Publishes one payload: a MEGA event (see `createMegaEvent`), a data object, a string or bytes.
+   * Resolves with this message's id, or rejects with this message's error.
+   * @throws `PublishError` (before sending) when the message breaks a limit: attributes > 10,
+   *   size > 1 MiB (SQS) / 256 KiB (SNS), a FIFO target without group id, delay out of range.
+   */
+  publish(payload: unknown, options: PublishOptions = {}): Promise<PublishResult> {
+    let message: OutgoingMessage;
+    try {
+      message = buildMessage(payload, options, this.options, this.transport);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.batcher) return this.batcher.add(message);
+    return this.retry(() => this.transport.sendOne(message));
+  }
+
+  /** Builds a MEGA event with `createMegaEvent` and publishes it. */
+  publishEvent(event: MegaEventInput, options: PublishOptions = {}): Promise<PublishResult> {
+    let built: unknown;
+    try {
+      built = createMegaEvent(event);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.publish(built, options);
+  }
+
+  /** Sends whatever is waiting for a batch and waits for every call under way. */
+  async flush(): Promise<void> {
+    await this.batcher?.flush();
+  }
+
+  private retry<T>(fn: () => Promise<T>): Promise<T> {
+    return retrying(fn, {
+      clock: this.clock,
+      attempts: this.attempts,
+      onRetry: (error, attempt, delayMs) =>
+        this.logger.warn({ err: error, attempt, delayMs }, 'publish failed; retrying'),
+    });
+  }
+}
+
+/** A `PublishResult` from an SDK response or batch entry. */
+export function toPublishResult(out: {
+  MessageId?: string | undefined;
+  SequenceNumber?: string | undefined;
+}): PublishResult {
+  return out.SequenceNumber === undefined
+    ? { messageId: out.MessageId ?? '' }
+    : { messageId: out.MessageId ?? '', sequenceNumber: out.SequenceNumber };
+}
