@@ -1,3 +1,5 @@
+import type { ListenerEvents } from 'sqs-mega';
+
 /** Options of {@link waitFor}. */
 export interface WaitOptions {
   /** Give up after this many ms of real time (default 5,000). */
@@ -49,7 +51,7 @@ export interface EventSource<Events> {
  * Collects the next `count` events named `name` from `source` (e.g. a listener's `processed`
  * events) and resolves with them; rejects after `timeoutMs` (default 5,000) with what it saw.
  */
-export function waitForEvents<Events, K extends keyof Events>(
+export function waitForEvents<K extends keyof ListenerEvents, Events extends ListenerEvents = ListenerEvents>(
   source: EventSource<Events>,
   name: K,
   count: number,

@@ -1,0 +1,109 @@
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { Acknowledger } from './acks.js';
+import { type BackoffOptions, backoffDelay } from './backoff.js';
+import { sendToDeadLetterQueue } from './dead-letter.js';
+import type { ListenerEvents, TypedEvents } from './events.js';
+import type { OutcomeMemory } from './outcomes.js';
+
+/** What the settler needs from the listener. */
+export interface SettleDeps {
+  client: SQSClient;
+  acks: Acknowledger;
+  memory: OutcomeMemory;
+  events: TypedEvents<ListenerEvents>;
+  clock: Clock;
+  logger: Logger;
+  deadLetterQueueUrl: string | undefined;
+  backoff: BackoffOptions;
+  /** True while shutting down: retries are released at once (visibility 0) instead of backed off. */
+  stopping: () => boolean;
+}
+
+/**
+ * Carries out a verdict on a message: delete it, leave it for a retry with a backoff, or move it to
+ * the dead-letter queue. Each resolves true when the message left the queue.
+ */
+export class Settler {
+  constructor(private readonly deps: SettleDeps) {}
+
+  /** Deletes the message (batched); forgets its outcomes once gone. */
+  async delete(message: Message): Promise<boolean> {
+    const id = message.MessageId ?? '';
+    try {
+      await this.deps.acks.delete(message.ReceiptHandle ?? '');
+      this.deps.memory.forget(id);
+      return true;
+    } catch (error) {
+      // The subscribers' outcomes stay remembered: a redelivery here only deletes it.
+      this.report(error, 'delete', id);
+      return false;
+    }
+  }
+
+  /** Leaves the message for a retry: visibility set to the backoff for its receive count. */
+  async retry(message: Message, receiveCount: number): Promise<boolean> {
+    const id = message.MessageId ?? '';
+    const delaySeconds = this.deps.stopping()
+      ? 0
+      : Math.ceil(backoffDelay(receiveCount, { initialMs: 1000, ...this.deps.backoff }) / 1000);
+    try {
+      await this.deps.acks.changeVisibility(message.ReceiptHandle ?? '', delaySeconds);
+      this.deps.events.emit('retried', { messageId: id, receiveCount, delaySeconds });
+    } catch (error) {
+      this.report(error, 'retry', id);
+    }
+    return false;
+  }
+
+  /** Gives a message back untouched (visibility 0). */
+  async release(message: Message): Promise<void> {
+    await this.deps.acks
+      .changeVisibility(message.ReceiptHandle ?? '', 0)
+      .catch((error) => this.report(error, 'release', message.MessageId));
+  }
+
+  /**
+   * Moves the message to the dead-letter queue with `reason`, then deletes it. Without a configured
+   * dead-letter queue the message is left (with a backoff) for the queue's own RedrivePolicy — never
+   * deleted silently.
+   */
+  async deadLetter(message: Message, receiveCount: number, reason: string): Promise<boolean> {
+    const id = message.MessageId ?? '';
+    const url = this.deps.deadLetterQueueUrl;
+    if (url === undefined) {
+      this.deps.logger.error(
+        { messageId: id, reason },
+        'message cannot be processed; no dead-letter queue configured, left for the RedrivePolicy',
+      );
+      this.deps.events.emit('error', { error: new Error(reason), phase: 'dead-letter', messageId: id });
+      return this.retry(message, receiveCount);
+    }
+    try {
+      const { reasonAttached } = await sendToDeadLetterQueue(
+        this.deps.client,
+        url,
+        message,
+        reason,
+        this.deps.clock,
+      );
+      if (!reasonAttached)
+        this.deps.logger.warn(
+          { messageId: id, reason },
+          'dead-letter reason left out: no room for one more attribute',
+        );
+    } catch (error) {
+      this.report(error, 'dead-letter', id);
+      return this.retry(message, receiveCount);
+    }
+    this.deps.logger.warn({ messageId: id, reason }, 'message moved to the dead-letter queue');
+    this.deps.events.emit('dead-lettered', { messageId: id, reason, deadLetterQueueUrl: url });
+    return this.delete(message);
+  }
+
+  private report(error: unknown, phase: string, messageId: string | undefined): void {
+    this.deps.logger.error({ err: error, phase, messageId }, `listener ${phase} failed`);
+    this.deps.events.emit('error', messageId === undefined ? { error, phase } : { error, phase, messageId });
+  }
+}
