@@ -117,6 +117,45 @@ export const sqsErrors = {
     new AwsError('ServiceUnavailable', message, 503, 'ServiceUnavailable', 'Receiver'),
 };
 
+/** Factories for the SNS errors (API 2010-03-31), with the codes and statuses AWS uses. */
+export const snsErrors = {
+  /** `InvalidParameter`: SNS's messages start `Invalid parameter: `. */
+  invalidParameter: (detail: string) => new AwsError('InvalidParameter', `Invalid parameter: ${detail}`, 400),
+  /** `InvalidParameterValue` (Query code `ParameterValueInvalid`): bad message attributes. */
+  invalidParameterValue: (message: string) =>
+    new AwsError('InvalidParameterValue', message, 400, 'ParameterValueInvalid'),
+  notFound: (what: 'Topic' | 'Subscription') => new AwsError('NotFound', `${what} does not exist`, 404),
+  resourceNotFound: () => new AwsError('ResourceNotFound', 'Resource does not exist', 404),
+  tagPolicy: (message: string) => new AwsError('TagPolicy', message, 400),
+  tooManyEntries: (n: number) =>
+    new AwsError(
+      'TooManyEntriesInBatchRequest',
+      `The batch request contains more entries than permissible (at most 10; you sent ${n}).`,
+      400,
+    ),
+  emptyBatch: () => new AwsError('EmptyBatchRequest', "The batch request doesn't contain any entries.", 400),
+  batchIdsNotDistinct: (id: string) =>
+    new AwsError(
+      'BatchEntryIdsNotDistinct',
+      `Two or more batch entries in the request have the same Id: ${truncate(id)}.`,
+      400,
+    ),
+  invalidBatchEntryId: () =>
+    new AwsError(
+      'InvalidBatchEntryId',
+      "The Id of a batch entry in a batch request doesn't abide by the specification: up to 80 characters, alphanumeric, hyphens and underscores.",
+      400,
+    ),
+  batchRequestTooLong: (size: number, limit: number) =>
+    new AwsError(
+      'BatchRequestTooLong',
+      `The length of all the messages put together is more than the limit of ${limit} bytes; this batch is ${size} bytes.`,
+      400,
+    ),
+  invalidAction: (action: string) =>
+    new AwsError('InvalidAction', `The action ${truncate(action)} is not valid for this endpoint.`, 400),
+};
+
 /** Shortens user-supplied values echoed in error messages. */
 export function truncate(value: string, max = 120): string {
   const s = String(value);

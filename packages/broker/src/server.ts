@@ -1,8 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:https';
+import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { type Clock, systemClock } from './clock.js';
 import { AwsError, sqsErrors } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
+import { loadSigningIdentity } from './sns/certificate.js';
+import { DEFAULT_ALLOW_HOSTS, HostAllowList } from './sns/delivery/allow-hosts.js';
+import { SnsState } from './sns/state.js';
 import { SqsState } from './sqs/state.js';
 import { Store } from './store/index.js';
 import { SCHEMA_VERSION } from './store/schema.js';
@@ -31,6 +35,11 @@ export interface BrokerOptions {
   logger?: Logger;
   /** Largest request body accepted, in bytes. Default 16 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Hosts SNS HTTP/S subscriptions may deliver to: host names (`*.example.com` for subdomains), IP
+   * addresses and CIDR ranges. Default loopback only: `localhost`, `127.0.0.0/8`, `::1`.
+   */
+  snsAllowHosts?: readonly string[];
 }
 
 /** A running broker. */
@@ -41,28 +50,47 @@ export interface Broker {
   readonly port: number;
   /** The SQS state (store, queues, clock), for test kits and embedding. */
   readonly sqs: SqsState;
+  /** The SNS state (topics, subscriptions, signing identity, HTTP/S deliveries). */
+  readonly sns: SnsState;
   readonly clock: Clock;
   /** Stops accepting requests, releases long polls, commits and closes the store. */
   stop(): Promise<void>;
 }
 
-/** Starts a broker: opens (or creates, or migrates) the store and listens for SQS requests. */
+/**
+ * Starts a broker: opens (or creates, or migrates) the store and listens for SQS and SNS requests. The
+ * port speaks HTTP and, for clients that verify SNS signatures (SigningCertURL is `https:`), HTTPS with
+ * the broker's own certificate, kept in the data directory.
+ */
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger();
   const accountId = options.accountId ?? '000000000000';
   const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
   let sqs: SqsState | undefined;
+  let sns: SnsState | undefined;
   const store = Store.open(options, (cause) => {
     logger.error({ err: cause }, 'commit failed; the writes of this group were not stored');
     sqs?.queues.reload();
+    sns?.reload();
     return sqsErrors.serviceUnavailable(
       'The broker could not store the request (see the broker log); nothing was changed. Retry later.',
     );
   });
   sqs = new SqsState(store, clock, { accountId });
+  const identity = loadSigningIdentity(
+    options.inMemory ? undefined : (options.dataDir ?? '.mega'),
+    clock.now(),
+  );
+  sns = new SnsState(sqs, clock, {
+    accountId,
+    allowHosts: new HostAllowList(options.snsAllowHosts ?? DEFAULT_ALLOW_HOSTS),
+    identity,
+    logger,
+  });
   const services: Services = {
     sqs,
+    sns,
     defaultRegion: options.region ?? 'us-east-1',
     logger,
     health: () => ({
@@ -73,36 +101,75 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       queues: sqs?.queues.all().length ?? 0,
     }),
   };
-  const server = createServer((req, res) => handle(req, res, services, maxBody, logger));
+  const handler = (req: IncomingMessage, res: ServerResponse) => handle(req, res, services, maxBody, logger);
+  const server = createServer(handler);
+  const tls = createTlsServer({ key: identity.keyPem, cert: identity.certPem }, handler);
   server.keepAliveTimeout = 60_000;
+  tls.keepAliveTimeout = 60_000;
+  const front = bothProtocols(server, tls);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 9324, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
+    front.once('error', reject);
+    front.listen(options.port ?? 9324, options.host ?? '127.0.0.1', () => {
+      front.off('error', reject);
       resolve();
     });
   });
-  const address = server.address() as AddressInfo;
+  // The inner servers never listen themselves: 'listening' starts their connection tracking, which
+  // closeIdleConnections and the request timeouts rely on.
+  server.emit('listening');
+  tls.emit('listening');
+  const address = front.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const state = sqs;
+  const snsState = sns;
+  snsState.http.schedule();
   return {
     url: `http://${host}:${address.port}`,
     host: address.address,
     port: address.port,
     sqs: state,
+    sns: snsState,
     clock,
-    stop: () => stop(server, state, store),
+    stop: () => stop(front, [server, tls], state, snsState, store),
   };
 }
 
-async function stop(server: Server, sqs: SqsState, store: Store): Promise<void> {
-  sqs.polls.close();
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), 1000).unref();
+/**
+ * One port, two protocols: a TLS handshake starts with byte 0x16, which no HTTP request does; each
+ * connection is handed to the HTTPS or the HTTP server accordingly.
+ */
+function bothProtocols(http: Server, https: Server): TcpServer {
+  return createTcpServer((socket) => {
+    socket.once('error', () => socket.destroy());
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      (first[0] === 0x16 ? https : http).emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
   });
-  store.close();
+}
+
+async function stop(
+  front: TcpServer,
+  servers: Server[],
+  sqs: SqsState,
+  sns: SnsState,
+  store: Store,
+): Promise<void> {
+  sqs.polls.close();
+  sns.http.stop();
+  await new Promise<void>((resolve) => {
+    front.close(() => resolve());
+    for (const server of servers) {
+      server.close(() => {}); // stops its connection checks; it was never listening itself
+      server.closeIdleConnections();
+    }
+    setTimeout(() => {
+      for (const server of servers) server.closeAllConnections();
+    }, 1000).unref();
+  });
+  await store.close();
 }
 
 function handle(

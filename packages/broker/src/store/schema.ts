@@ -92,6 +92,42 @@ export const migrations: readonly string[] = [
   CREATE INDEX fair_groups_order ON fair_groups (queue_id, in_flight, served);
   CREATE INDEX messages_group_ready ON messages (queue_id, group_id, visible_at) WHERE group_id IS NOT NULL;
   `,
+  // v4: SNS. Topics, subscriptions (attributes as JSON; \`token\` authenticates the confirmation and
+  // unsubscribe links) and the HTTP/S deliveries not yet acknowledged, ordered by when they are due.
+  `
+  CREATE TABLE sns_topics (
+    arn TEXT PRIMARY KEY,
+    region TEXT NOT NULL,
+    name TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    tags TEXT NOT NULL DEFAULT '{}',
+    last_sequence INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE sns_subscriptions (
+    arn TEXT PRIMARY KEY,
+    topic_arn TEXT NOT NULL,
+    protocol TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    confirmed INTEGER NOT NULL,
+    token TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX sns_subscriptions_topic ON sns_subscriptions (topic_arn);
+  CREATE TABLE sns_deliveries (
+    id INTEGER PRIMARY KEY,
+    subscription_arn TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    raw INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    due_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX sns_deliveries_due ON sns_deliveries (due_at);
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { AwsError, sqsErrors } from '../errors.js';
+import { AwsError, snsErrors, sqsErrors } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { snsActions } from '../sns/actions/index.js';
+import { confirmSubscription, unsubscribe } from '../sns/actions/subscriptions.js';
+import type { SnsState } from '../sns/state.js';
 import { sqsActions } from '../sqs/actions/index.js';
 import type { SqsState } from '../sqs/state.js';
 import type { RequestContext } from '../sqs/types.js';
@@ -27,6 +30,7 @@ export interface WireRequest {
 /** What the router dispatches to. */
 export interface Services {
   sqs: SqsState;
+  sns: SnsState;
   defaultRegion: string;
   logger: Logger;
   health(): object;
@@ -35,12 +39,17 @@ export interface Services {
 const SQS_NAMESPACE = 'com.amazonaws.sqs';
 const CORAL = 'com.amazon.coral.service';
 const SQS_VERSION = '2012-11-05';
+const SNS_VERSION = '2010-03-31';
 const QUEUE_PATH = /^\/[^/]+\/[^/]+\/?$/;
 
 /**
- * The route table. JSON 1.0 requests are recognised by `X-Amz-Target`; everything else with an
- * `Action` parameter is the Query protocol (form-encoded POST body, or GET query string; a queue URL
- * path supplies `QueueUrl`). `GET /health` reports the store's state.
+ * The route table. JSON 1.0 requests (SQS) are recognised by `X-Amz-Target`; everything else with an
+ * `Action` parameter is the Query protocol (form-encoded POST body, or GET query string), for SNS or
+ * SQS by the SigV4 credential scope's service, else the `Version` parameter (SQS 2012-11-05, SNS
+ * 2010-03-31), else the path (a queue URL path is SQS, and supplies `QueueUrl`). Named unsigned
+ * routes: `GET /health` (the store's state), and under `/sns/` the signing certificate and the
+ * token-authenticated confirmation and unsubscribe links. A GET of `/` without `Action` is the
+ * dashboard's.
  */
 export async function route(request: WireRequest, services: Services): Promise<WireResponse> {
   const requestId = randomUUID();
@@ -61,9 +70,11 @@ export async function route(request: WireRequest, services: Services): Promise<W
     origin: `http://${header('host') ?? 'localhost'}`,
     accessKeyId: scope?.accessKeyId,
   };
+  if (request.path.startsWith('/sns/') && request.method === 'GET')
+    return routeSnsLink(request, ctx, services, requestId);
   const target = header('x-amz-target');
   if (target !== undefined) return routeJson(target, request, ctx, services, requestId);
-  return routeQuery(request, ctx, services, requestId);
+  return routeQuery(request, ctx, services, requestId, scope?.service);
 }
 
 async function routeJson(
@@ -98,11 +109,72 @@ async function routeJson(
   }
 }
 
+/** The unsigned SNS routes: the signing certificate, and the links SNS puts in what it delivers. */
+async function routeSnsLink(
+  request: WireRequest,
+  ctx: RequestContext,
+  services: Services,
+  requestId: string,
+): Promise<WireResponse> {
+  const sns = services.sns;
+  const q = request.query;
+  if (request.path === `/sns/${sns.certificateFile}`)
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/x-pem-file' },
+      body: sns.config.identity.certPem,
+    };
+  try {
+    if (request.path === '/sns/confirm') {
+      const output = await confirmSubscription(sns, ctx, {
+        TopicArn: q.get('TopicArn'),
+        Token: q.get('Token'),
+      });
+      return queryOk('sns', 'ConfirmSubscription', output, requestId);
+    }
+    if (request.path === '/sns/unsubscribe') {
+      const subscription = sns.findSubscription(q.get('SubscriptionArn') ?? '');
+      if (!subscription || subscription.token !== q.get('Token')) throw snsErrors.notFound('Subscription');
+      return queryOk(
+        'sns',
+        'Unsubscribe',
+        await unsubscribe(sns, ctx, { SubscriptionArn: subscription.arn }),
+        requestId,
+      );
+    }
+  } catch (error) {
+    return queryError(asAwsError(error, services.logger, request.path), requestId, 'sns');
+  }
+  return queryError(new AwsError('NotFound', 'No such SNS link.', 404), requestId, 'sns');
+}
+
+/** Which service a Query request is for. */
+function queryService(
+  service: string | undefined,
+  version: string | null,
+  path: string,
+  action: string,
+): 'sqs' | 'sns' {
+  if (service === 'sns' || service === 'sqs') return service;
+  if (version === SNS_VERSION) return 'sns';
+  if (version === SQS_VERSION || QUEUE_PATH.test(path)) return 'sqs';
+  return Object.hasOwn(snsActions, action) && !Object.hasOwn(sqsActions, action) ? 'sns' : 'sqs';
+}
+
+function queryOk(service: 'sqs' | 'sns', action: string, output: object, requestId: string): WireResponse {
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+    body: encodeQueryOutput(service, action, output as Record<string, unknown>, requestId),
+  };
+}
+
 async function routeQuery(
   request: WireRequest,
   ctx: RequestContext,
   services: Services,
   requestId: string,
+  signedFor: string | undefined,
 ): Promise<WireResponse> {
   const params = new URLSearchParams(request.query);
   const contentType = String(request.headers['content-type'] ?? '');
@@ -133,6 +205,21 @@ async function routeQuery(
     );
   }
   const version = params.get('Version');
+  if (queryService(signedFor, version, request.path, action) === 'sns') {
+    const snsHandler = Object.hasOwn(snsActions, action) ? snsActions[action] : undefined;
+    if (!snsHandler || (version !== null && version !== SNS_VERSION))
+      return queryError(snsErrors.invalidAction(action), requestId, 'sns');
+    try {
+      return queryOk(
+        'sns',
+        action,
+        await snsHandler(services.sns, ctx, decodeQueryInput('sns', action, params)),
+        requestId,
+      );
+    } catch (error) {
+      return queryError(asAwsError(error, services.logger, action), requestId, 'sns');
+    }
+  }
   const handler = Object.hasOwn(sqsActions, action) ? sqsActions[action] : undefined;
   if (!handler || (version !== null && version !== SQS_VERSION))
     return queryError(sqsErrors.invalidAction(action), requestId);
@@ -140,22 +227,17 @@ async function routeQuery(
   if (input.QueueUrl === undefined && QUEUE_PATH.test(request.path))
     input.QueueUrl = `${ctx.origin}${request.path.replace(/\/$/, '')}`;
   try {
-    const output = await handler(services.sqs, ctx, input);
-    return {
-      status: 200,
-      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-      body: encodeQueryOutput('sqs', action, output as Record<string, unknown>, requestId),
-    };
+    return queryOk('sqs', action, await handler(services.sqs, ctx, input), requestId);
   } catch (error) {
     return queryError(asAwsError(error, services.logger, action), requestId);
   }
 }
 
-function queryError(error: AwsError, requestId: string): WireResponse {
+function queryError(error: AwsError, requestId: string, service: 'sqs' | 'sns' = 'sqs'): WireResponse {
   return {
     status: error.status,
     headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-    body: encodeQueryError('sqs', error, requestId),
+    body: encodeQueryError(service, error, requestId),
   };
 }
 

@@ -12,7 +12,7 @@ import type { RequestContext } from '../types.js';
 import { batchEntries, batchFailure } from './batch.js';
 
 /** A validated message, ready to store, with what the sender is told about it. */
-interface Prepared {
+export interface Prepared {
   row: NewMessage;
   size: number;
   result: {
@@ -25,7 +25,13 @@ interface Prepared {
 }
 
 /** Validates one message for `queue` and prepares its row. Throws the error SQS gives for that message. */
-function prepare(state: SqsState, ctx: RequestContext, queue: Queue, input: Input, now: number): Prepared {
+export function prepare(
+  state: SqsState,
+  ctx: RequestContext,
+  queue: Queue,
+  input: Input,
+  now: number,
+): Prepared {
   const body = input.MessageBody;
   if (body === undefined || body === null || body === '') throw sqsErrors.missingParameter('MessageBody');
   if (typeof body !== 'string')
@@ -93,7 +99,7 @@ function prepare(state: SqsState, ctx: RequestContext, queue: Queue, input: Inpu
  * Stores a prepared message (inside the caller's write). On a FIFO queue a duplicate within the
  * deduplication window is not stored; the result then names the original message, as SQS answers.
  */
-function store(state: SqsState, queue: Queue, prepared: Prepared, now: number): void {
+export function store(state: SqsState, queue: Queue, prepared: Prepared, now: number): void {
   const { row } = prepared;
   if (queue.fifo) {
     const stored = insertFifo(state, queue, row as Parameters<typeof insertFifo>[2], now);

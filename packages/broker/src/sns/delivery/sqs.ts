@@ -1,0 +1,114 @@
+import { AwsError } from '../../errors.js';
+import { enqueue } from '../../sqs/deliver.js';
+import type { AttributeMap, RequestContext } from '../../sqs/types.js';
+import { type Notification, notificationEnvelope } from '../envelope.js';
+import type { SnsState, Subscription, Topic } from '../state.js';
+
+/** The message a subscription receives: its protocol's entry of a MessageStructure=json publish, else the message. */
+export function messageFor(
+  n: Notification & { perProtocol?: Record<string, string> },
+  protocol: string,
+): string {
+  return n.perProtocol?.[protocol] ?? n.message;
+}
+
+/** What a subscription is sent: the raw message, or the signed JSON envelope. */
+export function renderFor(
+  sns: SnsState,
+  topic: Topic,
+  subscription: Subscription,
+  n: Notification,
+  origin: string,
+): { body: string; raw: boolean } {
+  const message = messageFor(n, subscription.protocol);
+  if (subscription.attributes.RawMessageDelivery === 'true') return { body: message, raw: true };
+  const signatureVersion = topic.attributes.SignatureVersion === '2' ? '2' : '1';
+  const unsubscribeUrl = sns.unsubscribeUrl(origin, subscription);
+  return {
+    body: notificationEnvelope(n, message, { origin, unsubscribeUrl, signatureVersion }, sns.signer),
+    raw: false,
+  };
+}
+
+/** Publish attributes as SQS message attributes (raw delivery). */
+export function sqsAttributes(n: Notification): AttributeMap | undefined {
+  const names = Object.keys(n.attributes);
+  if (names.length === 0) return undefined;
+  const out: AttributeMap = {};
+  for (const name of names) out[name] = { ...n.attributes[name] };
+  return out;
+}
+
+/**
+ * Delivers a notification to an SQS subscription inside the publish's write, so a Publish answered 200
+ * has been stored in every matching queue. A delivery the queue refuses (it no longer exists, or the
+ * message breaks one of its limits) goes to the subscription's dead-letter queue, else is logged.
+ */
+export function deliverToQueue(
+  sns: SnsState,
+  ctx: RequestContext,
+  topic: Topic,
+  subscription: Subscription,
+  n: Notification,
+  now: number,
+): void {
+  const { body, raw } = renderFor(sns, topic, subscription, n, ctx.origin);
+  const queue = sns.sqs.byArn(subscription.endpoint);
+  const message = {
+    body,
+    attributes: raw ? sqsAttributes(n) : undefined,
+    groupId: n.groupId,
+    dedupId: n.dedupId,
+  };
+  try {
+    if (!queue) throw new AwsError('QueueDoesNotExist', `The queue ${subscription.endpoint} does not exist.`);
+    enqueue(sns.sqs, ctx, queue, message, now);
+  } catch (error) {
+    if (!(error instanceof AwsError)) throw error;
+    deadLetter(sns, ctx, subscription, message, now, error.message);
+  }
+}
+
+/**
+ * Sends a message that could not be delivered to the subscription's RedrivePolicy dead-letter queue;
+ * without one (or if that fails too), logs it as lost, with the reason.
+ */
+export function deadLetter(
+  sns: SnsState,
+  ctx: RequestContext,
+  subscription: Subscription,
+  message: { body: string; attributes?: AttributeMap; groupId?: string; dedupId?: string },
+  now: number,
+  reason: string,
+): void {
+  const target = deadLetterArn(subscription);
+  const queue = target === undefined ? undefined : sns.sqs.byArn(target);
+  if (queue) {
+    try {
+      enqueue(sns.sqs, ctx, queue, message, now);
+      sns.config.logger.warn(
+        { subscription: subscription.arn, dlq: target, reason },
+        'SNS delivery failed; message sent to the dead-letter queue',
+      );
+      return;
+    } catch (error) {
+      if (!(error instanceof AwsError)) throw error;
+      reason = `${reason}; the dead-letter queue refused it too: ${error.message}`;
+    }
+  }
+  sns.config.logger.error(
+    { subscription: subscription.arn, endpoint: subscription.endpoint, dlq: target ?? null, reason },
+    'SNS delivery failed and the subscription has no usable dead-letter queue (RedrivePolicy): message dropped',
+  );
+}
+
+function deadLetterArn(subscription: Subscription): string | undefined {
+  const policy = subscription.attributes.RedrivePolicy;
+  if (policy === undefined) return undefined;
+  try {
+    const arn = (JSON.parse(policy) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn;
+    return typeof arn === 'string' ? arn : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,270 @@
+import { type CompiledPattern, MatcherSet, validateFilterPolicy } from 'sqs-mega';
+import type { Clock } from '../clock.js';
+import { snsErrors } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { SqsState } from '../sqs/state.js';
+import { SnsDeliveryTable } from '../store/sns-deliveries.js';
+import { SnsTopicTables, type SubscriptionRow, type TopicRow } from '../store/sns-topics.js';
+import type { SigningIdentity } from './certificate.js';
+import type { HostAllowList } from './delivery/allow-hosts.js';
+import { HttpDeliveries } from './delivery/http.js';
+import type { Signer } from './envelope.js';
+import { certificateFileName, sign } from './signing.js';
+
+/** Broker-wide settings the SNS actions need. */
+export interface SnsConfig {
+  accountId: string;
+  /** The hosts HTTP/S subscriptions may reach. */
+  allowHosts: HostAllowList;
+  /** The key and certificate envelopes are signed with. */
+  identity: SigningIdentity;
+  logger: Logger;
+}
+
+export interface Topic {
+  readonly arn: string;
+  readonly region: string;
+  readonly name: string;
+  readonly fifo: boolean;
+  attributes: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+export interface Subscription {
+  readonly arn: string;
+  readonly topicArn: string;
+  readonly protocol: 'sqs' | 'http' | 'https';
+  readonly endpoint: string;
+  attributes: Record<string, string>;
+  confirmed: boolean;
+  readonly token: string;
+  /** The compiled FilterPolicy, if any. */
+  filter?: CompiledPattern;
+}
+
+/** The subscriptions of one topic, indexed for matching. */
+class TopicSubscribers {
+  readonly unfiltered = new Set<string>();
+  readonly byAttributes = new MatcherSet<string>({ input: 'attributes' });
+  readonly byBody = new MatcherSet<string>();
+}
+
+/**
+ * Everything the SNS actions act on: topics and subscriptions (cached in memory, written through to
+ * the store in the caller's write), the filter policies compiled into one matcher set per topic and
+ * scope, the signer, and the HTTP/S delivery worker. SQS targets are reached through `sqs`.
+ */
+export class SnsState {
+  readonly tables: SnsTopicTables;
+  readonly deliveryTable: SnsDeliveryTable;
+  readonly signer: Signer;
+  readonly certificateFile: string;
+  readonly http: HttpDeliveries;
+  private topics = new Map<string, Topic>();
+  private subscriptions = new Map<string, Subscription>();
+  private subscribers = new Map<string, TopicSubscribers>();
+
+  constructor(
+    readonly sqs: SqsState,
+    readonly clock: Clock,
+    readonly config: SnsConfig,
+  ) {
+    this.tables = new SnsTopicTables(sqs.store.db);
+    this.deliveryTable = new SnsDeliveryTable(sqs.store.db);
+    this.certificateFile = certificateFileName(config.identity);
+    const file = this.certificateFile;
+    this.signer = {
+      sign: (fields, version) => sign(fields, version, config.identity.keyPem),
+      certUrl: (origin) => `${origin.replace(/^http:/, 'https:')}/sns/${file}`,
+    };
+    this.reload();
+    this.http = new HttpDeliveries(this);
+  }
+
+  /** Rebuilds the caches from the store (at start, and after a failed commit). */
+  reload(): void {
+    this.topics = new Map();
+    this.subscriptions = new Map();
+    this.subscribers = new Map();
+    for (const row of this.tables.allTopics()) this.cacheTopic(row);
+    for (const row of this.tables.allSubscriptions()) this.cacheSubscription(row);
+  }
+
+  topicArn(region: string, name: string): string {
+    return `arn:aws:sns:${region}:${this.config.accountId}:${name}`;
+  }
+
+  /** The topic an ARN names, or `NotFound`. Malformed ARNs are `InvalidParameter`. */
+  topic(arn: string, field = 'TopicArn'): Topic {
+    const parts = arn.split(':');
+    if (parts.length !== 6 || parts[0] !== 'arn' || parts[2] !== 'sns')
+      throw snsErrors.invalidParameter(field);
+    const topic = this.topics.get(arn);
+    if (!topic) throw snsErrors.notFound('Topic');
+    return topic;
+  }
+
+  findTopic(arn: string): Topic | undefined {
+    return this.topics.get(arn);
+  }
+
+  allTopics(): Topic[] {
+    return [...this.topics.values()];
+  }
+
+  /** The subscription an ARN names, or `NotFound`. Malformed ARNs are `InvalidParameter`. */
+  subscription(arn: string): Subscription {
+    if (arn.split(':').length !== 7 || !arn.startsWith('arn:aws:sns:'))
+      throw snsErrors.invalidParameter('SubscriptionArn');
+    const subscription = this.subscriptions.get(arn);
+    if (!subscription) throw snsErrors.notFound('Subscription');
+    return subscription;
+  }
+
+  findSubscription(arn: string): Subscription | undefined {
+    return this.subscriptions.get(arn);
+  }
+
+  allSubscriptions(): Subscription[] {
+    return [...this.subscriptions.values()];
+  }
+
+  subscriptionsOf(topicArn: string): Subscription[] {
+    return this.allSubscriptions().filter((s) => s.topicArn === topicArn);
+  }
+
+  /** Stores a new topic (inside the caller's write). */
+  insertTopic(row: TopicRow): Topic {
+    this.tables.insertTopic(row);
+    return this.cacheTopic(row);
+  }
+
+  /** Writes a topic's attributes and tags through (inside the caller's write). */
+  saveTopic(topic: Topic): void {
+    this.tables.updateTopic(topic.arn, JSON.stringify(topic.attributes), JSON.stringify(topic.tags));
+  }
+
+  /** Deletes a topic and its subscriptions (inside the caller's write). */
+  deleteTopic(topic: Topic): void {
+    for (const s of this.subscriptionsOf(topic.arn)) this.deleteSubscription(s);
+    this.tables.deleteTopic(topic.arn);
+    this.topics.delete(topic.arn);
+    this.subscribers.delete(topic.arn);
+  }
+
+  insertSubscription(row: SubscriptionRow): Subscription {
+    this.tables.insertSubscription(row);
+    return this.cacheSubscription(row);
+  }
+
+  /** Writes a subscription's attributes and state through and re-indexes its filter policy. */
+  saveSubscription(subscription: Subscription): void {
+    this.tables.updateSubscription(
+      subscription.arn,
+      JSON.stringify(subscription.attributes),
+      subscription.confirmed,
+    );
+    this.index(subscription);
+  }
+
+  deleteSubscription(subscription: Subscription): void {
+    this.tables.deleteSubscription(subscription.arn);
+    this.deliveryTable.deleteForSubscription(subscription.arn);
+    this.subscriptions.delete(subscription.arn);
+    this.unindex(subscription);
+  }
+
+  /**
+   * The confirmed subscriptions of a topic whose filter policy matches: attribute-scope policies
+   * against `attributes`, body-scope policies against `body` parsed as a JSON object (a body that is
+   * not one matches no body-scope policy).
+   */
+  matching(topicArn: string, attributes: Record<string, unknown>, body: string): Subscription[] {
+    const subscribers = this.subscribers.get(topicArn);
+    if (!subscribers) return [];
+    const arns = [...subscribers.unfiltered];
+    if (subscribers.byAttributes.size > 0) arns.push(...subscribers.byAttributes.match(attributes));
+    if (subscribers.byBody.size > 0) {
+      const parsed = parseObject(body);
+      if (parsed !== undefined) arns.push(...subscribers.byBody.match(parsed));
+    }
+    return arns.map((arn) => this.subscriptions.get(arn) as Subscription);
+  }
+
+  /** The links of a subscription, as the client addressed the broker. */
+  unsubscribeUrl(origin: string, subscription: Subscription): string {
+    return `${origin}/sns/unsubscribe?SubscriptionArn=${encodeURIComponent(subscription.arn)}&Token=${subscription.token}`;
+  }
+
+  subscribeUrl(origin: string, subscription: Subscription): string {
+    return `${origin}/sns/confirm?TopicArn=${encodeURIComponent(subscription.topicArn)}&Token=${subscription.token}`;
+  }
+
+  private cacheTopic(row: TopicRow): Topic {
+    const topic: Topic = {
+      arn: row.arn,
+      region: row.region,
+      name: row.name,
+      fifo: row.name.endsWith('.fifo'),
+      attributes: JSON.parse(row.attributes),
+      tags: JSON.parse(row.tags),
+    };
+    this.topics.set(topic.arn, topic);
+    return topic;
+  }
+
+  private cacheSubscription(row: SubscriptionRow): Subscription {
+    const subscription: Subscription = {
+      arn: row.arn,
+      topicArn: row.topic_arn,
+      protocol: row.protocol as Subscription['protocol'],
+      endpoint: row.endpoint,
+      attributes: JSON.parse(row.attributes),
+      confirmed: row.confirmed === 1,
+      token: row.token,
+    };
+    this.subscriptions.set(subscription.arn, subscription);
+    this.index(subscription);
+    return subscription;
+  }
+
+  private index(subscription: Subscription): void {
+    this.unindex(subscription);
+    const { FilterPolicy: policy, FilterPolicyScope: scope } = subscription.attributes;
+    subscription.filter = undefined;
+    if (policy !== undefined && policy !== '') {
+      const result = validateFilterPolicy(
+        policy,
+        scope === 'MessageBody' ? 'MessageBody' : 'MessageAttributes',
+      );
+      if (result.ok) subscription.filter = result.pattern;
+    }
+    if (!subscription.confirmed) return;
+    let subscribers = this.subscribers.get(subscription.topicArn);
+    if (!subscribers) {
+      subscribers = new TopicSubscribers();
+      this.subscribers.set(subscription.topicArn, subscribers);
+    }
+    if (!subscription.filter) subscribers.unfiltered.add(subscription.arn);
+    else if (scope === 'MessageBody') subscribers.byBody.add(subscription.arn, subscription.filter);
+    else subscribers.byAttributes.add(subscription.arn, subscription.filter);
+  }
+
+  private unindex(subscription: Subscription): void {
+    const subscribers = this.subscribers.get(subscription.topicArn);
+    if (!subscribers) return;
+    subscribers.unfiltered.delete(subscription.arn);
+    subscribers.byAttributes.delete(subscription.arn);
+    subscribers.byBody.delete(subscription.arn);
+  }
+}
+
+function parseObject(body: string): object | undefined {
+  if (!body.startsWith('{') && !body.trimStart().startsWith('{')) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
