@@ -17,7 +17,7 @@ export function fairSent(state: SqsState, queue: Queue, groupId: string | null):
 }
 
 /** Records that a message was deleted (inside the caller's write). */
-export function fairDeleted(state: SqsState, queue: Queue, row: MessageRow): void {
+export function fairDeleted(state: SqsState, queue: Queue, row: Pick<MessageRow, 'group_id'>): void {
   if (!queue.fifo && row.group_id !== null) state.store.fair.released(queue.id, row.group_id);
 }
 

@@ -34,7 +34,7 @@ export function refreshGroup(state: SqsState, queueId: number, groupId: string):
 }
 
 /** After a message of `queue` was deleted, received or had its visibility changed. */
-export function messageChanged(state: SqsState, queue: Queue, row: MessageRow): void {
+export function messageChanged(state: SqsState, queue: Queue, row: Pick<MessageRow, 'group_id'>): void {
   if (queue.fifo && row.group_id !== null) refreshGroup(state, queue.id, row.group_id);
 }
 

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { MessageAttributeValue } from './types.js';
 
 /** Hex MD5 of a string's UTF-8 bytes: `MD5OfMessageBody` / `MD5OfBody`. */
 export function md5OfBody(body: string): string {
-  return createHash('md5').update(body, 'utf8').digest('hex');
+  return hash('md5', body, 'hex');
 }
 
 /**

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { Checkpointer } from './checkpointer.js';
 import { type DatabaseOptions, openDatabase } from './database.js';
 import { FairTable } from './fair.js';
 import { FifoTable } from './fifo.js';
@@ -33,9 +34,14 @@ export class Store {
     this.commits = new GroupCommit(db, commitError);
   }
 
+  private checkpointer: Checkpointer | undefined;
+
   /** Opens the database described by `options` (creating or migrating it). */
   static open(options: DatabaseOptions, commitError: (cause: unknown) => Error): Store {
-    return new Store(openDatabase(options), commitError);
+    const db = openDatabase(options);
+    const store = new Store(db, commitError);
+    if (!options.inMemory) store.checkpointer = Checkpointer.start(db, db.name);
+    return store;
   }
 
   /** Runs `fn` as one atomic write; resolves after it is committed. */
@@ -43,9 +49,10 @@ export class Store {
     return this.commits.write(fn);
   }
 
-  /** Commits pending writes and closes the database. */
-  close(): void {
+  /** Commits pending writes, stops the checkpointer and closes the database. */
+  async close(): Promise<void> {
     this.commits.flush();
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }

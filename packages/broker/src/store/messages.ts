@@ -38,9 +38,50 @@ export interface MessageCounts {
   delayed: number;
 }
 
+const INSERT_COLUMNS = [
+  'queue_id',
+  'message_id',
+  'body',
+  'attributes',
+  'md5_body',
+  'md5_attributes',
+  'sent_at',
+  'visible_at',
+  'sender_id',
+  'trace_header',
+  'group_id',
+  'dedup_id',
+  'sequence_number',
+  'dead_letter_source_arn',
+] as const;
+/** Rows per multi-row INSERT statement (a batch send is at most 10). */
+const MAX_INSERT_ROWS = 10;
+
+/** A new message's values in `INSERT_COLUMNS` order (positional binding is cheaper than named). */
+function columnValues(m: NewMessage): unknown[] {
+  return [
+    m.queue_id,
+    m.message_id,
+    m.body,
+    m.attributes,
+    m.md5_body,
+    m.md5_attributes,
+    m.sent_at,
+    m.visible_at,
+    m.sender_id,
+    m.trace_header,
+    m.group_id,
+    m.dedup_id,
+    m.sequence_number,
+    m.dead_letter_source_arn,
+  ];
+}
+
 /** Prepared statements over the `messages` table. */
 export class MessageTable {
-  private readonly insertStmt;
+  private readonly insertStmts: Database.Statement[];
+  private readonly anyReadyStmt;
+  private readonly deleteIfCurrentStmts: Database.Statement[];
   private readonly readyStmt;
   private readonly markReceivedStmt;
   private readonly bySeqStmt;
@@ -53,12 +94,25 @@ export class MessageTable {
   private readonly oldestStmt;
 
   constructor(db: Database.Database) {
-    this.insertStmt = db.prepare(
-      `INSERT INTO messages (queue_id, message_id, body, attributes, md5_body, md5_attributes, sent_at, visible_at,
-         sender_id, trace_header, group_id, dedup_id, sequence_number, dead_letter_source_arn)
-       VALUES (@queue_id, @message_id, @body, @attributes, @md5_body, @md5_attributes, @sent_at, @visible_at,
-         @sender_id, @trace_header, @group_id, @dedup_id, @sequence_number, @dead_letter_source_arn)`,
+    this.insertStmts = [];
+    for (let n = 1; n <= MAX_INSERT_ROWS; n++) {
+      const rows = Array.from({ length: n }, () => `(${INSERT_COLUMNS.map(() => '?').join(', ')})`).join(
+        ', ',
+      );
+      this.insertStmts.push(db.prepare(`INSERT INTO messages (${INSERT_COLUMNS.join(', ')}) VALUES ${rows}`));
+    }
+    this.anyReadyStmt = db.prepare(
+      'SELECT 1 FROM messages WHERE queue_id = ? AND visible_at <= ? AND sent_at > ? LIMIT 1',
     );
+    this.deleteIfCurrentStmts = [];
+    for (let n = 1; n <= MAX_INSERT_ROWS; n++) {
+      const pairs = Array.from({ length: n }, () => '(?, ?)').join(', ');
+      this.deleteIfCurrentStmts.push(
+        db.prepare(
+          `DELETE FROM messages WHERE queue_id = ? AND (seq, receipt) IN (VALUES ${pairs}) RETURNING seq, group_id`,
+        ),
+      );
+    }
     this.readyStmt = db.prepare(
       'SELECT * FROM messages WHERE queue_id = ? AND visible_at <= ? AND sent_at > ? ORDER BY visible_at LIMIT ?',
     );
@@ -88,8 +142,38 @@ export class MessageTable {
     this.purgeStmt = db.prepare('DELETE FROM messages WHERE queue_id = ? AND sent_at <= ?');
   }
 
+  /** Inserts one message; returns its seq. */
   insert(message: NewMessage): number {
-    return Number(this.insertStmt.run(message).lastInsertRowid);
+    return Number((this.insertStmts[0] as Database.Statement).run(columnValues(message)).lastInsertRowid);
+  }
+
+  /** Inserts several messages, in order, with as few statements as possible (one per 10 rows). */
+  insertMany(messages: readonly NewMessage[]): void {
+    for (let i = 0; i < messages.length; i += MAX_INSERT_ROWS) {
+      const chunk = messages.slice(i, i + MAX_INSERT_ROWS);
+      (this.insertStmts[chunk.length - 1] as Database.Statement).run(chunk.flatMap(columnValues));
+    }
+  }
+
+  /** Whether any message of the queue is receivable at `now` (a cheap probe before a receive). */
+  anyReady(queueId: number, now: number, cutoff: number): boolean {
+    return this.anyReadyStmt.get(queueId, now, cutoff) !== undefined;
+  }
+
+  /**
+   * Deletes each message whose latest receipt is the given token (at most 10 per call), in one
+   * statement; returns the deleted ones (seq and group). Others are left alone.
+   */
+  deleteIfCurrent(
+    queueId: number,
+    receipts: ReadonlyArray<{ seq: number; token: string }>,
+  ): Array<{ seq: number; group_id: string | null }> {
+    if (receipts.length === 0) return [];
+    const stmt = this.deleteIfCurrentStmts[receipts.length - 1] as Database.Statement;
+    return stmt.all(queueId, ...receipts.flatMap((r) => [r.seq, r.token])) as Array<{
+      seq: number;
+      group_id: string | null;
+    }>;
   }
 
   /**

@@ -111,16 +111,17 @@ async function receiveNow(state: SqsState, request: ReceiveRequest): Promise<Mes
   const cutoff = retentionCutoff(queue, now);
   const maybe = queue.fifo
     ? state.store.fifo.readyGroups(queue.id, now, 1).length > 0 || request.attemptId !== undefined
-    : state.store.messages.ready(queue.id, now, cutoff, 1).length > 0;
+    : state.store.messages.anyReady(queue.id, now, cutoff);
   if (!maybe) return [];
   return state.store.write(() => {
     const retried = request.attemptId !== undefined ? retryAttempt(state, request, now) : undefined;
     if (retried) return retried;
     const out: MessageOutput[] = [];
     const receipts: AttemptReceipts = [];
+    // one token per receive: a handle names the message and this receive of it
+    const token = newReceiptToken();
     const take = (row: MessageRow): boolean => {
       if (deadLetterIfExhausted(state, queue, row, now)) return false;
-      const token = newReceiptToken();
       state.store.messages.markReceived(row.seq, now, now + request.visibilityMs, token);
       row.receive_count += 1;
       row.first_received_at ??= now;

@@ -100,16 +100,22 @@ export function prepare(
  * deduplication window is not stored; the result then names the original message, as SQS answers.
  */
 export function store(state: SqsState, queue: Queue, prepared: Prepared, now: number): void {
-  const { row } = prepared;
+  storeAll(state, queue, [prepared], now);
+}
+
+/** Stores prepared messages in order (inside the caller's write): one INSERT per 10 on standard queues. */
+export function storeAll(state: SqsState, queue: Queue, prepared: readonly Prepared[], now: number): void {
   if (queue.fifo) {
-    const stored = insertFifo(state, queue, row as Parameters<typeof insertFifo>[2], now);
-    prepared.result.MessageId = stored.messageId;
-    prepared.result.SequenceNumber = stored.sequenceNumber;
-  } else {
-    state.store.messages.insert(row);
-    fairSent(state, queue, row.group_id);
-    state.sweeper.due(row.sent_at + queue.settings.messageRetentionPeriod * 1000);
+    for (const p of prepared) {
+      const stored = insertFifo(state, queue, p.row as Parameters<typeof insertFifo>[2], now);
+      p.result.MessageId = stored.messageId;
+      p.result.SequenceNumber = stored.sequenceNumber;
+    }
+    return;
   }
+  state.store.messages.insertMany(prepared.map((p) => p.row));
+  for (const p of prepared) if (p.row.group_id !== null) fairSent(state, queue, p.row.group_id);
+  state.sweeper.due(now + queue.settings.messageRetentionPeriod * 1000);
 }
 
 /** SendMessage: stores one message; answers once it is committed. */
@@ -145,9 +151,7 @@ export async function sendMessageBatch(state: SqsState, ctx: RequestContext, inp
   const limit = queue.settings.maximumMessageSize;
   if (total > limit) throw sqsErrors.batchRequestTooLong(total, limit);
   if (rows.length > 0) {
-    await state.store.write(() => {
-      for (const prepared of rows) store(state, queue, prepared, now);
-    });
+    await state.store.write(() => storeAll(state, queue, rows, now));
     state.polls.notify(queue.id);
   }
   return { Successful: successful, Failed: failed };
