@@ -28,6 +28,15 @@ program
   .option('--fsync', 'fsync every commit: survives power loss, not only crashes (slower)', false)
   .option('--region <region>', 'region for unsigned requests', 'us-east-1')
   .option('--account-id <id>', 'account id in queue URLs and ARNs', accountId, '000000000000')
+  .option(
+    '--sns-allow-hosts <hosts>',
+    'comma-separated hosts, IPs or CIDRs SNS HTTP/S subscriptions may reach (default: loopback only)',
+    (value: string) =>
+      value
+        .split(',')
+        .map((h) => h.trim())
+        .filter((h) => h !== ''),
+  )
   .action(
     async (opts: {
       host: string;
@@ -37,6 +46,7 @@ program
       fsync: boolean;
       region: string;
       accountId: string;
+      snsAllowHosts?: string[];
     }) => {
       const broker = await startBroker(opts);
       const where = opts.inMemory ? 'in memory' : `data in ${opts.dataDir}`;
