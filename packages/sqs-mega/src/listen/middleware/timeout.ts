@@ -13,18 +13,21 @@ export function timeout(ms: number, clock: Clock = systemClock): Middleware {
     const forward = () => controller.abort(context.signal.reason);
     context.signal.addEventListener('abort', forward, { once: true });
     let timer: { cancel(): void } | undefined;
+    let timedOut: HandlerTimeoutError | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = clock.setTimeout(() => {
-        const error = new HandlerTimeoutError(ms);
-        controller.abort(error);
-        reject(error);
+        timedOut = new HandlerTimeoutError(ms);
+        controller.abort(timedOut);
+        reject(timedOut);
       }, ms);
     });
+    expired.catch(() => {});
     try {
-      return await Promise.race([
-        Promise.resolve(next(payload, { ...context, signal: controller.signal })),
-        expired,
-      ]);
+      const next$ = Promise.resolve(next(payload, { ...context, signal: controller.signal }));
+      const status = await Promise.race([next$, expired]);
+      // A handler that returns when its signal aborts still ran out of time.
+      if (timedOut) throw timedOut;
+      return status;
     } finally {
       timer?.cancel();
       context.signal.removeEventListener('abort', forward);
