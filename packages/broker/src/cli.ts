@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { startBroker } from './server.js';
 
@@ -16,6 +17,31 @@ function port(value: string): number {
 function accountId(value: string): string {
   if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError('must be 12 digits');
   return value;
+}
+
+function credential(value: string): string {
+  if (!/^[A-Za-z0-9]{1,128}:\S{1,256}$/.test(value)) throw new InvalidArgumentError('must be KEY:SECRET');
+  return value;
+}
+
+function splitCredential(pair: string): [string, string] {
+  const colon = pair.indexOf(':');
+  return [pair.slice(0, colon), pair.slice(colon + 1)];
+}
+
+/** KEY:SECRET lines; blank lines and lines starting with # are skipped. */
+function readCredentialsFile(file: string): string[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      try {
+        return credential(line);
+      } catch {
+        throw new Error(`${file}: each line must be KEY:SECRET`);
+      }
+    });
 }
 
 program
@@ -37,6 +63,21 @@ program
         .map((h) => h.trim())
         .filter((h) => h !== ''),
   )
+  .option(
+    '--credentials <key:secret>',
+    'require SigV4-signed requests by this access key (repeatable)',
+    (value: string, previous: string[] = []) => [...previous, credential(value)],
+  )
+  .option(
+    '--credentials-file <file>',
+    'require signed requests by the KEY:SECRET pairs in this file, one per line',
+  )
+  .option(
+    '--allow-host <name>',
+    'a host name clients may address the broker by, besides loopback names (repeatable)',
+    (value: string, previous: string[] = []) => [...previous, value],
+  )
+  .option('--insecure', 'allow a non-loopback --host without credentials', false)
   .action(
     async (opts: {
       host: string;
@@ -47,11 +88,24 @@ program
       region: string;
       accountId: string;
       snsAllowHosts?: string[];
+      credentials?: string[];
+      credentialsFile?: string;
+      allowHost?: string[];
+      insecure: boolean;
     }) => {
-      const broker = await startBroker(opts);
+      const pairs = [
+        ...(opts.credentials ?? []),
+        ...(opts.credentialsFile ? readCredentialsFile(opts.credentialsFile) : []),
+      ];
+      const broker = await startBroker({
+        ...opts,
+        credentials: new Map(pairs.map((pair) => splitCredential(pair))),
+        allowHosts: opts.allowHost,
+      });
       const where = opts.inMemory ? 'in memory' : `data in ${opts.dataDir}`;
+      const auth = pairs.length > 0 ? `, ${pairs.length} access key(s): requests must be signed` : '';
       console.log(
-        `mega broker listening on ${broker.url} (${where}, region ${opts.region}, account ${opts.accountId})`,
+        `mega broker listening on ${broker.url} (${where}, region ${opts.region}, account ${opts.accountId}${auth})`,
       );
       let stopping = false;
       const shutdown = (signal: string) => {

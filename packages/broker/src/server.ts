@@ -10,8 +10,10 @@ import { SnsState } from './sns/state.js';
 import { SqsState } from './sqs/state.js';
 import { Store } from './store/index.js';
 import { SCHEMA_VERSION } from './store/schema.js';
+import { BrowserGuard } from './wire/browser-guard.js';
 import type { WireResponse } from './wire/json.js';
 import { route, type Services } from './wire/router.js';
+import type { CredentialStore } from './wire/sigv4.js';
 
 /** How to start a broker. Every option has a default suited to local development. */
 export interface BrokerOptions {
@@ -40,6 +42,16 @@ export interface BrokerOptions {
    * addresses and CIDR ranges. Default loopback only: `localhost`, `127.0.0.0/8`, `::1`.
    */
   snsAllowHosts?: readonly string[];
+  /**
+   * Access keys (id → secret). When given, every SQS and SNS API request must be signed (AWS
+   * Signature Version 4) by one of them; the SNS links, the signing certificate and `/health` stay
+   * open. Default none: no authentication, and the broker only binds to loopback addresses.
+   */
+  credentials?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+  /** Host names (besides loopback names) clients may address the broker by, e.g. a container name. */
+  allowHosts?: readonly string[];
+  /** Bind to a non-loopback address without credentials (anyone who can reach it can use it). Default false. */
+  insecure?: boolean;
 }
 
 /** A running broker. */
@@ -67,6 +79,14 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const logger = options.logger ?? createLogger();
   const accountId = options.accountId ?? '000000000000';
   const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
+  const credentials = credentialStore(options.credentials);
+  const bindHost = options.host ?? '127.0.0.1';
+  if (!isLoopback(bindHost) && !credentials && !options.insecure) {
+    throw new Error(
+      `Refusing to listen on ${bindHost} without credentials: anyone who can reach it could read and delete your messages. ` +
+        'Give --credentials KEY:SECRET (clients then sign their requests), or --insecure if the network is trusted.',
+    );
+  }
   let sqs: SqsState | undefined;
   let sns: SnsState | undefined;
   const store = Store.open(options, (cause) => {
@@ -93,6 +113,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     sns,
     defaultRegion: options.region ?? 'us-east-1',
     logger,
+    guard: new BrowserGuard({ allowedHosts: options.allowHosts, bindHost }),
+    credentials,
     health: () => ({
       status: 'ok',
       store: options.inMemory ? 'memory' : 'sqlite',
@@ -109,7 +131,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const front = bothProtocols(server, tls);
   await new Promise<void>((resolve, reject) => {
     front.once('error', reject);
-    front.listen(options.port ?? 9324, options.host ?? '127.0.0.1', () => {
+    front.listen(options.port ?? 9324, bindHost, () => {
       front.off('error', reject);
       resolve();
     });
@@ -132,6 +154,17 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     clock,
     stop: () => stop(front, [server, tls], state, snsState, store),
   };
+}
+
+function credentialStore(given: BrokerOptions['credentials']): CredentialStore | undefined {
+  if (!given) return undefined;
+  const store = new Map(given instanceof Map ? given : Object.entries(given));
+  return store.size > 0 ? store : undefined;
+}
+
+/** Whether binding to `host` only exposes the broker to this machine. */
+function isLoopback(host: string): boolean {
+  return /^(localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/i.test(host);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { SnsState } from '../sns/state.js';
 import { sqsActions } from '../sqs/actions/index.js';
 import type { SqsState } from '../sqs/state.js';
 import type { RequestContext } from '../sqs/types.js';
+import type { BrowserGuard } from './browser-guard.js';
 import { credentialScope } from './credentials.js';
 import {
   decodeJsonInput,
@@ -16,6 +17,7 @@ import {
   type WireResponse,
 } from './json.js';
 import { decodeQueryInput, encodeQueryError, encodeQueryOutput } from './query/index.js';
+import { type CredentialStore, verifySignature } from './sigv4.js';
 
 /** A request as the router sees it, protocol not yet known. */
 export interface WireRequest {
@@ -34,6 +36,10 @@ export interface Services {
   defaultRegion: string;
   logger: Logger;
   health(): object;
+  /** Refuses browsers on other sites and foreign Host headers. */
+  guard: BrowserGuard;
+  /** When set, every API request must carry a valid SigV4 signature by one of these keys. */
+  credentials?: CredentialStore;
 }
 
 const SQS_NAMESPACE = 'com.amazonaws.sqs';
@@ -64,6 +70,13 @@ export async function route(request: WireRequest, services: Services): Promise<W
       body: JSON.stringify(services.health()),
     };
   }
+  try {
+    services.guard.check(request.headers);
+  } catch (error) {
+    return header('x-amz-target') !== undefined
+      ? encodeJsonError(error as AwsError, SQS_NAMESPACE, requestId)
+      : queryError(error as AwsError, requestId);
+  }
   const scope = credentialScope(header('authorization'), request.query);
   const ctx: RequestContext = {
     region: scope?.region ?? services.defaultRegion,
@@ -93,6 +106,11 @@ async function routeJson(
       CORAL,
       requestId,
     );
+  }
+  try {
+    await authenticate(request, services, ['sqs']);
+  } catch (error) {
+    return encodeJsonError(asAwsError(error, services.logger, action), SQS_NAMESPACE, requestId);
   }
   const input = decodeJsonInput(request.body);
   if (!input) {
@@ -205,7 +223,13 @@ async function routeQuery(
     );
   }
   const version = params.get('Version');
-  if (queryService(signedFor, version, request.path, action) === 'sns') {
+  const service = queryService(signedFor, version, request.path, action);
+  try {
+    await authenticate(request, services, [service]);
+  } catch (error) {
+    return queryError(asAwsError(error, services.logger, action), requestId, service);
+  }
+  if (service === 'sns') {
     const snsHandler = Object.hasOwn(snsActions, action) ? snsActions[action] : undefined;
     if (!snsHandler || (version !== null && version !== SNS_VERSION))
       return queryError(snsErrors.invalidAction(action), requestId, 'sns');
@@ -239,6 +263,32 @@ function queryError(error: AwsError, requestId: string, service: 'sqs' | 'sns' =
     headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
     body: encodeQueryError(service, error, requestId),
   };
+}
+
+/**
+ * When the broker has credentials, verifies the request's SigV4 signature (header or presigned) for
+ * `services`; throws the AwsError AWS returns otherwise. Without credentials every request passes.
+ */
+async function authenticate(
+  request: WireRequest,
+  services: Services,
+  allowed: readonly string[],
+): Promise<void> {
+  if (!services.credentials) return;
+  const host = request.headers.host;
+  await verifySignature(
+    {
+      method: request.method,
+      host: Array.isArray(host) ? (host[0] ?? '') : (host ?? ''),
+      path: request.path,
+      query: request.query,
+      headers: request.headers,
+      body: request.body,
+    },
+    services.credentials,
+    allowed,
+    services.sqs.clock.now(),
+  );
 }
 
 /** Anything that is not an AwsError is a bug or a store failure: logged, and an InternalError on the wire. */
