@@ -1,0 +1,113 @@
+import { CreateQueueCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { Consumer } from 'sqs-consumer';
+import { Listener, SqsPublisher } from 'sqs-mega';
+
+export type ClientConfig = SQSClientConfig;
+
+/** Fills a queue with `count` small JSON messages (batched, 50 batches in flight). */
+export async function fill(config: ClientConfig, queueUrl: string, count: number): Promise<void> {
+  const client = new SQSClient(config);
+  const publisher = new SqsPublisher({ client, queueUrl });
+  const body = { kind: 'bench', padding: 'x'.repeat(200) };
+  for (let sent = 0; sent < count; sent += 500) {
+    const n = Math.min(500, count - sent);
+    await Promise.all(Array.from({ length: n }, (_, i) => publisher.publish({ ...body, i: sent + i })));
+  }
+  client.destroy();
+}
+
+/** Creates a fresh queue (one per run: PurgeQueue is limited to once a minute). */
+export async function freshQueue(config: ClientConfig, name: string): Promise<string> {
+  const client = new SQSClient(config);
+  const out = await client.send(new CreateQueueCommand({ QueueName: name }));
+  client.destroy();
+  return out.QueueUrl ?? '';
+}
+
+/** Consumes `count` messages with our listener and a no-op handler; resolves with messages/s. */
+export async function runOurs(
+  config: ClientConfig,
+  queueUrl: string,
+  count: number,
+  concurrency: number,
+): Promise<number> {
+  const client = new SQSClient(config);
+  const listener = new Listener({
+    client,
+    queueUrl,
+    concurrency,
+    waitTimeSeconds: 1,
+    heartbeatSeconds: false,
+  });
+  let done = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  listener.subscribe(undefined, () => {});
+  listener.on('processed', () => {
+    if (++done === count) finish();
+  });
+  const started = performance.now();
+  listener.start();
+  await finished;
+  await listener.stop(); // flushes the last deletes
+  const seconds = (performance.now() - started) / 1000;
+  client.destroy();
+  return count / seconds;
+}
+
+/** Consumes `count` messages with sqs-consumer (handleMessage, batchSize 10); resolves with messages/s. */
+export async function runSqsConsumer(config: ClientConfig, queueUrl: string, count: number): Promise<number> {
+  const client = new SQSClient(config);
+  let done = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const consumer = Consumer.create({
+    queueUrl,
+    sqs: client,
+    batchSize: 10,
+    waitTimeSeconds: 1,
+    handleMessage: async (message) => {
+      if (++done === count) finish();
+      return message;
+    },
+  });
+  const started = performance.now();
+  consumer.start();
+  await finished;
+  // let its last deletes land before stopping the clock
+  await new Promise<void>((resolve) => {
+    consumer.once('stopped', () => resolve());
+    consumer.stop({ abort: false });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  client.destroy();
+  return count / seconds;
+}
+
+/** Publish → handler latency on an idle system, one message at a time; resolves with sorted ms samples. */
+export async function latency(config: ClientConfig, queueUrl: string, samples: number): Promise<number[]> {
+  const client = new SQSClient(config);
+  const publisher = new SqsPublisher({ client, queueUrl, derivedAttributes: false });
+  const listener = new Listener({ client, queueUrl, concurrency: 10, heartbeatSeconds: false });
+  let arrived!: (ms: number) => void;
+  listener
+    .subscribe(undefined, (payload) => arrived(performance.now() - (payload as { t: number }).t))
+    .start();
+  const out: number[] = [];
+  for (let i = 0; i < samples + 50; i++) {
+    const got = new Promise<number>((resolve) => {
+      arrived = resolve;
+    });
+    await publisher.publish({ t: performance.now() });
+    const ms = await got;
+    if (i >= 50) out.push(ms); // the first 50 warm up connections and the JIT
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  await listener.stop();
+  client.destroy();
+  return out.sort((a, b) => a - b);
+}
