@@ -116,6 +116,25 @@ export function deadLetterIfExhausted(state: SqsState, source: Queue, row: Messa
   if (!policy || row.receive_count < policy.maxReceiveCount) return false;
   const target = state.byArn(policy.deadLetterTargetArn);
   if (!target) return false;
+  transferMessage(state, row, target, source.arn, now);
+  return true;
+}
+
+/**
+ * Moves a stored message to `target` inside the caller's write: deleted from its queue and inserted
+ * into `target` in the same transaction, so it is never in both or in neither. It keeps its id, body,
+ * attributes, group and deduplication id, starts unreceived and visible, and carries
+ * `deadLetterSourceArn` (null when it leaves a dead-letter queue). On a FIFO target it gets a new
+ * sequence number and enqueue time, and joins the end of its group. The caller refreshes the FIFO
+ * group the message left.
+ */
+export function transferMessage(
+  state: SqsState,
+  row: MessageRow,
+  target: Queue,
+  deadLetterSourceArn: string | null,
+  now: number,
+): void {
   state.store.messages.delete(row.seq);
   state.store.messages.insert({
     queue_id: target.id,
@@ -131,10 +150,9 @@ export function deadLetterIfExhausted(state: SqsState, source: Queue, row: Messa
     group_id: row.group_id,
     dedup_id: row.dedup_id,
     sequence_number: target.fifo ? sequenceNumber(state.store.queues.nextSequence(target.id)) : null,
-    dead_letter_source_arn: source.arn,
+    dead_letter_source_arn: deadLetterSourceArn,
   });
   state.sweeper.due((target.fifo ? now : row.sent_at) + target.settings.messageRetentionPeriod * 1000);
   if (target.fifo && row.group_id !== null) refreshGroup(state, target.id, row.group_id);
   state.store.commits.afterCommit(() => state.polls.notify(target.id));
-  return true;
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { sqsErrors } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { LongPolls } from './long-poll.js';
+import { MoveTasks } from './move-tasks.js';
 import { type Queue, QueueRegistry } from './queue-registry.js';
 import { Sweeper } from './retention.js';
 import type { RequestContext } from './types.js';
@@ -21,6 +22,8 @@ export class SqsState {
   readonly polls: LongPolls;
   /** Reclaims expired messages, deduplication entries and receive attempts in the background. */
   readonly sweeper: Sweeper;
+  /** The running message move tasks (StartMessageMoveTask). */
+  readonly moves: MoveTasks;
   /** Names of recently deleted queues (region, name) → when, for `QueueDeletedRecently`. */
   readonly recentlyDeleted = new Map<string, number>();
 
@@ -33,6 +36,8 @@ export class SqsState {
     this.polls = new LongPolls(clock);
     this.sweeper = new Sweeper(this);
     this.sweeper.due(clock.now());
+    this.moves = new MoveTasks(this);
+    this.moves.resume();
   }
 
   /** The URL of a queue, as the client addressed the broker. */

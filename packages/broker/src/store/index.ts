@@ -5,11 +5,13 @@ import { FairTable } from './fair.js';
 import { FifoTable } from './fifo.js';
 import { GroupCommit } from './group-commit.js';
 import { MessageTable } from './messages.js';
+import { MoveTaskTable } from './move-tasks.js';
 import { QueueTable } from './queues.js';
 
 export type { DatabaseOptions } from './database.js';
 export type { DedupRow } from './fifo.js';
 export type { MessageCounts, MessageRow, NewMessage } from './messages.js';
+export type { MoveTaskRow, MoveTaskStatus } from './move-tasks.js';
 export type { QueueRow } from './queues.js';
 
 /**
@@ -21,6 +23,7 @@ export class Store {
   readonly messages: MessageTable;
   readonly fifo: FifoTable;
   readonly fair: FairTable;
+  readonly moveTasks: MoveTaskTable;
   readonly commits: GroupCommit;
 
   constructor(
@@ -31,6 +34,7 @@ export class Store {
     this.messages = new MessageTable(db);
     this.fifo = new FifoTable(db);
     this.fair = new FairTable(db);
+    this.moveTasks = new MoveTaskTable(db);
     this.commits = new GroupCommit(db, commitError);
   }
 

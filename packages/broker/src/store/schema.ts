@@ -128,6 +128,26 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX sns_deliveries_due ON sns_deliveries (due_at);
   `,
+  // v5: message move tasks (StartMessageMoveTask). A task moves the messages its source queue held when
+  // it started (those with \`seq <= max_seq\`); \`moved\` is written in the same transaction as each chunk
+  // of moves, so a task resumed after a restart knows exactly how far it got.
+  `
+  CREATE TABLE move_tasks (
+    id INTEGER PRIMARY KEY,
+    task_id TEXT NOT NULL UNIQUE,
+    source_arn TEXT NOT NULL,
+    destination_arn TEXT,
+    max_per_second INTEGER,
+    status TEXT NOT NULL,
+    moved INTEGER NOT NULL DEFAULT 0,
+    to_move INTEGER NOT NULL,
+    max_seq INTEGER NOT NULL,
+    failure_reason TEXT,
+    started_at INTEGER NOT NULL
+  );
+  CREATE INDEX move_tasks_source ON move_tasks (source_arn, id);
+  CREATE INDEX move_tasks_status ON move_tasks (status);
+  `,
 ];
 
 /** The schema version this code writes. */

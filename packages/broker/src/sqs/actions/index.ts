@@ -3,6 +3,7 @@ import type { SqsState } from '../state.js';
 import type { RequestContext } from '../types.js';
 import { listDeadLetterSourceQueues } from './dead-letter.js';
 import { deleteMessage, deleteMessageBatch } from './delete.js';
+import { cancelMessageMoveTask, listMessageMoveTasks, startMessageMoveTask } from './move-tasks.js';
 import { addPermission, removePermission } from './permissions.js';
 import { getQueueAttributes, setQueueAttributes } from './queue-attributes.js';
 import { createQueue, deleteQueue, getQueueUrl, listQueues, purgeQueue } from './queues.js';
@@ -36,4 +37,7 @@ export const sqsActions: Record<string, SqsAction> = {
   ListDeadLetterSourceQueues: listDeadLetterSourceQueues,
   AddPermission: addPermission,
   RemovePermission: removePermission,
+  StartMessageMoveTask: startMessageMoveTask,
+  ListMessageMoveTasks: listMessageMoveTasks,
+  CancelMessageMoveTask: cancelMessageMoveTask,
 };

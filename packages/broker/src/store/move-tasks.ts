@@ -1,0 +1,98 @@
+import type Database from 'better-sqlite3';
+import type { MessageRow } from './messages.js';
+
+/** The states of a message move task, as `ListMessageMoveTasks` reports them. */
+export type MoveTaskStatus = 'RUNNING' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED' | 'FAILED';
+
+/** A message move task as stored. Times are ms since the epoch. */
+export interface MoveTaskRow {
+  task_id: string;
+  source_arn: string;
+  /** Null: each message goes back to the queue it was dead-lettered from. */
+  destination_arn: string | null;
+  /** Null: as fast as the broker moves them. */
+  max_per_second: number | null;
+  status: MoveTaskStatus;
+  moved: number;
+  to_move: number;
+  /** The task moves the source's messages with `seq <= max_seq` (those there when it started). */
+  max_seq: number;
+  failure_reason: string | null;
+  started_at: number;
+}
+
+/** Prepared statements over `move_tasks`, and the message reads a move task needs. */
+export class MoveTaskTable {
+  private readonly insertStmt;
+  private readonly getStmt;
+  private readonly bySourceStmt;
+  private readonly activeStmt;
+  private readonly updateStmt;
+  private readonly snapshotStmt;
+  private readonly pageStmt;
+  private readonly remainingStmt;
+
+  constructor(db: Database.Database) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO move_tasks (task_id, source_arn, destination_arn, max_per_second, status, moved, to_move,
+         max_seq, failure_reason, started_at)
+       VALUES (@task_id, @source_arn, @destination_arn, @max_per_second, @status, @moved, @to_move,
+         @max_seq, @failure_reason, @started_at)`,
+    );
+    this.getStmt = db.prepare('SELECT * FROM move_tasks WHERE task_id = ?');
+    this.bySourceStmt = db.prepare('SELECT * FROM move_tasks WHERE source_arn = ? ORDER BY id DESC LIMIT ?');
+    this.activeStmt = db.prepare(
+      `SELECT * FROM move_tasks WHERE status IN ('RUNNING', 'CANCELLING') ORDER BY id`,
+    );
+    this.updateStmt = db.prepare(
+      'UPDATE move_tasks SET status = ?, moved = ?, failure_reason = ? WHERE task_id = ?',
+    );
+    this.snapshotStmt = db.prepare(
+      'SELECT count(*) AS n, max(seq) AS top FROM messages WHERE queue_id = ? AND sent_at > ?',
+    );
+    this.pageStmt = db.prepare(
+      'SELECT * FROM messages WHERE queue_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
+    );
+    this.remainingStmt = db.prepare(
+      'SELECT 1 FROM messages WHERE queue_id = ? AND seq <= ? AND sent_at > ? LIMIT 1',
+    );
+  }
+
+  insert(task: MoveTaskRow): void {
+    this.insertStmt.run(task);
+  }
+
+  get(taskId: string): MoveTaskRow | undefined {
+    return this.getStmt.get(taskId) as MoveTaskRow | undefined;
+  }
+
+  /** The source's most recent `limit` tasks, most recent first. */
+  bySource(sourceArn: string, limit: number): MoveTaskRow[] {
+    return this.bySourceStmt.all(sourceArn, limit) as MoveTaskRow[];
+  }
+
+  /** Every task still RUNNING or CANCELLING, oldest first. */
+  active(): MoveTaskRow[] {
+    return this.activeStmt.all() as MoveTaskRow[];
+  }
+
+  update(taskId: string, status: MoveTaskStatus, moved: number, failureReason: string | null): void {
+    this.updateStmt.run(status, moved, failureReason, taskId);
+  }
+
+  /** How many messages the queue holds (leaving out those sent at or before `cutoff`), and its last seq. */
+  snapshot(queueId: number, cutoff: number): { count: number; maxSeq: number } {
+    const row = this.snapshotStmt.get(queueId, cutoff) as { n: number; top: number | null };
+    return { count: row.n, maxSeq: row.top ?? 0 };
+  }
+
+  /** The queue's messages with `afterSeq < seq <= maxSeq`, in order, at most `limit`. */
+  page(queueId: number, afterSeq: number, maxSeq: number, limit: number): MessageRow[] {
+    return this.pageStmt.all(queueId, afterSeq, maxSeq, limit) as MessageRow[];
+  }
+
+  /** Whether the queue still holds a message with `seq <= maxSeq` sent after `cutoff`. */
+  anyLeft(queueId: number, maxSeq: number, cutoff: number): boolean {
+    return this.remainingStmt.get(queueId, maxSeq, cutoff) !== undefined;
+  }
+}
