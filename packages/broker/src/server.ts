@@ -231,8 +231,14 @@ function handle(
     }
     const url = req.url ?? '/';
     const q = url.indexOf('?');
+    // a client that hangs up before its answer (say, during a long poll) must not be handed messages
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
     route(
       {
+        signal: gone.signal,
         method: req.method ?? 'GET',
         path: q < 0 ? url : url.slice(0, q),
         query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),

@@ -103,3 +103,58 @@ describe('long polling', async () => {
     });
   });
 });
+
+describe('long polling and the clients it serves', () => {
+  it('a shortened visibility timeout wakes a waiting receive at the new time, not the old one', async () => {
+    const env = await setup({ time: 'manual' });
+    try {
+      const sqs = env.clients.json;
+      const { QueueUrl } = await sqs.call('CreateQueue', { QueueName: queueName() });
+      const queueId = env.broker.sqs.resolve({ region: 'us-east-1', origin: '' }, QueueUrl).id;
+      await sqs.call('SendMessage', { QueueUrl, MessageBody: 'm' });
+      const [m] = (await sqs.call('ReceiveMessage', { QueueUrl, VisibilityTimeout: 600 })).Messages;
+      const pending = sqs.call('ReceiveMessage', { QueueUrl, WaitTimeSeconds: 20 });
+      await until(() => env.broker.sqs.polls.hasWaiters(queueId));
+      await sqs.call('ChangeMessageVisibility', {
+        QueueUrl,
+        ReceiptHandle: m.ReceiptHandle,
+        VisibilityTimeout: 5,
+      });
+      await until(() => env.broker.sqs.polls.hasWaiters(queueId));
+      await env.broker.testClock!.advance(5_000);
+      assert.equal((await pending).Messages?.[0]?.Body, 'm');
+    } finally {
+      await env.teardown();
+    }
+  });
+
+  it('a long poll whose client hung up takes no message', async () => {
+    const broker = await startTestBroker();
+    const sqs = sqsClient(broker, 'json');
+    try {
+      const { QueueUrl } = await sqs.call('CreateQueue', { QueueName: queueName() });
+      const queueId = broker.sqs.resolve({ region: 'us-east-1', origin: '' }, QueueUrl).id;
+      const abandoned = new AbortController();
+      const request = fetch(broker.url, {
+        method: 'POST',
+        headers: { 'x-amz-target': 'AmazonSQS.ReceiveMessage', 'content-type': 'application/x-amz-json-1.0' },
+        body: JSON.stringify({ QueueUrl, WaitTimeSeconds: 20 }),
+        signal: abandoned.signal,
+      }).catch(() => undefined);
+      await until(() => broker.sqs.polls.hasWaiters(queueId));
+      abandoned.abort();
+      await request;
+      await until(() => !broker.sqs.polls.hasWaiters(queueId));
+      await sqs.call('SendMessage', { QueueUrl, MessageBody: 'for a live client' });
+      const { Messages } = await sqs.call('ReceiveMessage', { QueueUrl });
+      assert.equal(
+        Messages?.[0]?.Body,
+        'for a live client',
+        'the message was not taken by the abandoned poll',
+      );
+    } finally {
+      sqs.destroy();
+      await broker.stop();
+    }
+  });
+});

@@ -18,10 +18,11 @@ export class LongPolls {
 
   /**
    * Waits until the queue is notified, or until `wakeAt` (ms since epoch; the deadline or the next
-   * visibility instant, whichever is earlier). Resolves at once once the broker is closing.
+   * visibility instant, whichever is earlier), or until `signal` aborts (the client went away).
+   * Resolves at once once the broker is closing.
    */
-  wait(queueId: number, wakeAt: number): Promise<void> {
-    if (this.closed) return Promise.resolve();
+  wait(queueId: number, wakeAt: number, signal?: AbortSignal): Promise<void> {
+    if (this.closed || signal?.aborted) return Promise.resolve();
     return new Promise<void>((resolve) => {
       let set = this.waiters.get(queueId);
       if (!set) {
@@ -33,6 +34,7 @@ export class LongPolls {
       const waiter: Waiter = {
         wake: () => {
           timer?.cancel();
+          signal?.removeEventListener('abort', waiter.wake);
           waiters.delete(waiter);
           if (waiters.size === 0 && this.waiters.get(queueId) === waiters) this.waiters.delete(queueId);
           resolve();
@@ -40,6 +42,7 @@ export class LongPolls {
       };
       waiters.add(waiter);
       timer = this.clock.setTimeout(waiter.wake, wakeAt - this.clock.now());
+      signal?.addEventListener('abort', waiter.wake, { once: true });
     });
   }
 

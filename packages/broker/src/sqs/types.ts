@@ -43,4 +43,6 @@ export interface RequestContext {
   origin: string;
   /** The caller's access key id when the request was signed; reported as `SenderId`. */
   accessKeyId?: string;
+  /** Aborted when the client goes away before the answer (a long poll then stops, taking nothing). */
+  signal?: AbortSignal;
 }

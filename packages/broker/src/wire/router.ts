@@ -27,6 +27,8 @@ export interface WireRequest {
   query: URLSearchParams;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  /** Aborted when the client disconnects before the answer. */
+  signal?: AbortSignal;
 }
 
 /** What the router dispatches to. */
@@ -82,6 +84,7 @@ export async function route(request: WireRequest, services: Services): Promise<W
     region: scope?.region ?? services.defaultRegion,
     origin: `http://${header('host') ?? 'localhost'}`,
     accessKeyId: scope?.accessKeyId,
+    signal: request.signal,
   };
   if (request.path.startsWith('/sns/') && request.method === 'GET')
     return routeSnsLink(request, ctx, services, requestId);

@@ -47,6 +47,7 @@ export async function receiveMessage(state: SqsState, ctx: RequestContext, input
   const request = parse(state, ctx, input);
   const deadline = state.clock.now() + request.waitMs;
   for (;;) {
+    if (ctx.signal?.aborted) return {};
     const messages = await receiveNow(state, request);
     const now = state.clock.now();
     if (
@@ -59,7 +60,7 @@ export async function receiveMessage(state: SqsState, ctx: RequestContext, input
     const next = request.queue.fifo
       ? state.store.fifo.nextReadyAt(request.queue.id, now)
       : state.store.messages.nextVisibleAt(request.queue.id, now);
-    await state.polls.wait(request.queue.id, Math.min(deadline, next ?? deadline));
+    await state.polls.wait(request.queue.id, Math.min(deadline, next ?? deadline), ctx.signal);
     if (state.polls.isClosed) return {};
   }
 }

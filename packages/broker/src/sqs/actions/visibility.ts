@@ -12,9 +12,9 @@ const MAX_VISIBILITY_S = 43_200;
 
 /**
  * Changes the visibility timeout of the message a receipt handle points at, counted from now, inside
- * the caller's write. Returns whether the message became receivable at once.
+ * the caller's write.
  */
-function changeByHandle(state: SqsState, queue: Queue, handle: string, timeout: number | undefined): boolean {
+function changeByHandle(state: SqsState, queue: Queue, handle: string, timeout: number | undefined): void {
   if (timeout === undefined) throw sqsErrors.missingParameter('VisibilityTimeout');
   const receipt = decodeReceipt(handle);
   if (receipt.queueId !== queue.id) throw sqsErrors.receiptHandleIsInvalid(handle);
@@ -34,7 +34,6 @@ function changeByHandle(state: SqsState, queue: Queue, handle: string, timeout: 
   }
   state.store.messages.setVisibleAt(row.seq, now + timeout * 1000);
   messageChanged(state, queue, row);
-  return timeout === 0;
 }
 
 /** ChangeMessageVisibility. */
@@ -42,8 +41,9 @@ export async function changeMessageVisibility(state: SqsState, ctx: RequestConte
   const queue = state.resolve(ctx, requiredString(input, 'QueueUrl'));
   const handle = requiredString(input, 'ReceiptHandle');
   const timeout = optionalInt(input, 'VisibilityTimeout', 0, MAX_VISIBILITY_S);
-  const released = await state.store.write(() => changeByHandle(state, queue, handle, timeout));
-  if (released) state.polls.notify(queue.id);
+  await state.store.write(() => changeByHandle(state, queue, handle, timeout));
+  // waiting receives recompute when the queue next has a message: sooner, if this one was shortened
+  state.polls.notify(queue.id);
   return {};
 }
 
@@ -51,7 +51,7 @@ export async function changeMessageVisibility(state: SqsState, ctx: RequestConte
 export async function changeMessageVisibilityBatch(state: SqsState, ctx: RequestContext, input: Input) {
   const queue = state.resolve(ctx, requiredString(input, 'QueueUrl'));
   const entries = batchEntries(input, 'ChangeMessageVisibilityBatchRequestEntry');
-  let released = false;
+  let changed = false;
   const result = await state.store.write(() => {
     const successful = [];
     const failed = [];
@@ -59,7 +59,8 @@ export async function changeMessageVisibilityBatch(state: SqsState, ctx: Request
       const id = entry.Id as string;
       try {
         const timeout = optionalInt(entry, 'VisibilityTimeout', 0, MAX_VISIBILITY_S);
-        released = changeByHandle(state, queue, requiredString(entry, 'ReceiptHandle'), timeout) || released;
+        changeByHandle(state, queue, requiredString(entry, 'ReceiptHandle'), timeout);
+        changed = true;
         successful.push({ Id: id });
       } catch (error) {
         failed.push(batchFailure(id, error));
@@ -67,6 +68,6 @@ export async function changeMessageVisibilityBatch(state: SqsState, ctx: Request
     }
     return { Successful: successful, Failed: failed };
   });
-  if (released) state.polls.notify(queue.id);
+  if (changed) state.polls.notify(queue.id);
   return result;
 }
