@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { type Command, InvalidArgumentError } from 'commander';
+import { startBroker } from '../server.js';
+
+/**
+ * `mega serve`: the broker in the foreground. Every option of serve is declared here, in one place
+ * (its flags are a contract: see README.md).
+ */
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+}
+
+function accountId(value: string): string {
+  if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError('must be 12 digits');
+  return value;
+}
+
+function credential(value: string): string {
+  if (!/^[A-Za-z0-9]{1,128}:\S{1,256}$/.test(value)) throw new InvalidArgumentError('must be KEY:SECRET');
+  return value;
+}
+
+function splitCredential(pair: string): [string, string] {
+  const colon = pair.indexOf(':');
+  return [pair.slice(0, colon), pair.slice(colon + 1)];
+}
+
+/** KEY:SECRET lines; blank lines and lines starting with # are skipped. */
+function readCredentialsFile(file: string): string[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      try {
+        return credential(line);
+      } catch {
+        throw new Error(`${file}: each line must be KEY:SECRET`);
+      }
+    });
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the broker in the foreground (Ctrl-C or SIGTERM stops it cleanly)')
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--port <port>', 'TCP port (0 picks a free one)', port, 9324)
+    .option('--data-dir <dir>', 'directory of the durable store', '.mega')
+    .option('--in-memory', 'keep everything in memory (nothing survives a restart)', false)
+    .option('--fsync', 'fsync every commit: survives power loss, not only crashes (slower)', false)
+    .option('--region <region>', 'region for unsigned requests', 'us-east-1')
+    .option('--account-id <id>', 'account id in queue URLs and ARNs', accountId, '000000000000')
+    .option(
+      '--sns-allow-hosts <hosts>',
+      'comma-separated hosts, IPs or CIDRs SNS HTTP/S subscriptions may reach (default: loopback only)',
+      (value: string) =>
+        value
+          .split(',')
+          .map((h) => h.trim())
+          .filter((h) => h !== ''),
+    )
+    .option(
+      '--credentials <key:secret>',
+      'require SigV4-signed requests by this access key (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, credential(value)],
+    )
+    .option(
+      '--credentials-file <file>',
+      'require signed requests by the KEY:SECRET pairs in this file, one per line',
+    )
+    .option(
+      '--allow-host <name>',
+      'a host name clients may address the broker by, besides loopback names (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option('--insecure', 'allow a non-loopback --host without credentials', false)
+    .action(
+      async (opts: {
+        host: string;
+        port: number;
+        dataDir: string;
+        inMemory: boolean;
+        fsync: boolean;
+        region: string;
+        accountId: string;
+        snsAllowHosts?: string[];
+        credentials?: string[];
+        credentialsFile?: string;
+        allowHost?: string[];
+        insecure: boolean;
+      }) => {
+        const pairs = [
+          ...(opts.credentials ?? []),
+          ...(opts.credentialsFile ? readCredentialsFile(opts.credentialsFile) : []),
+        ];
+        const broker = await startBroker({
+          ...opts,
+          credentials: new Map(pairs.map((pair) => splitCredential(pair))),
+          allowHosts: opts.allowHost,
+        });
+        const where = opts.inMemory ? 'in memory' : `data in ${opts.dataDir}`;
+        const auth = pairs.length > 0 ? `, ${pairs.length} access key(s): requests must be signed` : '';
+        console.log(
+          `mega broker listening on ${broker.url} (${where}, region ${opts.region}, account ${opts.accountId}${auth})`,
+        );
+        let stopping = false;
+        const shutdown = (signal: string) => {
+          if (stopping) return;
+          stopping = true;
+          console.log(`${signal}: stopping`);
+          broker.stop().then(
+            () => process.exit(0),
+            (error: unknown) => {
+              console.error(error);
+              process.exit(1);
+            },
+          );
+        };
+        process.on('SIGINT', () => shutdown('SIGINT'));
+        process.on('SIGTERM', () => shutdown('SIGTERM'));
+      },
+    );
+}
