@@ -79,6 +79,12 @@ function columnValues(m: NewMessage): unknown[] {
 
 /** Prepared statements over the `messages` table. */
 export class MessageTable {
+  /**
+   * Messages inserted and deleted (by receipt handle or by the broker: dead-letter and move-task
+   * transfers) since the store opened — the dashboard's throughput. Counted when the statement runs,
+   * so a write rolled back later still counts; purges and retention expiry are not counted.
+   */
+  readonly tally = { inserted: 0, deleted: 0 };
   private readonly insertStmts: Database.Statement[];
   private readonly anyReadyStmt;
   private readonly deleteIfCurrentStmts: Database.Statement[];
@@ -144,11 +150,13 @@ export class MessageTable {
 
   /** Inserts one message; returns its seq. */
   insert(message: NewMessage): number {
+    this.tally.inserted++;
     return Number((this.insertStmts[0] as Database.Statement).run(columnValues(message)).lastInsertRowid);
   }
 
   /** Inserts several messages, in order, with as few statements as possible (one per 10 rows). */
   insertMany(messages: readonly NewMessage[]): void {
+    this.tally.inserted += messages.length;
     for (let i = 0; i < messages.length; i += MAX_INSERT_ROWS) {
       const chunk = messages.slice(i, i + MAX_INSERT_ROWS);
       (this.insertStmts[chunk.length - 1] as Database.Statement).run(chunk.flatMap(columnValues));
@@ -170,10 +178,12 @@ export class MessageTable {
   ): Array<{ seq: number; group_id: string | null }> {
     if (receipts.length === 0) return [];
     const stmt = this.deleteIfCurrentStmts[receipts.length - 1] as Database.Statement;
-    return stmt.all(queueId, ...receipts.flatMap((r) => [r.seq, r.token])) as Array<{
+    const deleted = stmt.all(queueId, ...receipts.flatMap((r) => [r.seq, r.token])) as Array<{
       seq: number;
       group_id: string | null;
     }>;
+    this.tally.deleted += deleted.length;
+    return deleted;
   }
 
   /**
@@ -193,7 +203,7 @@ export class MessageTable {
   }
 
   delete(seq: number): void {
-    this.deleteStmt.run(seq);
+    this.tally.deleted += this.deleteStmt.run(seq).changes;
   }
 
   setVisibleAt(seq: number, visibleAt: number): void {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDashboardRequest, routeDashboard } from '../dashboard/routes.js';
 import { AwsError, snsErrors, sqsErrors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { snsActions } from '../sns/actions/index.js';
@@ -56,8 +57,8 @@ const QUEUE_PATH = /^\/[^/]+\/[^/]+\/?$/;
  * SQS by the SigV4 credential scope's service, else the `Version` parameter (SQS 2012-11-05, SNS
  * 2010-03-31), else the path (a queue URL path is SQS, and supplies `QueueUrl`). Named unsigned
  * routes: `GET /health` (the store's state), and under `/sns/` the signing certificate and the
- * token-authenticated confirmation and unsubscribe links. A GET of `/` without `Action` is the
- * dashboard's.
+ * token-authenticated confirmation and unsubscribe links. A GET of `/` without `Action`, and everything
+ * under `/_mega/`, is the dashboard's (`dashboard/routes.ts`).
  */
 export async function route(request: WireRequest, services: Services): Promise<WireResponse> {
   const requestId = randomUUID();
@@ -79,6 +80,7 @@ export async function route(request: WireRequest, services: Services): Promise<W
       ? encodeJsonError(error as AwsError, SQS_NAMESPACE, requestId)
       : queryError(error as AwsError, requestId);
   }
+  if (isDashboardRequest(request)) return routeDashboard(request, services);
   const scope = credentialScope(header('authorization'), request.query);
   const ctx: RequestContext = {
     region: scope?.region ?? services.defaultRegion,
@@ -213,13 +215,6 @@ async function routeQuery(
   }
   const action = params.get('Action');
   if (!action) {
-    if (request.method === 'GET' && request.path === '/') {
-      return {
-        status: 200,
-        headers: { 'content-type': 'text/plain' },
-        body: 'sqs-mega broker: AWS SQS API (JSON 1.0 and Query protocols). GET /health for status.\n',
-      };
-    }
     return queryError(
       new AwsError('MissingAction', 'The request must contain the parameter Action.'),
       requestId,

@@ -1,0 +1,52 @@
+import { AwsError, sqsErrors } from '../errors.js';
+import { sqsActions } from '../sqs/actions/index.js';
+import type { SqsState } from '../sqs/state.js';
+import type { RequestContext } from '../sqs/types.js';
+
+/**
+ * The dashboard's state-changing commands. Each calls the SQS action the wire calls (through
+ * `sqsActions`), so a message sent from the page is validated and stored exactly as one sent by an SDK.
+ */
+export type Command = 'send' | 'purge' | 'redrive';
+
+export const COMMANDS: readonly Command[] = ['send', 'purge', 'redrive'];
+
+/** Runs `command` with the JSON body of the request; returns the action's output. */
+export async function runCommand(
+  sqs: SqsState,
+  ctx: RequestContext,
+  command: Command,
+  body: Record<string, unknown>,
+): Promise<object> {
+  const region = typeof body.region === 'string' && body.region !== '' ? body.region : ctx.region;
+  const inRegion: RequestContext = { ...ctx, region };
+  const queueName = typeof body.queue === 'string' ? body.queue : '';
+  if (queueName === '') throw sqsErrors.missingParameter('queue');
+  switch (command) {
+    case 'send': {
+      const input: Record<string, unknown> = { QueueUrl: queueName, MessageBody: body.body };
+      if (typeof body.groupId === 'string' && body.groupId !== '') input.MessageGroupId = body.groupId;
+      if (typeof body.deduplicationId === 'string' && body.deduplicationId !== '')
+        input.MessageDeduplicationId = body.deduplicationId;
+      if (typeof body.delaySeconds === 'number') input.DelaySeconds = body.delaySeconds;
+      return call('SendMessage', sqs, inRegion, input);
+    }
+    case 'purge':
+      return call('PurgeQueue', sqs, inRegion, { QueueUrl: queueName });
+    case 'redrive': {
+      const queue = sqs.resolve(inRegion, queueName);
+      return call('StartMessageMoveTask', sqs, inRegion, { SourceArn: queue.arn });
+    }
+  }
+}
+
+async function call(
+  action: string,
+  sqs: SqsState,
+  ctx: RequestContext,
+  input: Record<string, unknown>,
+): Promise<object> {
+  const handler = Object.hasOwn(sqsActions, action) ? sqsActions[action] : undefined;
+  if (!handler) throw new AwsError('UnsupportedOperation', `This broker does not implement ${action}.`, 501);
+  return handler(sqs, ctx, input);
+}

@@ -1,0 +1,49 @@
+import type Database from 'better-sqlite3';
+import type { MessageRow } from './messages.js';
+
+/** A message as the dashboard shows it: the stored row without its receipt token. */
+export type PeekedRow = Omit<MessageRow, 'receipt' | 'md5_attributes' | 'trace_header'>;
+
+/** The pending HTTP/S deliveries of one subscription. Times are ms since the epoch. */
+export interface PendingDeliveries {
+  subscription_arn: string;
+  pending: number;
+  /** Most attempts made so far by one of them (0: none attempted yet). */
+  max_attempts: number;
+  /** When the next attempt is due. */
+  next_due_at: number;
+  /** When the oldest of them was created. */
+  oldest_at: number;
+}
+
+/**
+ * Read-only statements for the dashboard. Nothing here writes: peeking at a queue neither changes a
+ * message's visibility nor counts as a receive.
+ */
+export class PeekStatements {
+  private readonly messagesStmt;
+  private readonly deliveriesStmt;
+
+  constructor(db: Database.Database) {
+    this.messagesStmt = db.prepare(
+      `SELECT seq, queue_id, message_id, body, attributes, md5_body, sent_at, visible_at, receive_count,
+         first_received_at, received_at, sender_id, group_id, dedup_id, sequence_number, dead_letter_source_arn
+       FROM messages WHERE queue_id = ? AND sent_at > ? ORDER BY seq LIMIT ?`,
+    );
+    this.deliveriesStmt = db.prepare(
+      `SELECT subscription_arn, count(*) AS pending, max(attempts) AS max_attempts, min(due_at) AS next_due_at,
+         min(created_at) AS oldest_at
+       FROM sns_deliveries GROUP BY subscription_arn`,
+    );
+  }
+
+  /** The queue's first `limit` messages in the order they were stored, leaving out those sent at or before `cutoff`. */
+  messages(queueId: number, cutoff: number, limit: number): PeekedRow[] {
+    return this.messagesStmt.all(queueId, cutoff, limit) as PeekedRow[];
+  }
+
+  /** The pending HTTP/S deliveries, by subscription. */
+  deliveries(): PendingDeliveries[] {
+    return this.deliveriesStmt.all() as PendingDeliveries[];
+  }
+}
