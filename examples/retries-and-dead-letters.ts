@@ -1,0 +1,87 @@
+// Seed 003: poison messages and a flaky handler. Orders are processed by a handler that sometimes
+// needs a retry (backoff through ChangeMessageVisibility) and sometimes fails for good (straight to
+// the dead-letter queue, with the reason attached). A malformed MEGA event — a poison message that
+// would "plug the queue" in a hand-written consumer — goes to the dead-letter queue at once.
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { FatalError, Listener, type MegaEvent, ProcessStatus, SqsPublisher } from 'sqs-mega';
+import { counters, type Example, every, isMain, main } from './lib/example.js';
+import { queue } from './lib/setup.js';
+
+export const retriesAndDeadLetters: Example = async ({ sqs, print, intervalMs = 1500 }) => {
+  const stats = counters('published', 'processed', 'recovered', 'retried', 'deadLettered');
+  const dlq = await queue(sqs, 'orders-dlq');
+  const orders = await queue(sqs, 'orders');
+  const publisher = new SqsPublisher({ client: sqs, queueUrl: orders.url });
+  const listener = new Listener({
+    client: sqs,
+    queueUrl: orders.url,
+    deadLetterQueueUrl: dlq.url,
+    waitTimeSeconds: 1,
+    maxAttempts: 3,
+    backoff: { initialMs: 1000, maxMs: 4000 },
+  });
+  listener.subscribe({ event: { name: 'order.placed' } }, (event: MegaEvent, ctx) => {
+    const order = event.event.subject as string;
+    const kind = event.event.attributes?.kind;
+    if (kind === 'flaky' && ctx.receiveCount < 2) {
+      print('retry', 'orders', `${order}: warehouse busy (attempt ${ctx.receiveCount}), try again later`);
+      return ProcessStatus.RETRY_LATER;
+    }
+    if (kind === 'broken') throw new FatalError(`${order} references a product that does not exist`);
+    stats.processed++;
+    if (ctx.receiveCount > 1) stats.recovered++;
+    print(
+      'done',
+      'orders',
+      `${order} reserved${ctx.receiveCount > 1 ? ` on attempt ${ctx.receiveCount}` : ''}`,
+    );
+  });
+  listener.on('retried', (e) => {
+    stats.retried++;
+    print('retry', 'orders', `message ${e.messageId.slice(0, 8)} back in ${e.delaySeconds}s (backoff)`);
+  });
+  listener.on('dead-lettered', (e) => {
+    stats.deadLettered++;
+    print('dead', 'orders', `message ${e.messageId.slice(0, 8)} → orders-dlq: ${e.reason}`);
+  });
+  listener.start();
+
+  let n = 0;
+  const stopProducing = every(
+    intervalMs,
+    async () => {
+      n++;
+      const order = `order-${n}`;
+      if (n % 5 === 0) {
+        // a poison message: says it is a MEGA event, but has no event name
+        await sqs.send(
+          new SendMessageCommand({
+            QueueUrl: orders.url,
+            MessageBody: '{"protocol":"mega","version":1,"event":{"timestamp":"2026-01-01T00:00:00Z"}}',
+          }),
+        );
+        print('publish', 'orders', 'a malformed MEGA event (poison)');
+      } else {
+        const kind = n % 5 === 2 ? 'flaky' : n % 5 === 4 ? 'broken' : 'ok';
+        await publisher.publishEvent({
+          name: 'order.placed',
+          subject: order,
+          domain: 'shop',
+          attributes: { kind },
+        });
+        print('publish', 'orders', `${order} (${kind})`);
+      }
+      stats.published++;
+    },
+    (e) => print('warn', 'orders', `publish failed: ${(e as Error).message}`),
+  );
+  return {
+    stats,
+    async stop() {
+      await stopProducing();
+      await listener.stop();
+    },
+  };
+};
+
+if (isMain(import.meta.url)) void main(retriesAndDeadLetters, 'retries');

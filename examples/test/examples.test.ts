@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startTestBroker } from 'sqs-mega-broker/testing';
+import { eventBus } from '../event-bus.js';
+import { clientsFor, type Example, type Running } from '../lib/example.js';
+import { recorder } from '../lib/terminal.js';
+import { retriesAndDeadLetters } from '../retries-and-dead-letters.js';
+import { shoppingCart } from '../shopping-cart.js';
+import { slowTask } from '../slow-task.js';
+
+/** Runs an example against a fresh broker until `done(stats)` holds (or fails after `timeoutMs`). */
+async function runUntil(example: Example, done: (s: Running['stats']) => boolean, timeoutMs = 20_000) {
+  const broker = await startTestBroker();
+  const { sqs, sns } = clientsFor(broker.url);
+  const print = recorder();
+  const running = await example({ sqs, sns, print, intervalMs: 150 });
+  const end = Date.now() + timeoutMs;
+  try {
+    while (!done(running.stats)) {
+      if (Date.now() > end)
+        assert.fail(
+          `not reached in time: ${JSON.stringify(running.stats)}\n${print.lines.map((l) => l.text).join('\n')}`,
+        );
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await running.stop();
+    sqs.destroy();
+    sns.destroy();
+    await broker.stop();
+  }
+  return { stats: { ...running.stats }, lines: print.lines };
+}
+
+describe('examples', () => {
+  it('event bus: filter policies route new users to email, paid plans to billing; flaky billing is retried', async () => {
+    const { stats, lines } = await runUntil(
+      eventBus,
+      (s) => (s.billingRetries ?? 0) >= 1 && (s.billed ?? 0) >= 3 && (s.emails ?? 0) >= 2,
+    );
+    const billed = lines.filter((l) => l.source === 'billing' && l.kind === 'done').map((l) => l.text);
+    assert.ok(
+      billed.every((t) => t.includes('plan pro')),
+      `only paid plans are billed: ${billed.join('; ')}`,
+    );
+    const emails = lines.filter((l) => l.source === 'email').length;
+    assert.equal(emails, stats.emails, 'email only got user.created');
+  });
+
+  it('shopping cart: every cart processed strictly in order on the FIFO queue; DSL picks bulk adds', async () => {
+    const { stats } = await runUntil(shoppingCart, (s) => (s.processed ?? 0) >= 12 && (s.bulk ?? 0) >= 1);
+    assert.equal(stats.orderViolations, 0);
+  });
+
+  it('retries and dead letters: a flaky order succeeds on retry, a broken one and a poison message are dead-lettered', async () => {
+    const { lines } = await runUntil(
+      retriesAndDeadLetters,
+      (s) => (s.deadLettered ?? 0) >= 2 && (s.recovered ?? 0) >= 1,
+    );
+    assert.ok(lines.some((l) => l.kind === 'done' && /reserved on attempt 2/.test(l.text)));
+    assert.ok(lines.some((l) => l.kind === 'dead' && /FatalError/.test(l.text)));
+    assert.ok(
+      lines.some(
+        (l) => l.kind === 'dead' && /invalid|poison|mega/i.test(l.text) && !/FatalError/.test(l.text),
+      ),
+    );
+  });
+
+  it('slow task: a handler running 3× the visibility timeout finishes once, received once', async () => {
+    const { stats } = await runUntil(slowTask, (s) => (s.finished ?? 0) >= 1, 25_000);
+    assert.equal(stats.receivedOnce, stats.finished);
+  });
+});
+
+describe('the demo (npm start)', () => {
+  it('starts the durable broker and the examples, answers on its root URL within 5 s, and stops cleanly on Ctrl-C', async () => {
+    // the dashboard's assets, as `npm start` builds them before starting
+    const build = spawnSync(process.execPath, [
+      fileURLToPath(new URL('../../packages/broker/scripts/build-dashboard.mjs', import.meta.url)),
+    ]);
+    assert.equal(build.status, 0, String(build.stderr));
+    const dataDir = mkdtempSync(join(tmpdir(), 'mega-demo-'));
+    const main = fileURLToPath(new URL('../demo/main.ts', import.meta.url));
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main], {
+      env: { ...process.env, MEGA_PORT: '0', MEGA_DATA_DIR: dataDir, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      const waitFor = async (re: RegExp, ms: number) => {
+        const end = Date.now() + ms;
+        while (!re.test(out)) {
+          if (Date.now() > end) assert.fail(`no ${re} in:\n${out}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return re.exec(out) as RegExpExecArray;
+      };
+      const url = (await waitFor(/dashboard: (http:\/\/\S+?)\/ /, 15_000))[1] as string;
+      const page = await fetch(`${url}/`);
+      assert.equal(page.status, 200);
+      const answeredMs = Date.now() - started;
+      console.log(`demo: root URL answered ${answeredMs} ms after start`);
+      assert.ok(answeredMs < 5_000, `answered after ${answeredMs} ms`);
+      await waitFor(/done\s+email/, 15_000);
+      await waitFor(/done\s+carts/, 15_000);
+      child.kill('SIGINT');
+      assert.equal(await exited, 0, out);
+      assert.match(out, /stopped cleanly/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
