@@ -1,6 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import {
+  type AddressInfo,
+  createServer as createTcpServer,
+  type Socket,
+  type Server as TcpServer,
+} from 'node:net';
 import { type Clock, systemClock } from './clock.js';
 import { AwsError, sqsErrors } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
@@ -8,10 +14,13 @@ import { loadSigningIdentity } from './sns/certificate.js';
 import { DEFAULT_ALLOW_HOSTS, HostAllowList } from './sns/delivery/allow-hosts.js';
 import { SnsState } from './sns/state.js';
 import { SqsState } from './sqs/state.js';
+import { isStorageFailure, storageFailureAdvice } from './store/database.js';
 import { Store } from './store/index.js';
 import { SCHEMA_VERSION } from './store/schema.js';
 import { BrowserGuard } from './wire/browser-guard.js';
-import type { WireResponse } from './wire/json.js';
+import { credentialScope } from './wire/credentials.js';
+import { encodeJsonError, type WireResponse } from './wire/json.js';
+import { encodeQueryError } from './wire/query/index.js';
 import { route, type Services } from './wire/router.js';
 import type { CredentialStore } from './wire/sigv4.js';
 
@@ -35,8 +44,30 @@ export interface BrokerOptions {
   clock?: Clock;
   /** Logger. Default a pino logger at `MEGA_LOG_LEVEL` (or `info`). */
   logger?: Logger;
-  /** Largest request body accepted, in bytes. Default 16 MiB. */
+  /**
+   * Largest request body accepted, in bytes. Default 16 MiB. A larger body is refused with a 413
+   * `RequestEntityTooLarge` in the request's protocol — as soon as its `Content-Length` announces it,
+   * or once that many bytes arrived — without buffering it, and the connection is closed.
+   */
   maxBodyBytes?: number;
+  /**
+   * Most client connections open at once; the one over the limit gets a 503 `ServiceUnavailable` and
+   * is closed. Default 1000.
+   */
+  maxConnections?: number;
+  /** Time a client has to send a request's headers, in milliseconds (slow-loris guard). Default 10,000. */
+  headersTimeoutMs?: number;
+  /**
+   * Time a client has to send a whole request, headers and body, in milliseconds. Waiting for the
+   * reply (a 20 s long poll) does not count. Default 30,000.
+   */
+  requestTimeoutMs?: number;
+  /**
+   * Largest size of the database file, in bytes (SQLite's `max_page_count`). A write that would grow
+   * it further is refused with a 503 `ServiceUnavailable` until space is freed (messages deleted or
+   * expired) or the limit raised. Default: no limit but the disk's.
+   */
+  maxDatabaseBytes?: number;
   /**
    * Hosts SNS HTTP/S subscriptions may deliver to: host names (`*.example.com` for subdomains), IP
    * addresses and CIDR ranges. Default loopback only: `localhost`, `127.0.0.0/8`, `::1`.
@@ -90,11 +121,13 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   let sqs: SqsState | undefined;
   let sns: SnsState | undefined;
   const store = Store.open(options, (cause) => {
-    logger.error({ err: cause }, 'commit failed; the writes of this group were not stored');
+    logger.error({ err: cause }, 'storage failure; the writes it affects were not stored');
     sqs?.queues.reload();
     sns?.reload();
     return sqsErrors.serviceUnavailable(
-      'The broker could not store the request (see the broker log); nothing was changed. Retry later.',
+      isStorageFailure(cause)
+        ? storageFailureAdvice(cause)
+        : 'The broker could not store the request (see the broker log); nothing was changed. Retry later.',
     );
   });
   sqs = new SqsState(store, clock, { accountId });
@@ -124,11 +157,15 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     }),
   };
   const handler = (req: IncomingMessage, res: ServerResponse) => handle(req, res, services, maxBody, logger);
-  const server = createServer(handler);
-  const tls = createTlsServer({ key: identity.keyPem, cert: identity.certPem }, handler);
-  server.keepAliveTimeout = 60_000;
-  tls.keepAliveTimeout = 60_000;
-  const front = bothProtocols(server, tls);
+  const limits = {
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    headersTimeout: Math.min(options.headersTimeoutMs ?? 10_000, options.requestTimeoutMs ?? 30_000),
+    keepAliveTimeout: 60_000,
+    connectionsCheckingInterval: 1_000,
+  };
+  const server = createServer(limits, handler);
+  const tls = createTlsServer({ key: identity.keyPem, cert: identity.certPem, ...limits }, handler);
+  const front = bothProtocols(server, tls, options.maxConnections ?? 1000, limits.headersTimeout);
   await new Promise<void>((resolve, reject) => {
     front.once('error', reject);
     front.listen(options.port ?? 9324, bindHost, () => {
@@ -169,18 +206,56 @@ function isLoopback(host: string): boolean {
 
 /**
  * One port, two protocols: a TLS handshake starts with byte 0x16, which no HTTP request does; each
- * connection is handed to the HTTPS or the HTTP server accordingly.
+ * connection is handed to the HTTPS or the HTTP server accordingly. A connection that sends nothing
+ * within `firstByteMs` is closed; one over `maxConnections` is answered 503 and closed.
  */
-function bothProtocols(http: Server, https: Server): TcpServer {
+function bothProtocols(http: Server, https: Server, maxConnections: number, firstByteMs: number): TcpServer {
+  let open = 0;
   return createTcpServer((socket) => {
+    open++;
+    socket.once('close', () => open--);
     socket.once('error', () => socket.destroy());
+    socket.setTimeout(firstByteMs, () => socket.destroy());
+    const refuse = open > maxConnections;
     socket.once('data', (first: Buffer) => {
+      socket.setTimeout(0);
+      if (refuse) {
+        refuseConnection(socket, first, maxConnections);
+        return;
+      }
       socket.pause();
       socket.unshift(first);
       (first[0] === 0x16 ? https : http).emit('connection', socket);
       process.nextTick(() => socket.resume());
     });
   });
+}
+
+/** Answers the first request of a connection over the limit with a 503 in its protocol, and closes it. */
+function refuseConnection(socket: Socket, first: Buffer, maxConnections: number): void {
+  if (first[0] === 0x16) {
+    socket.destroy();
+    return;
+  }
+  const head = first.toString('latin1');
+  const headers: Record<string, string> = /\r\nx-amz-target:/i.test(head) ? { 'x-amz-target': '' } : {};
+  const response = errorResponse(
+    headers,
+    sqsErrors.serviceUnavailable(
+      `The broker has too many open connections (limit ${maxConnections}). Retry later, or reuse connections.`,
+    ),
+  );
+  const status = `HTTP/1.1 ${response.status} Service Unavailable\r\n`;
+  const lines = Object.entries({
+    ...response.headers,
+    'content-length': String(Buffer.byteLength(response.body)),
+    connection: 'close',
+  })
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  socket.end(`${status}${lines}\r\n${response.body}`);
+  socket.resume();
+  setTimeout(() => socket.destroy(), 1000).unref();
 }
 
 async function stop(
@@ -214,21 +289,24 @@ function handle(
 ): void {
   const chunks: Buffer[] = [];
   let size = 0;
-  let tooLarge = false;
+  const refuse = () => {
+    chunks.length = 0;
+    req.removeAllListeners('data');
+    req.removeAllListeners('end');
+    refuseTooLarge(req, res, maxBody);
+  };
+  const announced = Number(req.headers['content-length'] ?? 0);
+  if (announced > maxBody) {
+    refuse();
+    return;
+  }
   req.on('data', (chunk: Buffer) => {
     size += chunk.length;
-    if (size > maxBody) {
-      tooLarge = true;
-      return;
-    }
-    chunks.push(chunk);
+    if (size > maxBody) refuse();
+    else chunks.push(chunk);
   });
   req.on('error', () => res.destroy());
   req.on('end', () => {
-    if (tooLarge) {
-      send(res, tooLargeResponse(maxBody));
-      return;
-    }
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     // a client that hangs up before its answer (say, during a long poll) must not be handed messages
@@ -250,22 +328,39 @@ function handle(
       (response) => send(res, response),
       (error: unknown) => {
         logger.error({ err: error }, 'request failed');
-        send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: 'InternalError' });
+        send(res, errorResponse(req.headers, sqsErrors.internal()));
       },
     );
   });
 }
 
-function tooLargeResponse(maxBody: number): WireResponse {
+/**
+ * Answers 413 at once, in the request's protocol, and closes the connection once the answer is out:
+ * what the client still sends is read and dropped (never buffered) for at most a second.
+ */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, maxBody: number): void {
   const error = new AwsError(
     'RequestEntityTooLarge',
-    `Request body is larger than the limit of ${maxBody} bytes.`,
+    `The request body is larger than the broker's limit of ${maxBody} bytes (--max-body-bytes).`,
     413,
   );
+  req.resume();
+  const response = errorResponse(req.headers, error);
+  response.headers.connection = 'close';
+  send(res, response);
+  res.once('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref());
+}
+
+/** An error rendered as AWS does in the request's protocol: JSON 1.0 when it has `X-Amz-Target`, else Query XML. */
+function errorResponse(headers: IncomingMessage['headers'], error: AwsError): WireResponse {
+  const requestId = randomUUID();
+  if (headers['x-amz-target'] !== undefined) return encodeJsonError(error, 'com.amazonaws.sqs', requestId);
+  const authorization = headers.authorization;
+  const scope = credentialScope(Array.isArray(authorization) ? authorization[0] : authorization);
   return {
-    status: 413,
-    headers: { 'content-type': 'application/json', 'x-amzn-query-error': `${error.code};Sender` },
-    body: JSON.stringify({ __type: `com.amazonaws.sqs#${error.code}`, message: error.message }),
+    status: error.status,
+    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+    body: encodeQueryError(scope?.service === 'sns' ? 'sns' : 'sqs', error, requestId),
   };
 }
 

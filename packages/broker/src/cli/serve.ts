@@ -14,6 +14,12 @@ function port(value: string): number {
   return n;
 }
 
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
 function accountId(value: string): string {
   if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError('must be 12 digits');
   return value;
@@ -79,6 +85,18 @@ export function registerServe(program: Command): void {
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option('--insecure', 'allow a non-loopback --host without credentials', false)
+    .option(
+      '--max-body-bytes <bytes>',
+      'largest request body accepted (413 beyond)',
+      positive,
+      16 * 1024 * 1024,
+    )
+    .option('--max-connections <n>', 'most client connections open at once (503 beyond)', positive, 1000)
+    .option(
+      '--max-database-bytes <bytes>',
+      'largest database file (writes get 503 beyond; default: no limit)',
+      positive,
+    )
     .action(
       async (opts: {
         host: string;
@@ -93,6 +111,9 @@ export function registerServe(program: Command): void {
         credentialsFile?: string;
         allowHost?: string[];
         insecure: boolean;
+        maxBodyBytes: number;
+        maxConnections: number;
+        maxDatabaseBytes?: number;
       }) => {
         const pairs = [
           ...(opts.credentials ?? []),

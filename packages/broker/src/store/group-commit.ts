@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { isStorageFailure } from './database.js';
 
 interface Waiting {
   resolve: (value: unknown) => void;
@@ -21,7 +22,10 @@ export class GroupCommit {
 
   constructor(
     private readonly db: Database.Database,
-    /** Turns a failed COMMIT into the error every caller of that group receives. */
+    /**
+     * Turns a storage failure — a failed COMMIT, or a write refused by SQLite (disk full, I/O error)
+     * — into the error the callers it affects receive.
+     */
     private readonly commitError: (cause: unknown) => Error,
   ) {
     this.savepoint = db.transaction((fn: () => unknown) => fn());
@@ -41,7 +45,17 @@ export class GroupCommit {
     try {
       value = this.savepoint(fn);
     } catch (error) {
-      return Promise.reject(error);
+      if (!this.db.inTransaction) {
+        // SQLite rolled back the whole group (it may on a full disk or an I/O error): no write of
+        // this turn was stored, so none may be acknowledged.
+        const failure = this.commitError(error);
+        const waiting = this.waiting;
+        this.waiting = [];
+        this.callbacks = [];
+        for (const w of waiting) w.reject(failure);
+        return Promise.reject(failure);
+      }
+      return Promise.reject(isStorageFailure(error) ? this.commitError(error) : error);
     }
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ resolve: resolve as (v: unknown) => void, reject, value });
