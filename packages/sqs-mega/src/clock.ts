@@ -42,3 +42,75 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+interface PendingTimer {
+  at: number;
+  order: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+/**
+ * A manual clock for tests. Time stands still until {@link TestClock.advance} moves it; due timers
+ * then fire in time order, each at its own instant, and pending promise work is let run between them.
+ */
+export class TestClock implements Clock {
+  private current: number;
+  private timers: PendingTimer[] = [];
+  private order = 0;
+
+  /** @param start the initial time in ms since the epoch (default: 2026-01-01T00:00:00Z). */
+  constructor(start = Date.UTC(2026, 0, 1)) {
+    this.current = start;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  setTimeout(fn: () => void, ms: number): Timer {
+    const timer: PendingTimer = {
+      at: this.current + Math.max(0, ms),
+      order: this.order++,
+      fn,
+      cancelled: false,
+    };
+    this.timers.push(timer);
+    return {
+      cancel: () => {
+        timer.cancelled = true;
+      },
+    };
+  }
+
+  /** Number of timers not yet fired or cancelled. */
+  get pendingTimers(): number {
+    return this.timers.filter((t) => !t.cancelled).length;
+  }
+
+  /**
+   * Moves time forward by `ms` milliseconds, firing every timer that falls due on the way (in order),
+   * and letting promise callbacks and I/O callbacks scheduled by them run before the next one.
+   */
+  async advance(ms: number): Promise<void> {
+    const target = this.current + ms;
+    for (;;) {
+      await settle();
+      this.timers = this.timers.filter((t) => !t.cancelled);
+      const due = this.timers
+        .filter((t) => t.at <= target)
+        .sort((a, b) => a.at - b.at || a.order - b.order)[0];
+      if (!due) break;
+      this.current = Math.max(this.current, due.at);
+      due.cancelled = true;
+      due.fn();
+    }
+    this.current = target;
+    await settle();
+  }
+}
+
+/** Lets pending promise jobs and immediates run (a few rounds, for chains of awaits). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
