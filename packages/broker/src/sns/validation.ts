@@ -1,4 +1,5 @@
 import { snsErrors } from '../errors.js';
+import { isValidAttributeName } from '../sqs/message-validation.js';
 
 /**
  * Readers and checks for untrusted SNS input. SNS reports missing and malformed parameters as
@@ -74,7 +75,6 @@ export interface PublishAttribute {
   BinaryValue?: string;
 }
 
-const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const DATA_TYPE = /^(String|String\.Array|Number|Binary)(\.[\x20-\x7E]+)?$/;
 
@@ -93,15 +93,7 @@ export function checkPublishAttributes(raw: unknown): {
   let size = 0;
   for (const name of Object.keys(raw).sort()) {
     const value = (raw as Record<string, Partial<PublishAttribute> | null>)[name];
-    const lower = name.toLowerCase();
-    if (
-      !ATTRIBUTE_NAME.test(name) ||
-      name.startsWith('.') ||
-      name.endsWith('.') ||
-      name.includes('..') ||
-      lower.startsWith('aws.') ||
-      lower.startsWith('amazon.')
-    )
+    if (!isValidAttributeName(name))
       throw snsErrors.invalidParameterValue(`Message attribute name '${name.slice(0, 300)}' is invalid.`);
     const type = value?.DataType;
     if (typeof type !== 'string' || type === '')

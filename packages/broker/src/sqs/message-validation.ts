@@ -84,16 +84,24 @@ export function checkMessageAttributes(
   return { attributes, size };
 }
 
-function checkAttributeName(name: string): void {
+/**
+ * Whether a message attribute name is one SQS and SNS accept: A-Z, a-z, 0-9, '_', '-' and '.', at
+ * most 256 characters, not starting or ending with '.', no '..', no 'AWS.' or 'Amazon.' prefix.
+ */
+export function isValidAttributeName(name: string): boolean {
   const lower = name.toLowerCase();
-  if (
-    !ATTRIBUTE_NAME.test(name) ||
-    name.startsWith('.') ||
-    name.endsWith('.') ||
-    name.includes('..') ||
-    lower.startsWith('aws.') ||
-    lower.startsWith('amazon.')
-  ) {
+  return (
+    ATTRIBUTE_NAME.test(name) &&
+    !name.startsWith('.') &&
+    !name.endsWith('.') &&
+    !name.includes('..') &&
+    !lower.startsWith('aws.') &&
+    !lower.startsWith('amazon.')
+  );
+}
+
+function checkAttributeName(name: string): void {
+  if (!isValidAttributeName(name)) {
     throw sqsErrors.invalidParameterValue(
       `Message attribute name '${name.slice(0, 300)}' is invalid. Names may contain A-Z, a-z, 0-9, '_', '-' and '.', at most 256 characters, must not start or end with '.', contain '..' or start with 'AWS.' or 'Amazon.'.`,
     );
