@@ -36,3 +36,4 @@ export * from './publish/message.js';
 export * from './publish/publisher.js';
 export * from './publish/sns-publisher.js';
 export * from './publish/sqs-publisher.js';
+export * from './topology/index.js';

@@ -1,0 +1,8 @@
+export * from './apply.js';
+export * from './errors.js';
+export * from './format.js';
+export * from './load.js';
+export { planTopology } from './plan.js';
+export { statementId as queuePolicyStatementId } from './policy.js';
+export * from './types.js';
+export { defineTopology, validateTopology } from './validate.js';
