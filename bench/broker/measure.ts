@@ -28,24 +28,31 @@ export interface CellResult {
 }
 
 /** Messages a run moved: sends acknowledged, or, for the cycle, messages deleted after their receive. */
-const messagesOf = (script: Script, r: WrkResult): number => (script === 'cycle' ? r.deleted : r.sent);
+const messagesOf = (script: Script, r: WrkResult): number =>
+  script.startsWith('cycle') ? r.deleted : r.sent;
 
 export const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
 };
 
+/**
+ * Measures one cell. `queue` is the queue's URL, or a function giving a new queue for each wrk run
+ * (the FIFO cycle: messages a run leaves in flight would block their groups in the next run).
+ */
 export async function measureCell(
   server: RunningServer,
   script: Script,
-  queueUrl: string,
+  queue: string | (() => Promise<string>),
   timing: Timing,
 ): Promise<CellResult> {
-  const warmup = await runWrk(script, server.url, timing.warmupSeconds, [queueUrl]);
+  const queueUrl = async () => (typeof queue === 'string' ? queue : await queue());
+  const warmup = await runWrk(script, server.url, timing.warmupSeconds, [await queueUrl()]);
   const runs: Run[] = [];
   for (let i = 0; i < timing.runs; i++) {
+    const url = await queueUrl();
     const cpuBefore = cpuMicros(server.pid);
-    const r = await runWrk(script, server.url, timing.seconds, [queueUrl]);
+    const r = await runWrk(script, server.url, timing.seconds, [url]);
     const cpu = cpuMicros(server.pid) - cpuBefore;
     const messages = messagesOf(script, r);
     runs.push({

@@ -15,7 +15,7 @@ export interface Target {
   met: boolean | undefined;
 }
 
-const LABEL_WIDTH = 34;
+const LABEL_WIDTH = 43;
 const COL = 12;
 const row = (label: string, cells: string[]) =>
   label.padEnd(LABEL_WIDTH) + cells.map((c) => c.padStart(COL)).join('');

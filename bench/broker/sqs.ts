@@ -12,9 +12,10 @@ export async function call(url: string, action: string, input: object): Promise<
   return JSON.parse(text) as Record<string, unknown>;
 }
 
-/** Creates the queue `name` (30 s visibility, no long polling); returns its URL. */
-export async function createQueue(url: string, name: string): Promise<string> {
-  const output = await call(url, 'CreateQueue', { QueueName: name });
+/** Creates the queue `name` (30 s visibility, no long polling; FIFO if asked); returns its URL. */
+export async function createQueue(url: string, name: string, fifo = false): Promise<string> {
+  const input = fifo ? { QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true' } } : { QueueName: name };
+  const output = await call(url, 'CreateQueue', input);
   return String(output.QueueUrl);
 }
 

@@ -5,17 +5,25 @@ import type { RunningServer } from './servers.js';
 import { createQueue, deleteQueue, visibleMessages } from './sqs.js';
 import type { Script } from './wrk.js';
 
-export type WorkloadName = 'batch-send' | 'send' | 'cycle-1k' | 'cycle-1m';
+export type WorkloadName = 'batch-send' | 'send' | 'cycle-1k' | 'cycle-fifo' | 'cycle-1m';
 
 export const WORKLOADS: ReadonlyArray<{
   name: WorkloadName;
   label: string;
   script: Script;
   backlog?: number;
+  /** On a FIFO queue: the ceiling, having no store, has no figure for it. */
+  fifo?: boolean;
 }> = [
   { name: 'batch-send', label: 'SendMessageBatch 10 x 1 KiB', script: 'send-batch' },
   { name: 'send', label: 'SendMessage 1 KiB', script: 'send' },
   { name: 'cycle-1k', label: 'send+receive+delete, 1k backlog', script: 'cycle', backlog: 1_000 },
+  {
+    name: 'cycle-fifo',
+    label: 'FIFO send+receive+delete cycle, 50 groups',
+    script: 'cycle-fifo',
+    fifo: true,
+  },
   { name: 'cycle-1m', label: 'send+receive+delete, 1M backlog', script: 'cycle', backlog: 1_000_000 },
 ];
 
@@ -49,7 +57,8 @@ export async function runWorkloads(server: RunningServer, plan: Plan, log: (s: s
       result.rssBytes = rssBytes(server.pid);
       if (!plan.bigBacklog || !plan.hasStore) continue;
     }
-    const queueUrl = await createQueue(server.url, `bench-${w.name}`);
+    if (w.fifo && !plan.hasStore) continue;
+    const queueUrl = await createQueue(server.url, `bench-${w.name}`, w.fifo);
     if (w.backlog !== undefined && plan.hasStore) {
       const seconds = await fillBacklog(server, queueUrl, w.backlog);
       const visible = await visibleMessages(server.url, queueUrl);
@@ -59,7 +68,9 @@ export async function runWorkloads(server: RunningServer, plan: Plan, log: (s: s
         result.backlogMessages = visible;
       }
     }
-    const cell = await measureCell(server, w.script, queueUrl, plan.timing);
+    let runs = 0;
+    const fresh = () => createQueue(server.url, `bench-${w.name}-${++runs}`, true);
+    const cell = await measureCell(server, w.script, w.fifo ? fresh : queueUrl, plan.timing);
     result.cells[w.name] = cell;
     log(
       `  ${server.name} ${w.label}: ${Math.round(cell.messagesPerSecond)} msg/s, ` +

@@ -15,6 +15,11 @@ function init(args)
     '{"QueueUrl":"%s","MaxNumberOfMessages":10,"VisibilityTimeout":60,"WaitTimeSeconds":0}', c.queue_url))
 end
 
+-- The next SendMessageBatch (cycle-fifo.lua replaces it).
+function next_send()
+  return send_req
+end
+
 function request()
   local n = #handles
   if n > 0 then
@@ -31,7 +36,7 @@ function request()
     receiving = receiving + 1
     return receive_req
   end
-  return send_req
+  return next_send()
 end
 
 function response(status, headers, body)

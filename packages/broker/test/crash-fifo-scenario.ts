@@ -20,8 +20,6 @@ export interface FifoCrashOptions {
   killAt?: number;
   /** Give up after this many ms (default 60 s). */
   timeoutMs?: number;
-  /** Seed of the pseudo-random choices (forgotten deletes, duplicated batches). */
-  seed?: number;
 }
 
 export interface FifoCrashReport {
@@ -48,18 +46,6 @@ export interface FifoCrashReport {
 }
 
 const QUEUE = 'crash-orders.fifo';
-
-/** A small deterministic PRNG (mulberry32), so a failing run can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -92,7 +78,7 @@ export async function runFifoCrash(options: FifoCrashOptions): Promise<FifoCrash
   const { groups, perGroup, consumers } = options;
   const producers = options.producers ?? 10;
   const total = groups * perGroup;
-  const rand = random(options.seed ?? 42);
+  const rand = Math.random;
   const started = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'mega-crash-fifo-'));
   let broker: BrokerProcess = await startBrokerProcess(dataDir);
