@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
@@ -179,6 +180,14 @@ describe('dashboard API', () => {
       'content-type': 'application/x-www-form-urlencoded',
     });
     assert.match(missing.body, /MissingAction/);
+  });
+});
+
+describe('dashboard page sources', () => {
+  it('type-check (esbuild only strips the types)', () => {
+    const root = new URL('../../../', import.meta.url);
+    const tsc = new URL('node_modules/typescript/bin/tsc', root).pathname;
+    execFileSync(process.execPath, [tsc, '-p', 'packages/broker/dashboard'], { cwd: root, stdio: 'pipe' });
   });
 });
 
