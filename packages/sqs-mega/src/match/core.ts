@@ -44,6 +44,11 @@ export interface Condition {
    */
   readonly resolve?: (root: unknown) => unknown;
   readonly check?: (found: unknown, root: unknown) => boolean;
+  /**
+   * Optional identity of what the condition tests: two conditions with the same key are
+   * interchangeable, so a {@link MatcherSet} evaluates one of them once per payload for all patterns.
+   */
+  readonly key?: string;
 }
 
 /** An AND of conditions. */

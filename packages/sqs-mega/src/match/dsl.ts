@@ -181,7 +181,7 @@ export function compileValue(pattern: DslPattern, at = ''): (value: unknown) => 
 export function compilePattern(pattern: DslPattern): CompiledPattern {
   const conditions: Condition[] = [];
   if (isPlainObject(pattern) && !isOperator(pattern)) {
-    conditions.push({ path: [], test: isPlainObject });
+    conditions.push({ path: [], test: isPlainObject, key: 'dsl\u0000plain object' });
     collectConditions(pattern as Record<string, DslPattern>, [], conditions);
   } else {
     const test = compileValue(pattern);

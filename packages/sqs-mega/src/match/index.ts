@@ -1,35 +1,96 @@
-import type { Branch, Condition, NumericRange } from './core.js';
+import type { Branch, NumericRange } from './core.js';
 import { pathResolver } from './resolve.js';
 import { asNumber, dslKey, jsonKey, snsNumber } from './values.js';
 
-/** One branch of one pattern, registered under its anchor condition (or unanchored). */
-export interface Entry<T> {
-  readonly id: T;
-  /** Dense number of the pattern (for per-event deduplication). */
-  readonly slot: number;
-  /** Dense number of the entry (so that it is evaluated at most once per event). */
-  readonly index: number;
-  /** The branch's conditions other than the anchor, which the index lookup already proved. */
-  readonly rest: readonly Condition[];
-  /** For each of `rest`, its slot in the per-payload path cache, or -1 when it resolves by itself. */
-  readonly restSlots: Int32Array;
+/**
+ * The flat layout of a {@link MatcherSet} rebuild, which buckets read when they seal: patterns and
+ * their branches ("entries") are numbered densely, conditions are interned (equal conditions of
+ * different patterns share one number, so a payload evaluates each at most once).
+ */
+export interface Layout<T> {
+  /** Pattern number → id. */
+  readonly ids: readonly T[];
+  /** Entry number → pattern number. */
+  readonly entryPattern: Int32Array;
   /**
-   * True when one payload value can reach this entry at most once and nothing else needs checking:
-   * a single-branch pattern, one lookup item in its anchor hint, no other conditions.
+   * Entry number → 1 when one payload value can reach the entry at most once, so it needs no
+   * deduplication: the only branch of its pattern, with exactly one lookup item in its anchor hint.
    */
-  readonly simple: boolean;
+  readonly entrySingle: Uint8Array;
+  /** The conditions an entry still has to check are `restConds[restStart[e]] … restConds[restStart[e+1]-1]`. */
+  readonly restStart: Int32Array;
+  /** Interned condition numbers, sorted and distinct per entry, anchor excluded. */
+  readonly restConds: Int32Array;
 }
 
-/** The entries under one index key, with the ids of the simple ones ready to copy out. */
-export class Bucket<T> {
-  readonly entries: Entry<T>[] = [];
-  readonly simpleIds: T[] = [];
-  readonly complex: Entry<T>[] = [];
+/**
+ * Every bucket of a set — the entries under one index key, or the unanchored ones — laid out in two
+ * shared arrays, so that reading a bucket touches one run of `code` and one run of `ids` instead of
+ * several scattered objects. A bucket is known by its offset in `code`:
+ *
+ * - `[o]` 1 when the bucket is plain (ids to copy, nothing to check), `[o+1]`, `[o+2]` its run of `ids`;
+ * - `[o+3]` where its list of every entry starts (`[count, entry…]`, for values that fan out, each
+ *   entry then deduplicated);
+ * - `[o+4]` its number of groups, then per group `[end in ids, conditions, condition…]`: the single
+ *   entries' ids grouped by the conditions they still need, so that one check admits a whole run;
+ * - then `[count, entry…]`: the entries that are not single (several branches or anchor items).
+ */
+export class Program<T> {
+  code: Int32Array = new Int32Array(0);
+  ids: T[] = [];
+  private lists: number[][] = [];
 
-  add(entry: Entry<T>): void {
-    this.entries.push(entry);
-    if (entry.simple) this.simpleIds.push(entry.id);
-    else this.complex.push(entry);
+  /** A new, empty bucket's handle (its offset once sealed: see {@link Program.seal}). */
+  bucket(): number {
+    this.lists.push([]);
+    return this.lists.length - 1;
+  }
+
+  add(handle: number, entry: number): void {
+    (this.lists[handle] as number[]).push(entry);
+  }
+
+  /** Lays out every bucket; returns the offset of each handle. */
+  seal(layout: Layout<T>): Int32Array {
+    const code: number[] = [];
+    const ids: T[] = [];
+    const offsets = new Int32Array(this.lists.length);
+    for (const [handle, entries] of this.lists.entries()) {
+      offsets[handle] = code.length;
+      const multi: number[] = [];
+      const groups = new Map<string, { conds: number[]; ids: T[] }>();
+      groups.set('', { conds: [], ids: [] });
+      for (const e of entries) {
+        if (layout.entrySingle[e] !== 1) {
+          multi.push(e);
+          continue;
+        }
+        const conds = Array.from(layout.restConds.subarray(layout.restStart[e], layout.restStart[e + 1]));
+        const signature = conds.join(',');
+        let group = groups.get(signature);
+        if (group === undefined) {
+          group = { conds, ids: [] };
+          groups.set(signature, group);
+        }
+        group.ids.push(layout.ids[layout.entryPattern[e] as number] as T);
+      }
+      const used = [...groups.values()].filter((g) => g.ids.length > 0);
+      const plain = multi.length === 0 && used.every((g) => g.conds.length === 0);
+      const header = code.length;
+      code.push(plain ? 1 : 0, ids.length, 0, 0, used.length);
+      for (const group of used) {
+        for (const id of group.ids) ids.push(id);
+        code.push(ids.length, group.conds.length, ...group.conds);
+      }
+      code[header + 2] = ids.length;
+      code.push(multi.length, ...multi);
+      code[header + 3] = code.length;
+      code.push(entries.length, ...entries);
+    }
+    this.lists = [];
+    this.code = Int32Array.from(code);
+    this.ids = ids;
+    return offsets;
   }
 }
 
@@ -40,101 +101,133 @@ export class Bucket<T> {
  */
 export class PathIndex<T> {
   /** Exact values by type, so that a lookup needs no key string: strings, numbers, others (`b…`, `z`). */
-  private readonly strings = new Map<string, Bucket<T>>();
-  private readonly numbers = new Map<number, Bucket<T>>();
-  private readonly others = new Map<string, Bucket<T>>();
-  readonly present = new Bucket<T>();
-  private readonly prefixes = new Map<number, Map<string, Bucket<T>>>();
+  // Buckets are handles of `program` until sealed, then offsets in its code.
+  private readonly strings = new Map<string, number>();
+  private readonly numbers = new Map<number, number>();
+  private readonly others = new Map<string, number>();
+  /** The bucket of presence (`exists`) anchors, or -1. */
+  present = -1;
+  private readonly prefixes = new Map<number, Map<string, number>>();
   private prefixLengths: number[] = [];
-  private readonly ranges: [NumericRange, Entry<T>][] = [];
+  private readonly ranges: [NumericRange, number][] = [];
   private endpoints: number[] = [];
-  private segments: (Bucket<T> | undefined)[] = [];
+  private segments: Int32Array = new Int32Array(0);
 
   constructor(
     readonly path: readonly string[],
     /** `true` for DSL paths (exact resolution, DSL keys), `false` for JSON-pattern paths (leaf fan-out). */
     readonly dsl: boolean,
+    private readonly program: Program<T>,
   ) {
     this.resolve = pathResolver(path, !dsl);
   }
 
   /** Registers an exact-value key (see `jsonKey` / `dslKey`: `s…` strings, `n…` numbers, `b…`, `z`). */
-  addExact(key: string, entry: Entry<T>): void {
-    if (key.startsWith('s')) push(this.strings, key.slice(1), entry);
-    else if (key.startsWith('n')) push(this.numbers, Number(key.slice(1)), entry);
-    else push(this.others, key, entry);
+  addExact(key: string, entry: number): void {
+    if (key.startsWith('s')) this.push(this.strings, key.slice(1), entry);
+    else if (key.startsWith('n')) this.push(this.numbers, Number(key.slice(1)), entry);
+    else this.push(this.others, key, entry);
   }
 
-  addPrefix(prefix: string, entry: Entry<T>): void {
+  addPresent(entry: number): void {
+    if (this.present < 0) this.present = this.program.bucket();
+    this.program.add(this.present, entry);
+  }
+
+  addPrefix(prefix: string, entry: number): void {
     let byPrefix = this.prefixes.get(prefix.length);
     if (byPrefix === undefined) {
       byPrefix = new Map();
       this.prefixes.set(prefix.length, byPrefix);
       this.prefixLengths = [...this.prefixes.keys()].sort((a, b) => a - b);
     }
-    push(byPrefix, prefix, entry);
+    this.push(byPrefix, prefix, entry);
   }
 
-  addRange(range: NumericRange, entry: Entry<T>): void {
+  addRange(range: NumericRange, entry: number): void {
     this.ranges.push([range, entry]);
   }
 
   /** Cuts the numeric ranges into elementary segments: slot 2k+1 is endpoint k, slot 2k the gap before it. */
-  seal(): void {
+  cut(): void {
     const points = new Set<number>();
     for (const [[low, , high]] of this.ranges) {
       if (Number.isFinite(low)) points.add(low);
       if (Number.isFinite(high)) points.add(high);
     }
     this.endpoints = [...points].sort((a, b) => a - b);
+    const slotOf = new Map(this.endpoints.map((p, i) => [p, i]));
     const m = this.endpoints.length;
-    this.segments = new Array(2 * m + 1);
+    this.segments = new Int32Array(2 * m + 1).fill(-1);
     for (const [[low, lowInc, high, highInc], entry] of this.ranges) {
-      const first = low === Number.NEGATIVE_INFINITY ? 0 : 2 * this.endpoints.indexOf(low) + (lowInc ? 1 : 2);
+      const first = low === Number.NEGATIVE_INFINITY ? 0 : 2 * (slotOf.get(low) as number) + (lowInc ? 1 : 2);
       const last =
-        high === Number.POSITIVE_INFINITY ? 2 * m : 2 * this.endpoints.indexOf(high) + (highInc ? 1 : 0);
+        high === Number.POSITIVE_INFINITY ? 2 * m : 2 * (slotOf.get(high) as number) + (highInc ? 1 : 0);
       for (let s = first; s <= last; s++) {
-        let bucket = this.segments[s];
-        if (bucket === undefined) {
-          bucket = new Bucket<T>();
-          this.segments[s] = bucket;
-        }
-        bucket.add(entry);
+        if (this.segments[s] === -1) this.segments[s] = this.program.bucket();
+        this.program.add(this.segments[s] as number, entry);
       }
     }
+  }
+
+  /** Replaces bucket handles by their offsets in the sealed program. */
+  seal(offsets: Int32Array): void {
+    const relocate = <K>(map: Map<K, number>) => {
+      for (const [key, handle] of map) map.set(key, offsets[handle] as number);
+    };
+    relocate(this.strings);
+    relocate(this.numbers);
+    relocate(this.others);
+    for (const byPrefix of this.prefixes.values()) relocate(byPrefix);
+    for (let s = 0; s < this.segments.length; s++) {
+      const handle = this.segments[s] as number;
+      if (handle >= 0) this.segments[s] = offsets[handle] as number;
+    }
+    if (this.present >= 0) this.present = offsets[this.present] as number;
   }
 
   /** Values at this index's path in a prepared payload: one value, a {@link Many}, or `MISSING`. */
   readonly resolve: (root: unknown) => unknown;
 
   /**
-   * Collects the buckets whose anchor accepts `value` into `into`: exact key,
+   * Writes the buckets (offsets) whose anchor accepts `value` into `into` from `n` on, and returns the
+   * new count (the array is scratch: never shrunk, so writes stay cheap): exact key,
    * each matching prefix length, the numeric segment.
    */
-  lookup(value: unknown, into: Bucket<T>[]): void {
-    let hits: Bucket<T> | undefined;
+  lookup(value: unknown, into: number[], n: number): number {
+    let hits: number | undefined;
     if (typeof value === 'string') {
-      const n = this.dsl && this.numbers.size > 0 ? asNumber(value) : undefined;
-      hits = n === undefined ? this.strings.get(value) : this.numbers.get(n);
+      const number = this.dsl && this.numbers.size > 0 ? asNumber(value) : undefined;
+      hits = number === undefined ? this.strings.get(value) : this.numbers.get(number);
     } else if (typeof value === 'number') {
       hits = this.numbers.get(this.dsl ? value : snsNumber(value));
     } else if (this.others.size > 0) {
       const key = this.dsl ? dslKey(value) : jsonKey(value);
       if (key !== undefined) hits = this.others.get(key);
     }
-    if (hits !== undefined) into.push(hits);
+    if (hits !== undefined) into[n++] = hits;
     if (typeof value === 'string') {
       const lengths = this.prefixLengths;
       for (let i = 0; i < lengths.length; i++) {
         const length = lengths[i] as number;
         if (length > value.length) break;
         const hits = this.prefixes.get(length)?.get(value.slice(0, length));
-        if (hits !== undefined) into.push(hits);
+        if (hits !== undefined) into[n++] = hits;
       }
     } else if (typeof value === 'number' && this.ranges.length > 0) {
-      const hits = this.segments[this.slotOf(value)];
-      if (hits !== undefined) into.push(hits);
+      const hits = this.segments[this.slotOf(value)] as number;
+      if (hits >= 0) into[n++] = hits;
     }
+    return n;
+  }
+
+  private push<K>(map: Map<K, number>, key: K, entry: number): void {
+    let handle = map.get(key);
+    if (handle === undefined) {
+      handle = this.program.bucket();
+      map.set(key, handle);
+    }
+    this.program.add(handle, entry);
   }
 
   private slotOf(value: number): number {
@@ -161,13 +254,4 @@ export function anchorOf(branch: Branch): number {
     if (score < bestScore) [best, bestScore] = [i, score];
   });
   return best;
-}
-
-function push<K, T>(map: Map<K, Bucket<T>>, key: K, entry: Entry<T>): void {
-  let bucket = map.get(key);
-  if (bucket === undefined) {
-    bucket = new Bucket<T>();
-    map.set(key, bucket);
-  }
-  bucket.add(entry);
 }

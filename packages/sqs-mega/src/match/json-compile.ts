@@ -18,6 +18,7 @@ class KeyCondition implements Condition {
   readonly hint?: Hint;
   readonly resolve: (root: unknown) => unknown;
   constructor(
+    readonly key: string,
     readonly path: readonly string[],
     private readonly tests: readonly ValueTest[],
     private readonly existsTrue: boolean,
@@ -32,6 +33,15 @@ class KeyCondition implements Condition {
 
   test(root: unknown): boolean {
     return this.check(this.resolve(root), root);
+  }
+
+  shape(): ConditionShape | undefined {
+    if (this.existsFalse || this.nullMatchesMissing) return undefined;
+    const only = this.tests[0];
+    if (this.existsTrue) return { kind: 'exists' };
+    if (this.tests.length === 1 && only?.kind === Kind.NotEqual && typeof only.operand === 'string')
+      return { kind: 'differs', value: only.operand };
+    return undefined;
   }
 
   check(found: unknown, root: unknown): boolean {
@@ -55,6 +65,18 @@ class KeyCondition implements Condition {
   }
 }
 
+/**
+ * The simple shapes a {@link MatcherSet} checks inline, without calling the condition: `exists`
+ * (true when a value is present) and `differs` (an `anything-but` of one string: true when a single
+ * present value is not that string; for several values the condition itself decides).
+ */
+export type ConditionShape = { kind: 'exists' } | { kind: 'differs'; value: string };
+
+/** The {@link ConditionShape} of a compiled JSON-pattern condition, if it has one. */
+export function shapeOf(condition: Condition): ConditionShape | undefined {
+  return condition instanceof KeyCondition ? condition.shape() : undefined;
+}
+
 /** Compiles one key rule (a path and its OR'd conditions) to a {@link Condition}. */
 export function compileKeyRule(rule: KeyRule, mode: 'body' | 'attributes'): Condition {
   const tests: ValueTest[] = [];
@@ -73,6 +95,7 @@ export function compileKeyRule(rule: KeyRule, mode: 'body' | 'attributes'): Cond
   }
   const hint = hintOf(rule.rules, mode);
   return new KeyCondition(
+    conditionKey(rule, mode),
     rule.path,
     tests,
     existsTrue,
@@ -177,6 +200,11 @@ function anythingBut(rule: Extract<ValueRule, { op: 'anything-but' }>): ValueTes
   const strings = rule.values.filter((v): v is string => typeof v === 'string');
   switch (rule.kind) {
     case 'values':
+      // One value (the common case): a comparison, not a set lookup.
+      if (rule.values.length === 1) {
+        const only = rule.values[0];
+        return new ValueTest(Kind.NotEqual, typeof only === 'number' ? snsNumber(only) : only);
+      }
       return new ValueTest(
         Kind.NotIn,
         new Set(rule.values.map((v) => (typeof v === 'number' ? snsNumber(v) : v))),
@@ -249,6 +277,16 @@ function hintOf(rules: readonly ValueRule[], mode: 'body' | 'attributes'): Hint 
   if (ranges.length > 0) hint.ranges = ranges;
   if (exists) hint.exists = true;
   return hint;
+}
+
+/**
+ * What a compiled key rule tests, as a string: the mode, the path and the rules, with numbers tagged
+ * (so that `Infinity` and `null`, or `1` and `"1"`, stay apart).
+ */
+function conditionKey(rule: KeyRule, mode: 'body' | 'attributes'): string {
+  const tag = (_: string, value: unknown): unknown =>
+    typeof value === 'number' ? { n: String(value) } : value;
+  return `json\u0000${mode}\u0000${JSON.stringify(rule.path)}\u0000${JSON.stringify(rule.rules, tag)}`;
 }
 
 function hasKeys(root: unknown): boolean {

@@ -1,8 +1,14 @@
 import { PatternError } from '../errors.js';
 import { attributeValues } from './attributes.js';
-import type { CompiledPattern, Condition } from './core.js';
-import { anchorOf, Bucket, type Entry, PathIndex } from './index.js';
+import type { CompiledPattern, Condition, Hint } from './core.js';
+import { anchorOf, type Layout, PathIndex, Program } from './index.js';
+import { shapeOf } from './json-compile.js';
 import { Many, MISSING } from './resolve.js';
+
+// Condition shapes checked inline (see ConditionShape).
+const GENERIC = 0;
+const EXISTS = 1;
+const DIFFERS = 2;
 
 /** Options of {@link MatcherSet}. */
 export interface MatcherSetOptions {
@@ -20,8 +26,14 @@ export interface MatcherSetOptions {
  * Each pattern branch is indexed under one "anchor" condition — an exact value, a prefix, a numeric
  * range or a presence test on one path — so that a payload only evaluates the patterns its values
  * can select (the idea behind aws/event-ruler's state machine): matching cost grows with the number of
- * distinct indexed paths and of candidates, not with the number of patterns. Branches without an
+ * distinct indexed paths and of matches, not with the number of patterns. Branches without an
  * indexable condition (e.g. only `anything-but`) are evaluated for every payload.
+ *
+ * The layout is flat: patterns, branches and distinct conditions are numbered densely, per-payload
+ * state lives in typed arrays stamped with an epoch (so nothing is reset between payloads), equal
+ * conditions of different patterns are evaluated once per payload, and under each index key the ids
+ * of single-branch patterns are stored in runs that share their remaining conditions, so that a match
+ * usually costs one array copy.
  *
  * Adding or removing patterns marks the index stale; it is rebuilt (O(patterns)) on the next match.
  */
@@ -29,20 +41,42 @@ export class MatcherSet<T = string> {
   private readonly input: 'object' | 'attributes';
   private readonly patterns = new Map<T, CompiledPattern>();
   private indexes: PathIndex<T>[] = [];
-  private unanchored = new Bucket<T>();
+  /** For each of `indexes`, its slot in the per-payload path cache. */
+  private indexSlots = new Int32Array(0);
+  /** Every bucket, flat (see {@link Program}); `unanchored` is the offset of the unanchored one. */
+  private code: Int32Array = new Int32Array(0);
+  private pool: T[] = [];
+  private unanchored = -1;
   private stale = false;
   private epoch = 0;
+  // Patterns (dense numbers → ids) and their branches ("entries"), see Layout.
+  private ids: T[] = [];
+  private entryPattern: Int32Array = new Int32Array(0);
+  private restStart: Int32Array = new Int32Array(1);
+  private restConds: Int32Array = new Int32Array(0);
   private patternSeen = new Uint32Array(0);
   private entrySeen = new Uint32Array(0);
+  // Interned conditions: the condition, its path-cache slot (-1: it resolves by itself), its result.
+  private conditions: Condition[] = [];
+  private conditionSlots = new Int32Array(0);
+  private conditionSeen = new Uint32Array(0);
+  private conditionHolds = new Uint8Array(0);
+  private conditionShapes = new Uint8Array(0);
+  private conditionOperands: unknown[] = [];
   // Per-payload cache of resolved paths, keyed by the shared resolver's slot.
   private resolvers: ((root: unknown) => unknown)[] = [];
-  private indexSlots = new Int32Array(0);
   private cacheSeen = new Uint32Array(0);
   private cacheValue: unknown[] = [];
   // Per-call state, kept on the instance so that matching allocates nothing but its result.
   private root: unknown;
+  /**
+   * Scratch output, reused and sized for every pattern (so that writes stay in bounds): the first
+   * `count` items are this call's matches.
+   */
   private out: T[] = [];
-  private readonly buckets: Bucket<T>[] = [];
+  private count = 0;
+  /** Scratch list of the buckets one path's values reach (never shrunk). */
+  private readonly buckets: number[] = [];
 
   constructor(options: MatcherSetOptions = {}) {
     this.input = options.input ?? 'object';
@@ -90,50 +124,110 @@ export class MatcherSet<T = string> {
    */
   match(payload: unknown): T[] {
     if (this.stale) this.rebuild();
-    this.root = this.input === 'attributes' ? attributeValues(payload) : payload;
-    this.out = [];
+    const root = this.input === 'attributes' ? attributeValues(payload) : payload;
+    this.root = root;
+    this.count = 0;
     if (++this.epoch === 0xffffffff) this.resetEpochs();
+    const epoch = this.epoch;
     const buckets = this.buckets;
-    const out = this.out;
-    for (let i = 0; i < this.indexes.length; i++) {
-      const index = this.indexes[i] as PathIndex<T>;
-      const found = index.resolve(this.root);
+    const indexes = this.indexes;
+    for (let i = 0; i < indexes.length; i++) {
+      const index = indexes[i] as PathIndex<T>;
+      const found = index.resolve(root);
       const slot = this.indexSlots[i] as number;
-      this.cacheSeen[slot] = this.epoch;
+      this.cacheSeen[slot] = epoch;
       this.cacheValue[slot] = found;
       if (found === MISSING) continue;
-      const many = found instanceof Many;
-      if (many) for (const value of found.values) index.lookup(value, buckets);
-      else index.lookup(found, buckets);
-      if (index.present.entries.length > 0) buckets.push(index.present);
-      for (let b = 0; b < buckets.length; b++) {
-        const bucket = buckets[b] as Bucket<T>;
-        // One value reaches a simple entry at most once: copy its id without bookkeeping.
-        const list = many ? bucket.entries : bucket.complex;
-        if (!many) for (let j = 0; j < bucket.simpleIds.length; j++) out.push(bucket.simpleIds[j] as T);
-        for (let j = 0; j < list.length; j++) this.consider(list[j] as Entry<T>);
+      const present = index.present;
+      if (found instanceof Many) {
+        // Several values may reach one entry (or one pattern through several entries): deduplicate.
+        const code = this.code;
+        let hits = 0;
+        for (const value of found.values) hits = index.lookup(value, buckets, hits);
+        if (present >= 0) buckets[hits++] = present;
+        for (let b = 0; b < hits; b++) {
+          const at = code[(buckets[b] as number) + 3] as number;
+          const last = at + (code[at] as number);
+          for (let j = at + 1; j <= last; j++) this.consider(code[j] as number);
+        }
+      } else {
+        let hits = index.lookup(found, buckets, 0);
+        if (present >= 0) buckets[hits++] = present;
+        for (let b = 0; b < hits; b++) this.collect(buckets[b] as number);
       }
-      buckets.length = 0;
     }
-    const loose = this.unanchored.entries;
-    for (let j = 0; j < loose.length; j++) this.consider(loose[j] as Entry<T>);
-    this.out = [];
+    if (this.unanchored >= 0) this.collect(this.unanchored);
+    const out = this.out.slice(0, this.count);
     this.root = undefined;
     return out;
   }
 
-  private consider(entry: Entry<T>): void {
+  /** The matches of a bucket (offset `o` in `code`) reached once: runs of single entries by their shared conditions, then the rest. */
+  private collect(o: number): void {
+    const code = this.code;
+    const ids = this.pool;
+    const out = this.out;
+    let n = this.count;
+    let k = code[o + 1] as number;
+    if (code[o] === 1) {
+      const end = code[o + 2] as number;
+      for (; k < end; k++) out[n++] = ids[k] as T;
+      this.count = n;
+      return;
+    }
+    const groups = code[o + 4] as number;
     const epoch = this.epoch;
-    if (this.entrySeen[entry.index] === epoch || this.patternSeen[entry.slot] === epoch) return;
-    this.entrySeen[entry.index] = epoch;
-    const rest = entry.rest;
-    for (let i = 0; i < rest.length; i++) {
-      const condition = rest[i] as Condition;
-      const slot = entry.restSlots[i] as number;
-      if (slot < 0) {
-        if (!condition.test(this.root)) return;
-        continue;
+    const seen = this.conditionSeen;
+    const results = this.conditionHolds;
+    let pc = o + 5;
+    for (let g = 0; g < groups; g++) {
+      const end = code[pc] as number;
+      const last = pc + 2 + (code[pc + 1] as number);
+      let holds = true;
+      for (pc += 2; pc < last; pc++) {
+        const c = code[pc] as number;
+        if (seen[c] === epoch ? results[c] === 0 : !this.evaluate(c)) {
+          holds = false;
+          break;
+        }
       }
+      pc = last;
+      if (holds) for (; k < end; k++) out[n++] = ids[k] as T;
+      else k = end;
+    }
+    this.count = n;
+    const last = pc + (code[pc] as number);
+    for (pc++; pc <= last; pc++) this.consider(code[pc] as number);
+  }
+
+  /** An entry that may be reached more than once per payload: checked once, its pattern reported once. */
+  private consider(entry: number): void {
+    const epoch = this.epoch;
+    const pattern = this.entryPattern[entry] as number;
+    if (this.entrySeen[entry] === epoch || this.patternSeen[pattern] === epoch) return;
+    this.entrySeen[entry] = epoch;
+    const last = this.restStart[entry + 1] as number;
+    for (let c = this.restStart[entry] as number; c < last; c++) {
+      if (!this.holds(this.restConds[c] as number)) return;
+    }
+    this.patternSeen[pattern] = epoch;
+    this.out[this.count++] = this.ids[pattern] as T;
+  }
+
+  /** Whether interned condition `c` holds for the current payload, evaluated at most once per payload. */
+  private holds(c: number): boolean {
+    if (this.conditionSeen[c] === this.epoch) return this.conditionHolds[c] === 1;
+    return this.evaluate(c);
+  }
+
+  /** Evaluates interned condition `c` for the current payload and records the result. */
+  private evaluate(c: number): boolean {
+    const epoch = this.epoch;
+    const condition = this.conditions[c] as Condition;
+    const slot = this.conditionSlots[c] as number;
+    let holds: boolean;
+    if (slot < 0) holds = condition.test(this.root);
+    else {
       let found: unknown;
       if (this.cacheSeen[slot] === epoch) found = this.cacheValue[slot];
       else {
@@ -141,17 +235,27 @@ export class MatcherSet<T = string> {
         this.cacheSeen[slot] = epoch;
         this.cacheValue[slot] = found;
       }
-      if (!(condition.check as (found: unknown, root: unknown) => boolean)(found, this.root)) return;
+      // The common shapes inline (see ConditionShape); anything else asks the condition.
+      const shape = this.conditionShapes[c];
+      if (shape === EXISTS) holds = found !== MISSING;
+      else if (shape === DIFFERS && !(found instanceof Many))
+        holds = found !== MISSING && found !== this.conditionOperands[c];
+      else holds = (condition.check as (found: unknown, root: unknown) => boolean)(found, this.root);
     }
-    this.patternSeen[entry.slot] = epoch;
-    this.out.push(entry.id);
+    this.conditionSeen[c] = epoch;
+    this.conditionHolds[c] = holds ? 1 : 0;
+    return holds;
   }
 
   private rebuild(): void {
     const byPath = new Map<string, PathIndex<T>>();
-    const unanchored = new Bucket<T>();
-    let slot = 0;
-    let count = 0;
+    const program = new Program<T>();
+    const unanchored = program.bucket();
+    const ids: T[] = [];
+    const entryPattern: number[] = [];
+    const entrySingle: number[] = [];
+    const restStart = [0];
+    const restConds: number[] = [];
     const slots = new Map<(root: unknown) => unknown, number>();
     const slotOf = (resolve: (root: unknown) => unknown): number => {
       let n = slots.get(resolve);
@@ -161,47 +265,99 @@ export class MatcherSet<T = string> {
       }
       return n;
     };
+    // Conditions with equal keys are interchangeable; others are interned by identity.
+    const conditions: Condition[] = [];
+    const conditionSlots: number[] = [];
+    const byKey = new Map<string, number>();
+    const byRef = new Map<Condition, number>();
+    const intern = (condition: Condition): number => {
+      let n = condition.key === undefined ? byRef.get(condition) : byKey.get(condition.key);
+      if (n === undefined) {
+        n = conditions.length;
+        conditions.push(condition);
+        conditionSlots.push(condition.resolve && condition.check ? slotOf(condition.resolve) : -1);
+        if (condition.key === undefined) byRef.set(condition, n);
+        else byKey.set(condition.key, n);
+      }
+      return n;
+    };
+    const anchors: [PathIndex<T> | undefined, Hint | undefined][] = [];
     for (const [id, pattern] of this.patterns) {
+      const p = ids.length;
+      ids.push(id);
       const dsl = pattern.mode === 'dsl';
       for (const branch of pattern.branches) {
         const anchor = anchorOf(branch);
-        const rest = branch.conditions.filter((_, i) => i !== anchor);
         const condition = branch.conditions[anchor];
         const hint = condition?.hint;
+        const anchorId = condition === undefined ? -1 : intern(condition);
+        const rest = [...new Set(branch.conditions.map(intern))].filter((c) => c !== anchorId);
+        for (const c of rest.sort((a, b) => a - b)) restConds.push(c);
+        restStart.push(restConds.length);
         const items =
           (hint?.exact?.length ?? 0) +
           (hint?.prefixes?.length ?? 0) +
           (hint?.ranges?.length ?? 0) +
           (hint?.exists ? 1 : 0);
-        const simple = pattern.branches.length === 1 && rest.length === 0 && items === 1;
-        const restSlots = Int32Array.from(rest, (c) => (c.resolve && c.check ? slotOf(c.resolve) : -1));
-        const entry: Entry<T> = { id, slot, index: count++, rest, restSlots, simple };
+        entryPattern.push(p);
+        entrySingle.push(pattern.branches.length === 1 && (hint === undefined || items === 1) ? 1 : 0);
         if (condition === undefined || hint === undefined) {
-          unanchored.add({ ...entry, simple: false });
+          anchors.push([undefined, undefined]);
           continue;
         }
         const key = `${dsl ? 'd' : 'j'}\u0000${condition.path.join('\u0000')}`;
         let index = byPath.get(key);
         if (index === undefined) {
-          index = new PathIndex<T>(condition.path, dsl);
+          index = new PathIndex<T>(condition.path, dsl, program);
           byPath.set(key, index);
         }
-        for (const k of hint.exact ?? []) index.addExact(k, entry);
-        for (const p of hint.prefixes ?? []) index.addPrefix(p, entry);
-        for (const r of hint.ranges ?? []) index.addRange(r, entry);
-        if (hint.exists) index.present.add(entry);
+        anchors.push([index, hint]);
       }
-      slot++;
     }
-    for (const index of byPath.values()) index.seal();
+    for (const [e, [index, hint]] of anchors.entries()) {
+      if (index === undefined || hint === undefined) {
+        program.add(unanchored, e);
+        continue;
+      }
+      for (const k of hint.exact ?? []) index.addExact(k, e);
+      for (const p of hint.prefixes ?? []) index.addPrefix(p, e);
+      for (const r of hint.ranges ?? []) index.addRange(r, e);
+      if (hint.exists) index.addPresent(e);
+    }
+    const layout: Layout<T> = {
+      ids,
+      entryPattern: Int32Array.from(entryPattern),
+      entrySingle: Uint8Array.from(entrySingle),
+      restStart: Int32Array.from(restStart),
+      restConds: Int32Array.from(restConds),
+    };
+    for (const index of byPath.values()) index.cut();
+    const offsets = program.seal(layout);
+    for (const index of byPath.values()) index.seal(offsets);
+    this.code = program.code;
+    this.pool = program.ids;
     this.indexes = [...byPath.values()];
     this.indexSlots = Int32Array.from(this.indexes, (index) => slotOf(index.resolve));
+    this.unanchored = offsets[unanchored] as number;
+    this.ids = ids;
+    this.entryPattern = layout.entryPattern;
+    this.restStart = layout.restStart;
+    this.restConds = layout.restConds;
+    this.patternSeen = new Uint32Array(ids.length);
+    this.entrySeen = new Uint32Array(entryPattern.length);
+    this.conditions = conditions;
+    this.conditionSlots = Int32Array.from(conditionSlots);
+    this.conditionSeen = new Uint32Array(conditions.length);
+    this.conditionHolds = new Uint8Array(conditions.length);
+    const shapes = conditions.map(shapeOf);
+    this.conditionShapes = Uint8Array.from(shapes, (shape) =>
+      shape?.kind === 'exists' ? EXISTS : shape?.kind === 'differs' ? DIFFERS : GENERIC,
+    );
+    this.conditionOperands = shapes.map((shape) => (shape?.kind === 'differs' ? shape.value : undefined));
     this.resolvers = [...slots.keys()];
     this.cacheSeen = new Uint32Array(slots.size);
     this.cacheValue = new Array(slots.size).fill(undefined);
-    this.unanchored = unanchored;
-    this.patternSeen = new Uint32Array(slot);
-    this.entrySeen = new Uint32Array(count);
+    this.out = ids.slice();
     this.epoch = 0;
     this.stale = false;
   }
@@ -209,6 +365,7 @@ export class MatcherSet<T = string> {
   private resetEpochs(): void {
     this.patternSeen.fill(0);
     this.entrySeen.fill(0);
+    this.conditionSeen.fill(0);
     this.cacheSeen.fill(0);
     this.epoch = 1;
   }
