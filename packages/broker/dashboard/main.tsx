@@ -37,14 +37,16 @@ function App() {
   }, []);
 
   const queue = state?.queues.find((q) => queueKey(q) === selected);
-  const totals = state?.queues.reduce(
-    (sum, q) => ({
-      visible: sum.visible + q.visible,
-      inFlight: sum.inFlight + q.inFlight,
-      delayed: sum.delayed + q.delayed,
-    }),
-    { visible: 0, inFlight: 0, delayed: 0 },
-  );
+  const sum = (f: (q: DashboardState['queues'][number]) => number) =>
+    state?.queues.reduce((n, q) => n + f(q), 0) ?? 0;
+  const stats: Array<[string, number]> = [
+    ['Queues', state?.queues.length ?? 0],
+    ['Visible', sum((q) => q.visible)],
+    ['In flight', sum((q) => q.inFlight)],
+    ['Delayed', sum((q) => q.delayed)],
+    ['Topics', state?.topics.length ?? 0],
+    ['Subscriptions', state?.topics.reduce((n, t) => n + t.subscriptions.length, 0) ?? 0],
+  ];
 
   return (
     <>
@@ -69,30 +71,12 @@ function App() {
           <>
             <section class="overview" aria-label="Overview">
               <dl class="stats">
-                <div>
-                  <dt>Queues</dt>
-                  <dd>{count(state.queues.length)}</dd>
-                </div>
-                <div>
-                  <dt>Visible</dt>
-                  <dd>{count(totals?.visible ?? 0)}</dd>
-                </div>
-                <div>
-                  <dt>In flight</dt>
-                  <dd>{count(totals?.inFlight ?? 0)}</dd>
-                </div>
-                <div>
-                  <dt>Delayed</dt>
-                  <dd>{count(totals?.delayed ?? 0)}</dd>
-                </div>
-                <div>
-                  <dt>Topics</dt>
-                  <dd>{count(state.topics.length)}</dd>
-                </div>
-                <div>
-                  <dt>Subscriptions</dt>
-                  <dd>{count(state.topics.reduce((n, t) => n + t.subscriptions.length, 0))}</dd>
-                </div>
+                {stats.map(([label, value]) => (
+                  <div key={label}>
+                    <dt>{label}</dt>
+                    <dd>{count(value)}</dd>
+                  </div>
+                ))}
               </dl>
               <ThroughputChart samples={state.throughput} now={state.now} />
             </section>
