@@ -38,7 +38,8 @@ export function checkMessageAttributes(
       `Number of message attributes [${names.length}] exceeds the allowed maximum [${MAX_MESSAGE_ATTRIBUTES}].`,
     );
   }
-  const attributes: AttributeMap = {};
+  // No prototype: an attribute may be named __proto__ (a valid name), and must stay an attribute.
+  const attributes: AttributeMap = Object.create(null);
   let size = 0;
   for (const name of names) {
     checkAttributeName(name);

@@ -129,7 +129,7 @@ export function checkQueueAttributes(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(given)) {
-    const spec = QUEUE_ATTRIBUTE_SPECS[name];
+    const spec = Object.hasOwn(QUEUE_ATTRIBUTE_SPECS, name) ? QUEUE_ATTRIBUTE_SPECS[name] : undefined;
     if (!spec || (spec.createOnly && !options.creating)) {
       throw sqsErrors.invalidAttributeName(`Unknown Attribute ${name.slice(0, 128)}.`);
     }

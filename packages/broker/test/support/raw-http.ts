@@ -1,7 +1,7 @@
 // Raw HTTP requests to the broker, below any AWS SDK: for malformed, oversized and hostile input, and
 // the checks that an answer is a well-formed AWS error of the request's protocol.
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { type Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 
 export interface RawResponse {
@@ -18,12 +18,17 @@ export interface RawRequest {
 }
 
 /** One request on a fresh connection; rejects on a network error or after `timeoutMs`. */
-export function rawRequest(baseUrl: string, req: RawRequest, timeoutMs = 10_000): Promise<RawResponse> {
+export function rawRequest(
+  baseUrl: string,
+  req: RawRequest,
+  timeoutMs = 10_000,
+  agent: Agent | false = false,
+): Promise<RawResponse> {
   const url = new URL(req.path ?? '/', baseUrl);
   return new Promise((resolve, reject) => {
     const r = request(
       url,
-      { method: req.method ?? 'POST', headers: req.headers, agent: false, timeout: timeoutMs },
+      { method: req.method ?? 'POST', headers: req.headers, agent, timeout: timeoutMs },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -205,7 +205,7 @@ function toOutput(request: ReceiveRequest, row: MessageRow, receiptHandle: strin
   if (request.system.size > 0) message.Attributes = systemAttributes(request.system, row);
   if (row.attributes !== null) {
     const all = JSON.parse(row.attributes) as AttributeMap;
-    const chosen: AttributeMap = {};
+    const chosen: AttributeMap = Object.create(null); // names such as __proto__ stay own keys
     let any = false;
     for (const name of Object.keys(all)) {
       if (request.attributeFilter(name)) {
