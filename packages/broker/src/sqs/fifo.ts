@@ -22,7 +22,7 @@ const PRINTABLE_128 = /^[\x21-\x7E]{1,128}$/;
 
 /** Recomputes a group's `ready_at` and head after its messages changed (inside the caller's write). */
 export function refreshGroup(state: SqsState, queueId: number, groupId: string): void {
-  const rows = state.store.fifo.head(queueId, groupId, -1, GROUP_WINDOW);
+  const rows = state.store.fifo.groupState(queueId, groupId, GROUP_WINDOW);
   const head = rows[0];
   if (!head) {
     state.store.fifo.deleteGroup(queueId, groupId);
@@ -132,7 +132,8 @@ export function pickFifo(
       done.add(groupId);
       let after = -1;
       group: while (taken < max) {
-        const rows = state.store.fifo.head(queue.id, groupId, after, max - taken);
+        // one at a time: usually only the group's first message is receivable
+        const rows = state.store.fifo.head(queue.id, groupId, after, 1);
         if (rows.length === 0) break;
         for (const row of rows) {
           if (row.visible_at > now) break group;

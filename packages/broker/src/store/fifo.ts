@@ -13,6 +13,7 @@ export class FifoTable {
   private readonly readyGroupsStmt;
   private readonly nextReadyStmt;
   private readonly groupHeadStmt;
+  private readonly groupStateStmt;
   private readonly upsertGroupStmt;
   private readonly deleteGroupStmt;
   private readonly deleteGroupsStmt;
@@ -34,6 +35,9 @@ export class FifoTable {
     );
     this.groupHeadStmt = db.prepare(
       'SELECT * FROM messages WHERE queue_id = ? AND group_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    );
+    this.groupStateStmt = db.prepare(
+      'SELECT seq, visible_at, receive_count FROM messages WHERE queue_id = ? AND group_id = ? ORDER BY seq LIMIT ?',
     );
     this.upsertGroupStmt = db.prepare(
       `INSERT INTO fifo_groups (queue_id, group_id, ready_at, head_seq) VALUES (?, ?, ?, ?)
@@ -77,6 +81,20 @@ export class FifoTable {
   /** The first `limit` messages of a group after the message `afterSeq` (-1: from the head), in order. */
   head(queueId: number, groupId: string, afterSeq: number, limit: number): MessageRow[] {
     return this.groupHeadStmt.all(queueId, groupId, afterSeq, limit) as MessageRow[];
+  }
+
+  /**
+   * The delivery state (no bodies) of a group's first `limit` messages, in order: what deciding when
+   * the group can next deliver needs.
+   */
+  groupState(
+    queueId: number,
+    groupId: string,
+    limit: number,
+  ): Array<Pick<MessageRow, 'seq' | 'visible_at' | 'receive_count'>> {
+    return this.groupStateStmt.all(queueId, groupId, limit) as Array<
+      Pick<MessageRow, 'seq' | 'visible_at' | 'receive_count'>
+    >;
   }
 
   setGroup(queueId: number, groupId: string, readyAt: number, headSeq: number): void {
