@@ -1,75 +1,61 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { PROTOCOLS, queueName, setup } from './support/clients.js';
+import { it } from 'node:test';
+import { describeOverProtocols, queueName } from './support/clients.js';
 
-describe('SQS fair queues', async () => {
-  let env: Awaited<ReturnType<typeof setup>>;
-  before(async () => {
-    env = await setup({ time: 'manual' });
-  });
-  after(() => env.teardown());
-
-  for (const protocol of PROTOCOLS) {
-    describe(`over ${protocol}`, () => {
-      const sqs = () => env.clients[protocol];
-
-      for (const backlog of [1_000, 10_000]) {
-        it(`receives every message of nine quiet groups within 3 receives despite a noisy backlog of ${backlog}`, async () => {
-          const QueueUrl = (await sqs().call('CreateQueue', { QueueName: queueName('fair') }))
-            .QueueUrl as string;
-          for (let i = 0; i < backlog; i += 10) {
-            await sqs().call('SendMessageBatch', {
-              QueueUrl,
-              Entries: Array.from({ length: 10 }, (_, j) => ({
-                Id: `n${j}`,
-                MessageBody: `noisy-${i + j}`,
-                MessageGroupId: 'noisy',
-              })),
-            });
-          }
-          const sentAt = new Map<string, number>();
-          let receives = 0;
-          let worst = 0;
-          let noisy = 0;
-          for (let round = 0; round < 20; round++) {
-            for (let g = 0; g < 9; g++) {
-              const body = `quiet-${g}-${round}`;
-              await sqs().call('SendMessage', { QueueUrl, MessageBody: body, MessageGroupId: `quiet-${g}` });
-              sentAt.set(body, receives);
-            }
-            // a consumer that receives 10 and deletes them, like a busy worker
-            for (let k = 0; k < 2; k++) {
-              const { Messages = [] } = await sqs().call('ReceiveMessage', {
-                QueueUrl,
-                MaxNumberOfMessages: 10,
-              });
-              receives++;
-              assert.equal(Messages.length, 10, 'a receive is filled while there is a backlog');
-              for (const m of Messages as Array<{ Body: string; ReceiptHandle: string }>) {
-                if (m.Body.startsWith('noisy')) noisy++;
-                const at = sentAt.get(m.Body);
-                if (at !== undefined) {
-                  worst = Math.max(worst, receives - at);
-                  sentAt.delete(m.Body);
-                }
-                await sqs().call('DeleteMessage', { QueueUrl, ReceiptHandle: m.ReceiptHandle });
-              }
-            }
-          }
-          assert.equal(sentAt.size, 0, `quiet messages never received: ${[...sentAt.keys()].slice(0, 5)}`);
-          assert.ok(worst <= 3, `a quiet message waited ${worst} receives`);
-          assert.ok(noisy > 0, 'the noisy group is served too');
+describeOverProtocols('SQS fair queues', ({ sqs }) => {
+  for (const backlog of [1_000, 10_000]) {
+    it(`receives every message of nine quiet groups within 3 receives despite a noisy backlog of ${backlog}`, async () => {
+      const QueueUrl = (await sqs().call('CreateQueue', { QueueName: queueName('fair') })).QueueUrl as string;
+      for (let i = 0; i < backlog; i += 10) {
+        await sqs().call('SendMessageBatch', {
+          QueueUrl,
+          Entries: Array.from({ length: 10 }, (_, j) => ({
+            Id: `n${j}`,
+            MessageBody: `noisy-${i + j}`,
+            MessageGroupId: 'noisy',
+          })),
         });
       }
-
-      it('serves messages without a group alongside grouped ones', async () => {
-        const QueueUrl = (await sqs().call('CreateQueue', { QueueName: queueName('fair') }))
-          .QueueUrl as string;
-        await sqs().call('SendMessage', { QueueUrl, MessageBody: 'plain' });
-        await sqs().call('SendMessage', { QueueUrl, MessageBody: 'grouped', MessageGroupId: 'g' });
-        const { Messages } = await sqs().call('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 });
-        assert.deepEqual(Messages.map((m: { Body: string }) => m.Body).sort(), ['grouped', 'plain']);
-      });
+      const sentAt = new Map<string, number>();
+      let receives = 0;
+      let worst = 0;
+      let noisy = 0;
+      for (let round = 0; round < 20; round++) {
+        for (let g = 0; g < 9; g++) {
+          const body = `quiet-${g}-${round}`;
+          await sqs().call('SendMessage', { QueueUrl, MessageBody: body, MessageGroupId: `quiet-${g}` });
+          sentAt.set(body, receives);
+        }
+        // a consumer that receives 10 and deletes them, like a busy worker
+        for (let k = 0; k < 2; k++) {
+          const { Messages = [] } = await sqs().call('ReceiveMessage', {
+            QueueUrl,
+            MaxNumberOfMessages: 10,
+          });
+          receives++;
+          assert.equal(Messages.length, 10, 'a receive is filled while there is a backlog');
+          for (const m of Messages as Array<{ Body: string; ReceiptHandle: string }>) {
+            if (m.Body.startsWith('noisy')) noisy++;
+            const at = sentAt.get(m.Body);
+            if (at !== undefined) {
+              worst = Math.max(worst, receives - at);
+              sentAt.delete(m.Body);
+            }
+            await sqs().call('DeleteMessage', { QueueUrl, ReceiptHandle: m.ReceiptHandle });
+          }
+        }
+      }
+      assert.equal(sentAt.size, 0, `quiet messages never received: ${[...sentAt.keys()].slice(0, 5)}`);
+      assert.ok(worst <= 3, `a quiet message waited ${worst} receives`);
+      assert.ok(noisy > 0, 'the noisy group is served too');
     });
   }
+
+  it('serves messages without a group alongside grouped ones', async () => {
+    const QueueUrl = (await sqs().call('CreateQueue', { QueueName: queueName('fair') })).QueueUrl as string;
+    await sqs().call('SendMessage', { QueueUrl, MessageBody: 'plain' });
+    await sqs().call('SendMessage', { QueueUrl, MessageBody: 'grouped', MessageGroupId: 'g' });
+    const { Messages } = await sqs().call('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 });
+    assert.deepEqual(Messages.map((m: { Body: string }) => m.Body).sort(), ['grouped', 'plain']);
+  });
 });

@@ -1,8 +1,15 @@
 // Both wire protocols, through real AWS SDK clients: the latest @aws-sdk/client-sqs speaks JSON 1.0,
 // @aws-sdk/client-sqs@3.445.0 (installed as `sqs-query-client`) speaks Query/XML. A suite written once
 // against `Sqs` runs over each.
+
+import { after, before, describe } from 'node:test';
 import * as jsonSdk from '@aws-sdk/client-sqs';
-import { startTestBroker, type TestBroker, type TestBrokerOptions } from 'sqs-mega-broker/testing';
+import {
+  startTestBroker,
+  type TestBroker,
+  type TestBrokerOptions,
+  type TestClock,
+} from 'sqs-mega-broker/testing';
 import * as querySdk from 'sqs-query-client';
 
 export type Protocol = 'json' | 'query';
@@ -49,6 +56,42 @@ export function sqsClient(broker: TestBroker, protocol: Protocol, region?: strin
     },
     destroy: () => client.destroy(),
   };
+}
+
+/** What a suite written once for both protocols gets: its protocol's client, the broker, the clock. */
+export interface ProtocolSuite {
+  protocol: Protocol;
+  sqs(): Sqs;
+  env(): Awaited<ReturnType<typeof setup>>;
+  /** The broker's manual clock (suites start their broker with `time: 'manual'` by default). */
+  clock(): TestClock;
+}
+
+/**
+ * A describe block with one broker (manual clock unless `options` say otherwise) whose body runs once
+ * per wire protocol, with a real SDK client speaking that protocol.
+ */
+export function describeOverProtocols(
+  title: string,
+  body: (suite: ProtocolSuite) => void,
+  options: TestBrokerOptions = { time: 'manual' },
+): void {
+  describe(title, () => {
+    let env: Awaited<ReturnType<typeof setup>>;
+    before(async () => {
+      env = await setup(options);
+    });
+    after(() => env.teardown());
+    for (const protocol of PROTOCOLS) {
+      describe(`over ${protocol}`, () =>
+        body({
+          protocol,
+          sqs: () => env.clients[protocol],
+          env: () => env,
+          clock: () => env.broker.testClock as TestClock,
+        }));
+    }
+  });
 }
 
 /** A broker and one client per protocol, for a describe block. */
