@@ -1,18 +1,19 @@
 // The workloads (rows of the table) and the sequence that runs them all on one server.
+import { measureFanout } from './fanout.js';
 import { type CellResult, fillBacklog, measureCell, type Timing } from './measure.js';
 import { rssBytes } from './proc.js';
 import type { RunningServer } from './servers.js';
 import { createQueue, deleteQueue, visibleMessages } from './sqs.js';
 import type { Script } from './wrk.js';
 
-export type WorkloadName = 'batch-send' | 'send' | 'cycle-1k' | 'cycle-fifo' | 'cycle-1m';
+export type WorkloadName = 'batch-send' | 'send' | 'cycle-1k' | 'cycle-fifo' | 'fanout' | 'cycle-1m';
 
 export const WORKLOADS: ReadonlyArray<{
   name: WorkloadName;
   label: string;
   script: Script;
   backlog?: number;
-  /** On a FIFO queue: the ceiling, having no store, has no figure for it. */
+  /** Needs a real store (a FIFO queue, SNS): the ceiling has no figure for it. */
   fifo?: boolean;
 }> = [
   { name: 'batch-send', label: 'SendMessageBatch 10 x 1 KiB', script: 'send-batch' },
@@ -22,6 +23,12 @@ export const WORKLOADS: ReadonlyArray<{
     name: 'cycle-fifo',
     label: 'FIFO send+receive+delete cycle, 50 groups',
     script: 'cycle-fifo',
+    fifo: true,
+  },
+  {
+    name: 'fanout',
+    label: 'SNS fan-out: Publish to 10 filtered raw subscriptions (delivered)',
+    script: 'publish',
     fifo: true,
   },
   { name: 'cycle-1m', label: 'send+receive+delete, 1M backlog', script: 'cycle', backlog: 1_000_000 },
@@ -58,6 +65,11 @@ export async function runWorkloads(server: RunningServer, plan: Plan, log: (s: s
       if (!plan.bigBacklog || !plan.hasStore) continue;
     }
     if (w.fifo && !plan.hasStore) continue;
+    if (w.name === 'fanout') {
+      result.cells.fanout = await measureFanout(server, plan.timing);
+      log(`  ${server.name} ${w.label}: ${Math.round(result.cells.fanout.messagesPerSecond)} msg/s`);
+      continue;
+    }
     const queueUrl = await createQueue(server.url, `bench-${w.name}`, w.fifo);
     if (w.backlog !== undefined && plan.hasStore) {
       const seconds = await fillBacklog(server, queueUrl, w.backlog);

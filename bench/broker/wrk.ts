@@ -8,7 +8,7 @@ const LUA_DIR = fileURLToPath(new URL('./lua/', import.meta.url));
 export const WRK_THREADS = 1;
 export const WRK_CONNECTIONS = 16;
 
-export type Script = 'send-batch' | 'send' | 'cycle' | 'cycle-fifo' | 'fill';
+export type Script = 'send-batch' | 'send' | 'cycle' | 'cycle-fifo' | 'fill' | 'publish';
 
 /** What one wrk run reports: the Lua counters and wrk's own totals. */
 export interface WrkResult {
