@@ -68,7 +68,6 @@ export function targets(r: Results): Target[] {
     target('durable cycle (1k) / fauxqs', ratio(r, 'cycle-1k', 'durable', 'fauxqs'), 1.5, 'x'),
     target('in-memory cycle (1k) / fauxqs', ratio(r, 'cycle-1k', 'in-memory', 'fauxqs'), 1.5, 'x'),
     target('durable cycle 1M / 1k backlog', backlogRatio(r, 'durable'), 0.9, '%'),
-    target(ratio(r, 'fanout', 'durable', 'fauxqs'), 0, 'x'),
     target('in-memory cycle 1M / 1k backlog', backlogRatio(r, 'in-memory'), 0.9, '%'),
     target('durable RSS with 1M backlog', mb(r.durable?.rssBacklogBytes), 150, 'MB', true),
   ];
