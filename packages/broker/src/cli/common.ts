@@ -1,0 +1,201 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type Command, InvalidArgumentError } from 'commander';
+
+/** What every client command shares: where to connect, how to print, how to fail. */
+
+/** The local broker `mega serve` listens on by default. */
+export const DEFAULT_ENDPOINT = 'http://127.0.0.1:9324';
+
+export interface ClientOptions {
+  endpoint: string;
+  region?: string;
+  json: boolean;
+}
+
+export interface Clients {
+  sqs: SQSClient;
+  sns: SNSClient;
+}
+
+/** Adds `--endpoint`, `--region` and `--json` to a command that talks to SQS/SNS. */
+export function clientCommand(program: Command, name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option(
+      '--endpoint <url>',
+      'SQS/SNS endpoint; "aws" for Amazon SQS/SNS (env MEGA_ENDPOINT)',
+      process.env.MEGA_ENDPOINT ?? DEFAULT_ENDPOINT,
+    )
+    .option('--region <region>', 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)')
+    .option('--json', 'print machine-readable JSON', false);
+}
+
+function isLocal(endpoint: string): boolean {
+  try {
+    const host = new URL(endpoint).hostname;
+    return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the standard AWS configuration names credentials (environment, profile or shared files). */
+function awsCredentialsConfigured(): boolean {
+  const env = process.env;
+  if (env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE) return true;
+  if (env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || env.AWS_CONTAINER_CREDENTIALS_FULL_URI) return true;
+  const file = env.AWS_SHARED_CREDENTIALS_FILE ?? join(homedir(), '.aws', 'credentials');
+  return existsSync(file);
+}
+
+/**
+ * SQS and SNS clients for `--endpoint` and `--region`, with the standard AWS credentials (environment,
+ * profile, shared files...), or `test`/`test` when none are configured and the endpoint is local.
+ */
+export function createClients(options: ClientOptions): Clients {
+  const aws = options.endpoint === 'aws';
+  if (!aws) {
+    try {
+      new URL(options.endpoint);
+    } catch {
+      throw new UsageError(`--endpoint must be a URL or "aws" (got ${options.endpoint})`);
+    }
+  }
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const dummy = !aws && isLocal(options.endpoint) && !awsCredentialsConfigured();
+  const config = {
+    region,
+    ...(aws ? {} : { endpoint: options.endpoint }),
+    ...(dummy ? { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } } : {}),
+    maxAttempts: 2,
+  };
+  return { sqs: new SQSClient(config), sns: new SNSClient(config) };
+}
+
+/** A mistake in how the command was called (exit code 2). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/**
+ * Wraps a client command's action: clients are created from its options and destroyed afterwards;
+ * an AWS error prints its code and message and exits 1.
+ */
+export function clientAction<A extends unknown[], O extends ClientOptions>(
+  fn: (clients: Clients, options: O, ...args: A) => Promise<void>,
+): (...args: [...A, O, Command]) => Promise<void> {
+  return async (...all) => {
+    const options = all[all.length - 2] as O;
+    const args = all.slice(0, -2) as A;
+    const clients = createClients(options);
+    try {
+      await fn(clients, options, ...args);
+    } finally {
+      clients.sqs.destroy();
+      clients.sns.destroy();
+    }
+  };
+}
+
+/** The code and message of an AWS error (`QueueDoesNotExist: The specified queue does not exist.`). */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const e = error as Error & { Code?: string; $metadata?: unknown; $fault?: string };
+  if (e.$metadata !== undefined || e.$fault !== undefined) {
+    const code = e.Code && e.Code !== e.name ? `${e.name} (${e.Code})` : e.name;
+    return `${code}: ${e.message}`;
+  }
+  return e.message;
+}
+
+/** ANSI colours when stdout is a terminal and `NO_COLOR` is not set; plain text otherwise. */
+export function colours(json = false) {
+  const on = !json && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const paint = (code: number) => (text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+  return {
+    on,
+    bold: paint(1),
+    dim: paint(2),
+    red: paint(31),
+    green: paint(32),
+    yellow: paint(33),
+    cyan: paint(36),
+  };
+}
+
+/** Prints a value as JSON on stdout. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Left-aligned columns. */
+export function table(rows: string[][], header: string[]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return all
+    .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '))
+    .join('\n');
+}
+
+/** A queue given by name or URL, as a URL. */
+export async function queueUrl(sqs: SQSClient, queue: string): Promise<string> {
+  if (/^https?:\/\//.test(queue)) return queue;
+  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queue }));
+  if (!QueueUrl) throw new Error(`no URL for queue ${queue}`);
+  return QueueUrl;
+}
+
+/** A queue's ARN. */
+export async function queueArn(sqs: SQSClient, url: string): Promise<string> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
+  if (!Attributes.QueueArn) throw new Error(`no ARN for queue ${url}`);
+  return Attributes.QueueArn;
+}
+
+/** A topic given by name or ARN, as an ARN (`NotFound` when no topic has that name). */
+export async function topicArn(sns: SNSClient, topic: string): Promise<string> {
+  if (topic.startsWith('arn:')) return topic;
+  let NextToken: string | undefined;
+  do {
+    const page = await sns.send(new ListTopicsCommand({ NextToken }));
+    const found = page.Topics?.find((t) => t.TopicArn?.endsWith(`:${topic}`))?.TopicArn;
+    if (found) return found;
+    NextToken = page.NextToken;
+  } while (NextToken);
+  throw new Error(`NotFound: Topic does not exist: ${topic}`);
+}
+
+/** A message body from the argument, or `--file` (`-` for standard input). */
+export function readBody(body: string | undefined, file: string | undefined): string {
+  if (body !== undefined && file !== undefined) throw new UsageError('give a body or --file, not both');
+  if (file !== undefined) return readFileSync(file === '-' ? 0 : file, 'utf8');
+  if (body === undefined) throw new UsageError('a body (argument) or --file is required');
+  return body;
+}
+
+export interface AttributeArg {
+  name: string;
+  type: string;
+  value: string;
+}
+
+/** `--attribute name=value` (a String) or `name:Type=value` (`Number`, `Binary` as base64, `String.Array`…); repeatable. */
+export function attributeOption(value: string, previous: AttributeArg[] = []): AttributeArg[] {
+  const match = /^([^=:]+)(?::([A-Za-z][A-Za-z0-9.]*))?=(.*)$/s.exec(value);
+  if (!match) throw new InvalidArgumentError('must be name=value or name:Type=value');
+  return [...previous, { name: match[1] as string, type: match[2] ?? 'String', value: match[3] as string }];
+}
+
+/** A non-negative integer option. */
+export function integerOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
+  return n;
+}

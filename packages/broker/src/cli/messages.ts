@@ -1,0 +1,266 @@
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageCommand,
+  type Message,
+  type MessageAttributeValue,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
+import type { Command } from 'commander';
+import { decodeMessage } from 'sqs-mega';
+import {
+  type AttributeArg,
+  attributeOption,
+  type ClientOptions,
+  clientAction,
+  clientCommand,
+  colours,
+  integerOption,
+  printJson,
+  queueUrl,
+  readBody,
+} from './common.js';
+
+/** `mega send` and `mega tail`. */
+
+/** SQS message attributes from `--attribute` options (`Binary` values given in base64). */
+export function sqsAttributes(list: AttributeArg[] = []): Record<string, MessageAttributeValue> {
+  const out: Record<string, MessageAttributeValue> = {};
+  for (const a of list) {
+    out[a.name] = a.type.startsWith('Binary')
+      ? { DataType: a.type, BinaryValue: Buffer.from(a.value, 'base64') }
+      : { DataType: a.type, StringValue: a.value };
+  }
+  return out;
+}
+
+interface SendOptions extends ClientOptions {
+  file?: string;
+  attribute?: AttributeArg[];
+  groupId?: string;
+  dedupId?: string;
+  delay?: number;
+}
+
+interface TailOptions extends ClientOptions {
+  delete: boolean;
+  count?: number;
+  idle?: number;
+  visibility: number;
+}
+
+/** What `tail --json` prints for a message (one JSON object per line). */
+function messageJson(message: Message) {
+  const decoded = decodeMessage(message.Body ?? '', message.MessageAttributes);
+  const base = {
+    messageId: message.MessageId,
+    receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 1),
+    groupId: message.Attributes?.MessageGroupId,
+    attributes: Object.fromEntries(
+      Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [
+        k,
+        v.StringValue ?? (v.BinaryValue ? Buffer.from(v.BinaryValue).toString('base64') : undefined),
+      ]),
+    ),
+  };
+  switch (decoded.kind) {
+    case 'sns-confirmation':
+      return { ...base, kind: decoded.kind, type: decoded.type, topicArn: decoded.topicArn };
+    case 'mega':
+      return { ...base, kind: 'mega' as const, topicArn: decoded.sns?.topicArn, event: decoded.event };
+    case 'data':
+      return { ...base, kind: 'data' as const, topicArn: decoded.sns?.topicArn, data: decoded.data };
+    case 'text':
+      return { ...base, kind: 'text' as const, topicArn: decoded.sns?.topicArn, text: decoded.text };
+    case 'binary':
+      return {
+        ...base,
+        kind: 'binary' as const,
+        topicArn: decoded.sns?.topicArn,
+        base64: Buffer.from(decoded.bytes).toString('base64'),
+      };
+    case 'invalid':
+      return { ...base, kind: 'invalid' as const, topicArn: decoded.sns?.topicArn, reason: decoded.reason };
+  }
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
+
+/** A message as text: a header line, then the decoded payload (MEGA events and data pretty-printed). */
+function messageText(message: Message): string {
+  const c = colours();
+  const m = messageJson(message);
+  const via = m.topicArn ? c.dim(` via ${m.topicArn.slice(m.topicArn.lastIndexOf(':') + 1)}`) : '';
+  const head = `${c.dim(`${m.messageId}`)} ${c.dim(`#${m.receiveCount}`)}${via}`;
+  const attrs = Object.entries(m.attributes)
+    .filter(([k]) => k !== 'mega-encoding')
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  const lines = [head];
+  switch (m.kind) {
+    case 'mega': {
+      const e = m.event.event;
+      lines.push(
+        `${c.bold(c.cyan(e.name))} ${[e.subject, e.domain, e.timestamp].filter(Boolean).join('  ')}`,
+      );
+      lines.push(indent(JSON.stringify(m.event, null, 2)));
+      break;
+    }
+    case 'data':
+      lines.push(`${c.yellow('data')}`, indent(JSON.stringify(m.data, null, 2)));
+      break;
+    case 'text':
+      lines.push(indent(m.text));
+      break;
+    case 'binary':
+      lines.push(`${c.yellow('binary')} ${m.base64}`);
+      break;
+    case 'invalid':
+      lines.push(`${c.red('invalid')} ${m.reason}`, indent(message.Body ?? ''));
+      break;
+    case 'sns-confirmation':
+      lines.push(`${c.yellow(m.type)} for ${m.topicArn}`);
+      break;
+  }
+  if (attrs) lines.splice(1, 0, c.dim(`  attributes: ${attrs}`));
+  return lines.join('\n');
+}
+
+export function registerMessages(program: Command): void {
+  clientCommand(program, 'send', 'send a message to a queue')
+    .argument('<queue>', 'queue name or URL')
+    .argument('[body]', 'message body (or --file)')
+    .option('--file <file>', 'read the body from a file ("-" for standard input)')
+    .option(
+      '--attribute <name[:Type]=value>',
+      'message attribute, String unless a Type is given (repeatable)',
+      attributeOption,
+    )
+    .option('--group-id <id>', 'message group id (FIFO and fair queues)')
+    .option('--dedup-id <id>', 'deduplication id (FIFO queues)')
+    .option('--delay <seconds>', 'delivery delay (standard queues)', integerOption)
+    .action(
+      clientAction(async ({ sqs }, options: SendOptions, queue: string, body: string | undefined) => {
+        const MessageBody = readBody(body, options.file);
+        const url = await queueUrl(sqs, queue);
+        const out = await sqs.send(
+          new SendMessageCommand({
+            QueueUrl: url,
+            MessageBody,
+            MessageAttributes: options.attribute ? sqsAttributes(options.attribute) : undefined,
+            MessageGroupId: options.groupId,
+            MessageDeduplicationId: options.dedupId,
+            DelaySeconds: options.delay,
+          }),
+        );
+        if (options.json)
+          printJson({
+            messageId: out.MessageId,
+            sequenceNumber: out.SequenceNumber,
+            md5OfBody: out.MD5OfMessageBody,
+          });
+        else console.log(out.MessageId);
+      }),
+    );
+
+  clientCommand(
+    program,
+    'tail',
+    'receive messages and print their decoded payloads (MEGA events pretty-printed, SNS envelopes unwrapped)',
+  )
+    .argument('<queue>', 'queue name or URL')
+    .option(
+      '--delete',
+      'delete each message once printed (default: peek, and release them when tail stops)',
+      false,
+    )
+    .option('--count <n>', 'stop after this many messages', integerOption)
+    .option(
+      '--idle <seconds>',
+      'stop once no message arrived for this long (default: follow until Ctrl-C)',
+      integerOption,
+    )
+    .option(
+      '--visibility <seconds>',
+      'how long peeked messages stay hidden while tail runs',
+      integerOption,
+      30,
+    )
+    .action(
+      clientAction(async ({ sqs }, options: TailOptions, queue: string) => {
+        const url = await queueUrl(sqs, queue);
+        const held = new Map<string, string>(); // peeked message id → latest receipt handle
+        let printed = 0;
+        let stopping = false;
+        const stop = () => {
+          stopping = true;
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        let lastMessageAt = Date.now();
+        const abort = new AbortController();
+        const onSignal = () => abort.abort();
+        process.once('SIGINT', onSignal);
+        try {
+          while (!stopping && (options.count === undefined || printed < options.count)) {
+            const idleLeft =
+              options.idle === undefined ? 20 : options.idle - (Date.now() - lastMessageAt) / 1000;
+            if (idleLeft <= 0) break;
+            const want = options.count === undefined ? 10 : Math.min(10, options.count - printed);
+            let messages: Message[] = [];
+            try {
+              const out = await sqs.send(
+                new ReceiveMessageCommand({
+                  QueueUrl: url,
+                  MaxNumberOfMessages: want,
+                  WaitTimeSeconds: Math.max(0, Math.min(20, Math.ceil(idleLeft))),
+                  VisibilityTimeout: options.delete ? undefined : options.visibility,
+                  MessageAttributeNames: ['All'],
+                  MessageSystemAttributeNames: ['All'],
+                }),
+                { abortSignal: abort.signal },
+              );
+              messages = out.Messages ?? [];
+            } catch (error) {
+              if (abort.signal.aborted) break;
+              throw error;
+            }
+            for (const message of messages) {
+              const id = message.MessageId ?? '';
+              const seen = held.has(id);
+              if (!options.delete) held.set(id, message.ReceiptHandle ?? '');
+              if (seen) continue;
+              lastMessageAt = Date.now();
+              if (options.json) process.stdout.write(`${JSON.stringify(messageJson(message))}\n`);
+              else console.log(`${messageText(message)}\n`);
+              printed++;
+              if (options.delete)
+                await sqs.send(
+                  new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }),
+                );
+            }
+          }
+        } finally {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          process.off('SIGINT', onSignal);
+          await release(url, [...held.values()]);
+        }
+        if (!options.json && printed === 0) console.error('no messages');
+
+        async function release(QueueUrl: string, handles: string[]) {
+          for (let i = 0; i < handles.length; i += 10) {
+            const Entries = handles
+              .slice(i, i + 10)
+              .map((ReceiptHandle, j) => ({ Id: `m${j}`, ReceiptHandle, VisibilityTimeout: 0 }));
+            await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl, Entries }));
+          }
+        }
+      }),
+    );
+}
