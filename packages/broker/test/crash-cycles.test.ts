@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { formatCrashCycles, runCrashCycles } from './support/crash-cycles.js';
+
+describe('crash cycles', () => {
+  it('3 SIGKILL + restart cycles under standard, FIFO and SNS fan-out load: nothing acknowledged lost, no delete resurrected, FIFO order kept, every publish in every matching subscription', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mega-cycles-'));
+    try {
+      const r = await runCrashCycles({ cycles: 3, cycleMs: 1_500, dataDir });
+      console.log(formatCrashCycles(r));
+      assert.ok(
+        r.ackedSends > 200 && r.ackedDeletes > 50,
+        `standard load: ${r.ackedSends} / ${r.ackedDeletes}`,
+      );
+      assert.ok(r.ackedFifoSends > 100 && r.ackedFifoDeletes > 50, `FIFO load: ${r.ackedFifoSends}`);
+      assert.ok(r.ackedPublishes > 100, `SNS load: ${r.ackedPublishes}`);
+      assert.deepEqual(r.lost, [], 'acknowledged sends lost (standard)');
+      assert.deepEqual(r.resurrected, [], 'acknowledged deletes resurrected (standard)');
+      assert.deepEqual(r.fifoLost, [], 'acknowledged sends lost (FIFO)');
+      assert.deepEqual(r.fifoResurrected, [], 'acknowledged deletes resurrected (FIFO)');
+      assert.deepEqual(r.orderViolations, [], 'FIFO order violations');
+      assert.deepEqual(r.snsMissing.slice(0, 20), [], 'publishes missing from a matching subscription');
+      assert.deepEqual(r.snsMisrouted.slice(0, 20), [], 'publishes in a non-matching subscription');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
