@@ -1,0 +1,317 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { createMegaEvent, encodePayload } from 'sqs-mega';
+import { startTestBroker, type TestBroker } from '../src/testing/index.js';
+
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `mega <args>` as a child process (no colours: stdout is a pipe). */
+function mega(args: string[], input?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', CLI, ...args],
+      {
+        env: {
+          ...process.env,
+          NODE_NO_WARNINGS: '1',
+          AWS_ACCESS_KEY_ID: '',
+          AWS_PROFILE: '',
+          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+        },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+describe('mega CLI against the broker', () => {
+  let broker: TestBroker;
+  let at: string[];
+  let dir: string;
+  before(async () => {
+    broker = await startTestBroker();
+    at = ['--endpoint', broker.url];
+    dir = mkdtempSync(join(tmpdir(), 'mega-cli-'));
+  });
+  after(async () => {
+    await broker.stop();
+  });
+
+  it('--help works on every command', async () => {
+    const commands = [
+      'serve',
+      'apply',
+      'queues',
+      'send',
+      'tail',
+      'purge',
+      'redrive',
+      'topics',
+      'publish',
+      'subscribe',
+    ];
+    const root = await mega(['--help']);
+    assert.equal(root.code, 0);
+    for (const command of commands) assert.match(root.stdout, new RegExp(`^  ${command}\\b`, 'm'));
+    const runs = await Promise.all(commands.map((command) => mega([command, '--help'])));
+    runs.forEach((run, i) => {
+      assert.equal(run.code, 0, commands[i]);
+      assert.match(run.stdout, new RegExp(`^Usage: mega ${commands[i]} `), commands[i]);
+    });
+    assert.match(runs[0]?.stdout ?? '', /--sns-allow-hosts/); // serve's flags are all still there
+  });
+
+  it('usage errors exit 2: a bad flag, a missing argument, a bad value', async () => {
+    const runs = await Promise.all([
+      mega(['queues', '--bogus', ...at]),
+      mega(['send', ...at]),
+      mega(['send', 'q', 'body', '--delay', 'soon', ...at]),
+      mega(['send', 'q', ...at]),
+      mega(['subscribe', 't', 'q', '--filter-policy', '{"a":[]}', ...at]),
+    ]);
+    for (const run of runs) assert.equal(run.code, 2, run.stderr);
+    assert.match(runs[0]?.stderr ?? '', /unknown option '--bogus'/);
+    assert.match(runs[4]?.stderr ?? '', /Empty arrays are not allowed/);
+  });
+
+  it('an unknown queue exits 1 with the AWS error code', async () => {
+    const runs = await Promise.all([
+      mega(['purge', 'nope', ...at]),
+      mega(['send', 'nope', 'x', ...at]),
+      mega(['tail', 'nope', '--idle', '1', ...at]),
+    ]);
+    for (const run of runs) {
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /^error: QueueDoesNotExist \(AWS\.SimpleQueueService\.NonExistentQueue\): /);
+    }
+    const topic = await mega(['publish', 'no-topic', 'x', ...at]);
+    assert.equal(topic.code, 1);
+    assert.match(topic.stderr, /NotFound/);
+  });
+
+  it('apply prints the plan, applies it, is idempotent, supports --dry-run and --json, and refuses conflicts', async () => {
+    const file = join(dir, 'topology.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        queues: [
+          { name: 'orders', deadLetter: { queue: 'orders-dlq', maxReceiveCount: 1 } },
+          { name: 'orders-dlq' },
+        ],
+        topics: [{ name: 'events' }],
+        subscriptions: [{ topic: 'events', queue: 'orders', filterPolicy: { type: ['invoice'] } }],
+      }),
+    );
+    const dry = await mega(['apply', file, '--dry-run', ...at]);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /^\+ create queue orders-dlq\n\+ create queue orders\n/);
+    assert.match(dry.stdout, /dry run: nothing changed/);
+    const applied = await mega(['apply', file, ...at]);
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.match(applied.stdout, /5 to create, 0 to update, 0 unchanged, 0 conflicting\napplied\n$/);
+    const again = await mega(['apply', file, '--json', ...at]);
+    const json = JSON.parse(again.stdout);
+    assert.equal(json.changed, false);
+    assert.deepEqual(
+      json.steps.map((s: { action: string }) => s.action),
+      ['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged'],
+    );
+    const module = join(dir, 'topology.mjs');
+    writeFileSync(
+      module,
+      `export default { queues: [{ name: 'orders', attributes: { VisibilityTimeout: 45 } }] };\n`,
+    );
+    const update = await mega(['apply', module, ...at]);
+    assert.match(update.stdout, /^~ update queue orders\n {4}VisibilityTimeout: 30 → 45\n/);
+
+    await broker.sqsClient.send(
+      new (await import('@aws-sdk/client-sqs')).SetQueueAttributesCommand({
+        QueueUrl: (await broker.sqsClient.send(new GetQueueUrlCommand({ QueueName: 'orders-dlq' }))).QueueUrl,
+        Attributes: { RedriveAllowPolicy: '{"redrivePermission":"denyAll"}' },
+      }),
+    );
+    const conflict = join(dir, 'conflict.json');
+    writeFileSync(
+      conflict,
+      JSON.stringify({
+        queues: [
+          { name: 'orders-dlq' },
+          { name: 'other', deadLetter: { queue: 'orders-dlq', maxReceiveCount: 2 } },
+        ],
+      }),
+    );
+    const refused = await mega(['apply', conflict, ...at]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stdout, /^! conflict queue other\n/);
+    assert.match(refused.stderr, /1 conflict\(s\) with existing resources: nothing was changed/);
+    const invalid = join(dir, 'invalid.json');
+    writeFileSync(invalid, JSON.stringify({ subscriptions: [{ topic: 'x', queue: 'y' }] }));
+    const bad = await mega(['apply', invalid, ...at]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /subscriptions\[0\]\.topic must be the name of a declared topic/);
+  });
+
+  it('send, queues, tail (peek then release, or --delete; MEGA events pretty-printed), purge', async () => {
+    const event = createMegaEvent({ name: 'order.placed', subject: '42', attributes: { total: 10 } });
+    const sent = await mega([
+      'send',
+      'orders',
+      JSON.stringify(event),
+      '--attribute',
+      'kind=order',
+      '--attribute',
+      'n:Number=3',
+      '--json',
+      ...at,
+    ]);
+    assert.equal(sent.code, 0, sent.stderr);
+    assert.match(JSON.parse(sent.stdout).messageId, /^[0-9a-f-]{36}$/);
+    const fromFile = join(dir, 'body.txt');
+    writeFileSync(fromFile, 'plain words');
+    assert.equal((await mega(['send', 'orders', '--file', fromFile, ...at])).code, 0);
+    assert.equal((await mega(['send', 'orders', '--file', '-', ...at], 'from stdin')).code, 0);
+
+    const list = await mega(['queues', ...at]);
+    assert.match(list.stdout, /^NAME\s+VISIBLE\s+IN-FLIGHT\s+DELAYED\n/);
+    assert.match(list.stdout, /^orders\s+3\s+0\s+0$/m);
+    const listed = JSON.parse((await mega(['queues', 'orders', '--json', ...at])).stdout);
+    assert.deepEqual(
+      listed.map((q: { name: string; visible: number }) => [q.name, q.visible]),
+      [
+        ['orders', 3],
+        ['orders-dlq', 0],
+      ],
+    );
+
+    const peek = await mega(['tail', 'orders', '--count', '3', ...at]);
+    assert.equal(peek.code, 0, peek.stderr);
+    assert.match(peek.stdout, /^order\.placed 42 /m);
+    assert.match(peek.stdout, /"protocol": "mega"/);
+    assert.match(peek.stdout, /attributes: kind=order n=3/);
+    assert.match(peek.stdout, /^ {2}plain words$/m);
+    assert.match(peek.stdout, /^ {2}from stdin$/m);
+    // Released: still there, visible (the queue's maxReceiveCount is 1, so use the counts only).
+    const url = (await broker.sqsClient.send(new GetQueueUrlCommand({ QueueName: 'orders' }))).QueueUrl;
+    const counts = await broker.sqsClient.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    assert.equal(counts.Attributes?.ApproximateNumberOfMessages, '3');
+
+    await broker.sqsClient.send(
+      new SendMessageCommand({
+        QueueUrl: (await broker.sqsClient.send(new GetQueueUrlCommand({ QueueName: 'orders-dlq' }))).QueueUrl,
+        ...toSend(encodePayload({ a: 1 })),
+      }),
+    );
+    const drained = await mega(['tail', 'orders-dlq', '--delete', '--json', '--idle', '1', ...at]);
+    assert.equal(drained.code, 0, drained.stderr);
+    const lines = drained.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      lines.map((l) => [l.kind, l.data]),
+      [['data', { a: 1 }]],
+    );
+    const empty = await mega(['tail', 'orders-dlq', '--idle', '1', ...at]);
+    assert.equal(empty.code, 0);
+    assert.equal(empty.stdout, '');
+    assert.match(empty.stderr, /no messages/);
+
+    const purged = await mega(['purge', 'orders', ...at]);
+    assert.equal(purged.code, 0);
+    assert.equal(purged.stdout, 'purged orders\n');
+  });
+
+  it('topics, subscribe, publish and tail of an SNS envelope (unwrapped)', async () => {
+    const created = await new SNSClient(broker.clientConfig).send(
+      new (await import('@aws-sdk/client-sns')).CreateTopicCommand({ Name: 'alerts' }),
+    );
+    assert.ok(created.TopicArn);
+    await mega(['apply', join(dir, 'topology.json'), ...at]); // make sure the queues exist
+    const sub = await mega([
+      'subscribe',
+      'alerts',
+      'orders-dlq',
+      '--filter-policy',
+      '{"level":["high"]}',
+      '--json',
+      ...at,
+    ]);
+    assert.equal(sub.code, 0, sub.stderr);
+    assert.match(JSON.parse(sub.stdout).subscriptionArn, /^arn:aws:sns:us-east-1:000000000000:alerts:/);
+    const topics = await mega(['topics', ...at]);
+    assert.match(topics.stdout, /^alerts\s+1\s+0\s+arn:aws:sns:us-east-1:000000000000:alerts$/m);
+    const topicsJson = JSON.parse((await mega(['topics', '--json', ...at])).stdout);
+    assert.deepEqual(
+      topicsJson.map((t: { name: string }) => t.name),
+      ['alerts', 'events'],
+    );
+    assert.equal((await mega(['publish', 'alerts', 'low one', '--attribute', 'level=low', ...at])).code, 0);
+    const published = await mega([
+      'publish',
+      created.TopicArn,
+      'disk full',
+      '--attribute',
+      'level=high',
+      '--subject',
+      'ops',
+      ...at,
+    ]);
+    assert.equal(published.code, 0, published.stderr);
+    const tail = await mega(['tail', 'orders-dlq', '--delete', '--idle', '1', ...at]);
+    assert.match(tail.stdout, / via alerts\n/);
+    assert.match(tail.stdout, /^ {2}disk full$/m);
+    assert.doesNotMatch(tail.stdout, /low one/);
+  });
+
+  it('redrive moves the messages of a dead-letter queue back to their source, with --json output', async () => {
+    const dlqUrl = (await broker.sqsClient.send(new GetQueueUrlCommand({ QueueName: 'orders-dlq' })))
+      .QueueUrl;
+    const ordersUrl = (await broker.sqsClient.send(new GetQueueUrlCommand({ QueueName: 'orders' }))).QueueUrl;
+    // maxReceiveCount is 1: the second receive moves the message to the dead-letter queue.
+    await mega(['send', 'orders', 'poison', ...at]);
+    await mega(['tail', 'orders', '--count', '1', ...at]);
+    await mega(['tail', 'orders', '--idle', '1', ...at]);
+    const before = await broker.sqsClient.send(
+      new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    assert.equal(before.Attributes?.ApproximateNumberOfMessages, '1');
+    const run = await mega(['redrive', 'orders-dlq', ...at]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^\[#{30}\] 1\/1 COMPLETED\nmoved 1 message\(s\) out of orders-dlq\n$/);
+    const moved = await broker.sqsClient.send(
+      new GetQueueAttributesCommand({ QueueUrl: ordersUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    assert.equal(moved.Attributes?.ApproximateNumberOfMessages, '1');
+    const json = JSON.parse((await mega(['redrive', 'orders-dlq', '--json', ...at])).stdout);
+    assert.equal(json.status, 'COMPLETED');
+    assert.equal(json.moved, 0);
+    const notDlq = await mega(['redrive', 'orders', ...at]);
+    assert.equal(notDlq.code, 1);
+    assert.match(notDlq.stderr, /^error: \w+/);
+  });
+});
+
+function toSend(encoded: ReturnType<typeof encodePayload>) {
+  return { MessageBody: encoded.body, MessageAttributes: encoded.messageAttributes };
+}
