@@ -104,7 +104,7 @@ export async function runFuzz(
     if (report.failures.length < 20)
       report.failures.push({
         label: req.label,
-        reason,
+        reason: body ? `${reason}; answered: ${body.slice(0, 200)}` : reason,
         body: String(req.body ?? req.path ?? '').slice(0, 400),
       });
   };
