@@ -17,6 +17,7 @@ import { SqsState } from './sqs/state.js';
 import { isStorageFailure, storageFailureAdvice } from './store/database.js';
 import { Store } from './store/index.js';
 import { SCHEMA_VERSION } from './store/schema.js';
+import { BodyBudget } from './wire/body-budget.js';
 import { BrowserGuard } from './wire/browser-guard.js';
 import { credentialScope } from './wire/credentials.js';
 import { encodeJsonError, type WireResponse } from './wire/json.js';
@@ -50,6 +51,12 @@ export interface BrokerOptions {
    * or once that many bytes arrived — without buffering it, and the connection is closed.
    */
   maxBodyBytes?: number;
+  /**
+   * Most bytes of request bodies held in memory at once, across all connections; a request arriving
+   * past it is refused with a 503 `ServiceUnavailable` (clients retry). Bounds memory when many large
+   * requests arrive together. Default 64 MiB.
+   */
+  maxBufferedBytes?: number;
   /**
    * Most client connections open at once; the one over the limit gets a 503 `ServiceUnavailable` and
    * is closed. Default 1000.
@@ -156,7 +163,9 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       queues: sqs?.queues.all().length ?? 0,
     }),
   };
-  const handler = (req: IncomingMessage, res: ServerResponse) => handle(req, res, services, maxBody, logger);
+  const budget = new BodyBudget(options.maxBufferedBytes ?? 64 * 1024 * 1024);
+  const handler = (req: IncomingMessage, res: ServerResponse) =>
+    handle(req, res, services, maxBody, budget, logger);
   const limits = {
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     headersTimeout: Math.min(options.headersTimeoutMs ?? 10_000, options.requestTimeoutMs ?? 30_000),
@@ -285,27 +294,41 @@ function handle(
   res: ServerResponse,
   services: Services,
   maxBody: number,
+  budget: BodyBudget,
   logger: Logger,
 ): void {
   const chunks: Buffer[] = [];
   let size = 0;
-  const refuse = () => {
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    budget.give(size);
+  };
+  const refuse = (error: AwsError) => {
     chunks.length = 0;
+    release();
     req.removeAllListeners('data');
     req.removeAllListeners('end');
-    refuseTooLarge(req, res, maxBody);
+    refuseBody(req, res, error);
   };
   const announced = Number(req.headers['content-length'] ?? 0);
   if (announced > maxBody) {
-    refuse();
+    refuse(tooLarge(maxBody));
     return;
   }
   req.on('data', (chunk: Buffer) => {
+    if (size + chunk.length > maxBody) return refuse(tooLarge(maxBody));
+    if (!budget.take(chunk.length)) return refuse(overBudget(budget.limit));
     size += chunk.length;
-    if (size > maxBody) refuse();
-    else chunks.push(chunk);
+    chunks.push(chunk);
   });
-  req.on('error', () => res.destroy());
+  req.on('error', () => {
+    release();
+    res.destroy();
+  });
+  res.once('finish', release);
+  res.once('close', release);
   req.on('end', () => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -334,16 +357,25 @@ function handle(
   });
 }
 
-/**
- * Answers 413 at once, in the request's protocol, and closes the connection once the answer is out:
- * what the client still sends is read and dropped (never buffered) for at most a second.
- */
-function refuseTooLarge(req: IncomingMessage, res: ServerResponse, maxBody: number): void {
-  const error = new AwsError(
+function tooLarge(maxBody: number): AwsError {
+  return new AwsError(
     'RequestEntityTooLarge',
     `The request body is larger than the broker's limit of ${maxBody} bytes (--max-body-bytes).`,
     413,
   );
+}
+
+function overBudget(limit: number): AwsError {
+  return sqsErrors.serviceUnavailable(
+    `The broker is holding ${limit} bytes of request bodies already (--max-buffered-bytes); retry shortly.`,
+  );
+}
+
+/**
+ * Answers an error at once, in the request's protocol, and closes the connection once the answer is
+ * out: what the client still sends is read and dropped (never buffered) for at most a second.
+ */
+function refuseBody(req: IncomingMessage, res: ServerResponse, error: AwsError): void {
   req.resume();
   const response = errorResponse(req.headers, error);
   response.headers.connection = 'close';

@@ -70,8 +70,8 @@ describe('request limits', () => {
       },
       100 * MiB,
     );
-    const error = assertJsonError(res, 413) as unknown as { __type: string; message: string };
-    assert.equal(error.__type, 'com.amazonaws.sqs#RequestEntityTooLarge');
+    const error = assertJsonError(res, 413);
+    assert.equal(error.type, 'com.amazonaws.sqs#RequestEntityTooLarge');
     assert.match(error.message, /limit of 2097152 bytes/);
     assert.ok(res.sent < 50 * MiB, `the broker answered after ${res.sent} bytes`);
   });
@@ -129,7 +129,7 @@ describe('request limits', () => {
     await new Promise((r) => setTimeout(r, 50));
     try {
       const json = await rawRequest(broker.url, jsonRequest('ListQueues', '{}'));
-      const error = assertJsonError(json, 503) as unknown as { __type: string; message: string };
+      const error = assertJsonError(json, 503);
       assert.match(error.message, /too many open connections \(limit 4\)/);
       const query = await rawRequest(broker.url, { path: '/?Action=ListQueues', method: 'GET' });
       assert.equal(assertQueryError(query, 503), 'ServiceUnavailable');
@@ -139,5 +139,38 @@ describe('request limits', () => {
     await new Promise((r) => setTimeout(r, 50));
     const ok = await rawRequest(broker.url, jsonRequest('ListQueues', '{}'));
     assert.equal(ok.status, 200);
+  });
+});
+
+describe('memory held by request bodies', () => {
+  it('past maxBufferedBytes (all connections together) a request is refused with a 503, and the budget comes back', async () => {
+    const broker = await startTestBroker({ maxBodyBytes: 2 * MiB, maxBufferedBytes: MiB });
+    try {
+      const headers = {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'AmazonSQS.ListQueues',
+      };
+      // a first request holds 600 KiB and waits, unfinished
+      const first = request(broker.url, { method: 'POST', headers, agent: false });
+      const firstAnswer = new Promise<number>((resolve) =>
+        first.on('response', (res) => resolve(res.statusCode ?? 0)),
+      );
+      first.on('error', () => {});
+      first.write(Buffer.alloc(600 * 1024, 0x20));
+      await new Promise((r) => setTimeout(r, 200));
+      // a second one of 600 KiB would put 1.2 MiB in memory: refused, retryable
+      const second = await streamBody(broker.url, headers, 600 * 1024);
+      const refused = assertJsonError(second, 503);
+      assert.match(refused.type, /ServiceUnavailable$/);
+      assert.match(refused.message, /--max-buffered-bytes/);
+      // the first finishes normally (its body is 600 KiB of spaces: not JSON, a 400 — not refused)
+      first.end();
+      assert.equal(await firstAnswer, 400);
+      // and its bytes are given back: the same request now goes through
+      const third = await streamBody(broker.url, headers, 600 * 1024);
+      assert.notEqual(third.status, 503);
+    } finally {
+      await broker.stop();
+    }
   });
 });

@@ -70,10 +70,7 @@ describe('fuzz regressions', () => {
       broker.url,
       jsonRequest('CreateQueue', JSON.stringify({ QueueName: 'r1', Attributes: { constructor: '1' } })),
     );
-    assert.match(
-      (assertJsonError(json, 400) as unknown as { __type: string }).__type,
-      /#InvalidAttributeName$/,
-    );
+    assert.match(assertJsonError(json, 400).type, /#InvalidAttributeName$/);
     const query = await rawRequest(
       broker.url,
       queryRequest(

@@ -93,6 +93,12 @@ export function registerServe(program: Command): void {
     )
     .option('--max-connections <n>', 'most client connections open at once (503 beyond)', positive, 1000)
     .option(
+      '--max-buffered-bytes <bytes>',
+      'most request-body bytes held in memory at once, all connections together (503 beyond)',
+      positive,
+      64 * 1024 * 1024,
+    )
+    .option(
       '--max-database-bytes <bytes>',
       'largest database file (writes get 503 beyond; default: no limit)',
       positive,
@@ -113,6 +119,7 @@ export function registerServe(program: Command): void {
         insecure: boolean;
         maxBodyBytes: number;
         maxConnections: number;
+        maxBufferedBytes: number;
         maxDatabaseBytes?: number;
       }) => {
         const pairs = [

@@ -82,7 +82,7 @@ export function assertJsonError(res: RawResponse, status?: number): { type: stri
   assert.match(parsed.__type as string, /^com\.amazon(aws\.sqs|\.coral\.service)#\w+$/, res.body);
   assert.equal(typeof parsed.message, 'string', res.body);
   assert.match(String(res.headers['x-amzn-query-error']), /^[\w.]+;(Sender|Receiver)$/);
-  return parsed as { type: string; message: string } & { __type: string };
+  return { type: parsed.__type as string, message: parsed.message as string };
 }
 
 /** Asserts a well-formed Query error: `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/>`. */
