@@ -88,3 +88,37 @@ describe('store', () => {
     assert.equal((db.prepare('SELECT count(*) AS n FROM c').get() as { n: number }).n, 0);
   });
 });
+
+describe('store: hot-path query plans do not depend on the backlog', () => {
+  it('deleting by receipt looks messages up by rowid, never scanning the queue', async () => {
+    const { deleteIfCurrentSql } = await import('../src/store/messages.js');
+    const db = openDatabase({ inMemory: true });
+    for (const n of [1, 10]) {
+      const plan = db
+        .prepare(`EXPLAIN QUERY PLAN ${deleteIfCurrentSql(n)}`)
+        .all(...Array(3 * n + 1).fill(1))
+        .map((r) => (r as { detail: string }).detail)
+        .join(' | ');
+      assert.match(plan, /SEARCH messages USING INTEGER PRIMARY KEY/, plan);
+      assert.doesNotMatch(plan, /USING INDEX messages_(sent|ready) \(queue_id=\?\)/, plan);
+    }
+    db.close();
+  });
+
+  it('finding receivable messages walks the readiness index', async () => {
+    const { ANY_READY_SQL, READY_SQL } = await import('../src/store/messages.js');
+    const db = openDatabase({ inMemory: true });
+    for (const [sql, params] of [
+      [ANY_READY_SQL, 3],
+      [READY_SQL, 4],
+    ] as const) {
+      const plan = db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...Array(params).fill(1))
+        .map((r) => (r as { detail: string }).detail)
+        .join(' | ');
+      assert.match(plan, /USING INDEX messages_ready \(queue_id=\? AND visible_at<\?\)/, plan);
+    }
+    db.close();
+  });
+});

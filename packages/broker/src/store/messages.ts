@@ -77,6 +77,28 @@ function columnValues(m: NewMessage): unknown[] {
   ];
 }
 
+/**
+ * Receivable messages come from the `(queue_id, visible_at)` index, oldest-visible first; `+sent_at`
+ * (the retention cut) keeps SQLite from walking the `sent_at` index instead, which would pass over
+ * every message in flight at the head of the queue.
+ */
+export const ANY_READY_SQL =
+  'SELECT 1 FROM messages WHERE queue_id = ? AND visible_at <= ? AND +sent_at > ? LIMIT 1';
+export const READY_SQL =
+  'SELECT * FROM messages WHERE queue_id = ? AND visible_at <= ? AND +sent_at > ? ORDER BY visible_at LIMIT ?';
+
+/**
+ * Deletes `n` messages of a queue by (seq, receipt token), looking each up by rowid (`seq IN (…)`).
+ * The `+` keeps SQLite from choosing a `queue_id` index instead, which would scan the whole queue,
+ * whatever its backlog — as it does without statistics (exported for the test that pins the plan).
+ */
+export function deleteIfCurrentSql(n: number): string {
+  const seqs = Array.from({ length: n }, () => '?').join(', ');
+  const pairs = Array.from({ length: n }, () => '(?, ?)').join(', ');
+  return `DELETE FROM messages WHERE seq IN (${seqs}) AND +queue_id = ? AND (seq, receipt) IN (VALUES ${pairs})
+    RETURNING seq, group_id`;
+}
+
 /** Prepared statements over the `messages` table. */
 export class MessageTable {
   /**
@@ -107,21 +129,12 @@ export class MessageTable {
       );
       this.insertStmts.push(db.prepare(`INSERT INTO messages (${INSERT_COLUMNS.join(', ')}) VALUES ${rows}`));
     }
-    this.anyReadyStmt = db.prepare(
-      'SELECT 1 FROM messages WHERE queue_id = ? AND visible_at <= ? AND sent_at > ? LIMIT 1',
-    );
+    this.anyReadyStmt = db.prepare(ANY_READY_SQL);
     this.deleteIfCurrentStmts = [];
     for (let n = 1; n <= MAX_INSERT_ROWS; n++) {
-      const pairs = Array.from({ length: n }, () => '(?, ?)').join(', ');
-      this.deleteIfCurrentStmts.push(
-        db.prepare(
-          `DELETE FROM messages WHERE queue_id = ? AND (seq, receipt) IN (VALUES ${pairs}) RETURNING seq, group_id`,
-        ),
-      );
+      this.deleteIfCurrentStmts.push(db.prepare(deleteIfCurrentSql(n)));
     }
-    this.readyStmt = db.prepare(
-      'SELECT * FROM messages WHERE queue_id = ? AND visible_at <= ? AND sent_at > ? ORDER BY visible_at LIMIT ?',
-    );
+    this.readyStmt = db.prepare(READY_SQL);
     this.markReceivedStmt = db.prepare(
       `UPDATE messages SET visible_at = ?, receive_count = receive_count + 1, received_at = ?,
          first_received_at = coalesce(first_received_at, ?), receipt = ? WHERE seq = ?`,
@@ -178,7 +191,11 @@ export class MessageTable {
   ): Array<{ seq: number; group_id: string | null }> {
     if (receipts.length === 0) return [];
     const stmt = this.deleteIfCurrentStmts[receipts.length - 1] as Database.Statement;
-    const deleted = stmt.all(queueId, ...receipts.flatMap((r) => [r.seq, r.token])) as Array<{
+    const deleted = stmt.all(
+      ...receipts.map((r) => r.seq),
+      queueId,
+      ...receipts.flatMap((r) => [r.seq, r.token]),
+    ) as Array<{
       seq: number;
       group_id: string | null;
     }>;
