@@ -122,3 +122,66 @@ describe('store: hot-path query plans do not depend on the backlog', () => {
     db.close();
   });
 });
+
+describe('store: purging and deleting big queues', () => {
+  it('a purge or a queue deletion answers at once; the sweeper reclaims the rows in chunks; queue ids are never reused', async () => {
+    const { startTestBroker } = await import('sqs-mega-broker/testing');
+    const broker = await startTestBroker({ time: 'manual' });
+    const { sqsClient } = await import('./support/clients.js');
+    const sqs = sqsClient(broker, 'json');
+    const rows = (queueId: number) =>
+      (
+        broker.sqs.store.db.prepare('SELECT count(*) AS n FROM messages WHERE queue_id = ?').get(queueId) as {
+          n: number;
+        }
+      ).n;
+    try {
+      const fill = async (QueueUrl: string, n: number) => {
+        for (let i = 0; i < n; i += 10) {
+          await sqs.call('SendMessageBatch', {
+            QueueUrl,
+            Entries: Array.from({ length: 10 }, (_, j) => ({ Id: `m${j}`, MessageBody: `body ${i + j}` })),
+          });
+        }
+      };
+      const purged = (await sqs.call('CreateQueue', { QueueName: 'big-purged' })).QueueUrl as string;
+      const purgedId = broker.sqs.resolve({ region: 'us-east-1', origin: '' }, purged).id;
+      await fill(purged, 25_000);
+      await broker.testClock!.advance(1);
+      await sqs.call('PurgeQueue', { QueueUrl: purged });
+      assert.equal(rows(purgedId), 25_000, 'storage is reclaimed later, not inside the request');
+      await broker.testClock!.advance(1);
+      await sqs.call('SendMessage', { QueueUrl: purged, MessageBody: 'after the purge' });
+      const counts = await sqs.call('GetQueueAttributes', {
+        QueueUrl: purged,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      });
+      assert.equal(counts.Attributes.ApproximateNumberOfMessages, '1', 'purged messages are gone at once');
+      const got = await sqs.call('ReceiveMessage', { QueueUrl: purged, MaxNumberOfMessages: 10 });
+      assert.deepEqual(
+        got.Messages.map((m: { Body: string }) => m.Body),
+        ['after the purge'],
+      );
+
+      const deleted = (await sqs.call('CreateQueue', { QueueName: 'big-deleted' })).QueueUrl as string;
+      const deletedId = broker.sqs.resolve({ region: 'us-east-1', origin: '' }, deleted).id;
+      await fill(deleted, 25_000);
+      await sqs.call('DeleteQueue', { QueueUrl: deleted });
+      assert.equal(rows(deletedId), 25_000, 'the rows outlive the queue until the sweeper comes');
+      assert.equal((await sqs.error('GetQueueUrl', { QueueName: 'big-deleted' })).name, 'QueueDoesNotExist');
+      const fresh = (await sqs.call('CreateQueue', { QueueName: 'after-delete' })).QueueUrl as string;
+      const freshId = broker.sqs.resolve({ region: 'us-east-1', origin: '' }, fresh).id;
+      assert.ok(freshId > deletedId, 'a new queue never takes a deleted queue id');
+      assert.equal((await sqs.call('ReceiveMessage', { QueueUrl: fresh })).Messages, undefined);
+
+      for (let i = 0; i < 10 && (rows(purgedId) > 1 || rows(deletedId) > 0); i++)
+        await broker.testClock!.advance(10);
+      assert.equal(rows(purgedId), 1, 'only the message sent after the purge is left');
+      assert.equal(rows(deletedId), 0, "the deleted queue's messages are reclaimed");
+      assert.deepEqual(broker.sqs.store.queues.deadQueues(), []);
+    } finally {
+      sqs.destroy();
+      await broker.stop();
+    }
+  });
+});

@@ -3,9 +3,15 @@ import { refreshGroup } from './fifo.js';
 import type { Queue } from './queue-registry.js';
 import type { SqsState } from './state.js';
 
-/** Messages sent at or before this instant are past the queue's retention period at `now`. */
+/**
+ * Messages sent at or before this instant are gone at `now`: past the queue's retention period, or
+ * purged. Receives and counts skip them; the sweeper reclaims their storage.
+ */
 export function retentionCutoff(queue: Queue, now: number): number {
-  return now - queue.settings.messageRetentionPeriod * 1000;
+  return Math.max(
+    now - queue.settings.messageRetentionPeriod * 1000,
+    queue.lastPurgedAt ?? Number.NEGATIVE_INFINITY,
+  );
 }
 
 /** Rows deleted per statement, and statements per sweep, so one sweep never holds the loop long. */
@@ -13,8 +19,8 @@ const CHUNK = 1000;
 const CHUNKS_PER_SWEEP = 20;
 
 /**
- * Reclaims storage in the background: deletes messages past their retention period, and FIFO
- * deduplication entries and receive attempts past their window. (Receives and counts already ignore
+ * Reclaims storage in the background: deletes messages past their retention period or purged, the
+ * messages of deleted queues, and FIFO deduplication entries and receive attempts past their window. (Receives and counts already ignore
  * expired messages; this only frees the space.) It runs on a clock timer armed for the next instant
  * something expires, so an idle broker sets no timer and a test clock's `advance` runs it.
  */
@@ -51,8 +57,22 @@ export class Sweeper {
           if (groups.length < CHUNK) break;
         }
         const oldest = state.store.messages.oldestSentAt(queue.id);
-        if (oldest !== undefined)
-          next = Math.min(next, oldest + queue.settings.messageRetentionPeriod * 1000);
+        if (oldest !== undefined) {
+          // gone but not yet reclaimed (the budget ran out): come back soon
+          const expires = oldest <= cutoff ? now + 1 : oldest + queue.settings.messageRetentionPeriod * 1000;
+          next = Math.min(next, expires);
+        }
+      }
+      // deleted queues: their messages, a chunk at a time
+      for (const id of state.store.queues.deadQueues()) {
+        while (budget > 0) {
+          budget--;
+          if (state.store.messages.reap(id, CHUNK) < CHUNK) {
+            state.store.queues.forgetDead(id);
+            break;
+          }
+        }
+        if (budget === 0) next = Math.min(next, now + 1);
       }
       next = Math.min(next, state.store.fifo.expire(now) ?? next);
     });

@@ -117,7 +117,7 @@ export class MessageTable {
   private readonly setVisibleAtStmt;
   private readonly nextVisibleStmt;
   private readonly countsStmt;
-  private readonly purgeStmt;
+  private readonly reapStmt;
   private readonly expireStmt;
   private readonly oldestStmt;
 
@@ -158,7 +158,9 @@ export class MessageTable {
        RETURNING group_id`,
     );
     this.oldestStmt = db.prepare('SELECT min(sent_at) AS at FROM messages WHERE queue_id = ?');
-    this.purgeStmt = db.prepare('DELETE FROM messages WHERE queue_id = ? AND sent_at <= ?');
+    this.reapStmt = db.prepare(
+      'DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE queue_id = ? LIMIT ?)',
+    );
   }
 
   /** Inserts one message; returns its seq. */
@@ -242,9 +244,9 @@ export class MessageTable {
     return { visible: row.visible ?? 0, inFlight: row.inFlight ?? 0, delayed: row.delayed ?? 0 };
   }
 
-  /** Deletes the queue's messages sent at or before `before`; returns how many. */
-  purge(queueId: number, before: number): number {
-    return this.purgeStmt.run(queueId, before).changes;
+  /** Deletes up to `limit` messages of a deleted queue; returns how many. */
+  reap(queueId: number, limit: number): number {
+    return this.reapStmt.run(queueId, limit).changes;
   }
 
   /** Deletes up to `limit` of the queue's messages sent at or before `cutoff`; returns their group ids. */

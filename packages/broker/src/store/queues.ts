@@ -23,14 +23,21 @@ export class QueueTable {
   private readonly updatePurgedStmt;
   private readonly nextSequenceStmt;
   private readonly deleteStmt;
-  private readonly deleteMessagesStmt;
+  private readonly buryStmt;
+  private readonly deadStmt;
+  private readonly forgetDeadStmt;
   private readonly deleteSideStmts;
 
   constructor(db: Database.Database) {
+    // ids are never reused: a deleted queue's messages may still be waiting to be reclaimed
     this.insertStmt = db.prepare(
-      `INSERT INTO queues (region, name, fifo, attributes, tags, created_at, modified_at)
-       VALUES (@region, @name, @fifo, @attributes, @tags, @created_at, @modified_at)`,
+      `INSERT INTO queues (id, region, name, fifo, attributes, tags, created_at, modified_at)
+       VALUES (max(coalesce((SELECT max(id) FROM queues), 0), coalesce((SELECT max(queue_id) FROM dead_queues), 0)) + 1,
+         @region, @name, @fifo, @attributes, @tags, @created_at, @modified_at)`,
     );
+    this.buryStmt = db.prepare('INSERT OR IGNORE INTO dead_queues (queue_id) VALUES (?)');
+    this.deadStmt = db.prepare('SELECT queue_id FROM dead_queues');
+    this.forgetDeadStmt = db.prepare('DELETE FROM dead_queues WHERE queue_id = ?');
     this.allStmt = db.prepare('SELECT * FROM queues');
     this.updateAttributesStmt = db.prepare('UPDATE queues SET attributes = ?, modified_at = ? WHERE id = ?');
     this.updateTagsStmt = db.prepare('UPDATE queues SET tags = ? WHERE id = ?');
@@ -39,7 +46,6 @@ export class QueueTable {
       'UPDATE queues SET last_sequence = last_sequence + 1 WHERE id = ? RETURNING last_sequence',
     );
     this.deleteStmt = db.prepare('DELETE FROM queues WHERE id = ?');
-    this.deleteMessagesStmt = db.prepare('DELETE FROM messages WHERE queue_id = ?');
     this.deleteSideStmts = ['fifo_groups', 'fair_groups', 'dedup', 'receive_attempts'].map((table) =>
       db.prepare(`DELETE FROM ${table} WHERE queue_id = ?`),
     );
@@ -71,9 +77,23 @@ export class QueueTable {
   }
 
   /** Deletes the queue, every message in it and its FIFO bookkeeping. */
+  /**
+   * Deletes the queue at once; its messages stay until the sweeper reclaims them in chunks
+   * ({@link QueueTable.deadQueues}).
+   */
   delete(id: number): void {
-    this.deleteMessagesStmt.run(id);
     for (const stmt of this.deleteSideStmts) stmt.run(id);
     this.deleteStmt.run(id);
+    this.buryStmt.run(id);
+  }
+
+  /** Deleted queues whose messages are not all reclaimed yet. */
+  deadQueues(): number[] {
+    return (this.deadStmt.all() as Array<{ queue_id: number }>).map((r) => r.queue_id);
+  }
+
+  /** A deleted queue's messages are all reclaimed. */
+  forgetDead(id: number): void {
+    this.forgetDeadStmt.run(id);
   }
 }

@@ -148,6 +148,12 @@ export const migrations: readonly string[] = [
   CREATE INDEX move_tasks_source ON move_tasks (source_arn, id);
   CREATE INDEX move_tasks_status ON move_tasks (status);
   `,
+  // v6: deleting a queue or purging it answers at once; the sweeper reclaims the messages in small
+  // chunks afterwards (one huge DELETE would stall the broker and hold its dirty pages in memory).
+  // \`dead_queues\` lists deleted queues whose messages remain; queue ids are never reused.
+  `
+  CREATE TABLE dead_queues (queue_id INTEGER PRIMARY KEY);
+  `,
 ];
 
 /** The schema version this code writes. */

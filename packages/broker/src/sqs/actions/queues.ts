@@ -94,16 +94,23 @@ export function listQueues(state: SqsState, ctx: RequestContext, input: Input) {
   };
 }
 
-/** DeleteQueue: deletes the queue and its messages; waiting receives return empty. */
+/**
+ * DeleteQueue: the queue is gone at once (waiting receives return empty); the sweeper reclaims its
+ * messages in chunks afterwards.
+ */
 export async function deleteQueue(state: SqsState, ctx: RequestContext, input: Input) {
   const queue = state.resolve(ctx, requiredString(input, 'QueueUrl'));
   await state.store.write(() => state.queues.delete(queue));
   state.recentlyDeleted.set(`${queue.region}/${queue.name}`, state.clock.now());
   state.polls.notify(queue.id);
+  state.sweeper.due(state.clock.now());
   return {};
 }
 
-/** PurgeQueue: deletes the messages sent before now; at most once per 60 seconds per queue. */
+/**
+ * PurgeQueue: the messages sent before now are gone at once (receives and counts skip them) and the
+ * sweeper reclaims their storage in chunks; at most once per 60 seconds per queue.
+ */
 export async function purgeQueue(state: SqsState, ctx: RequestContext, input: Input) {
   const queue = state.resolve(ctx, requiredString(input, 'QueueUrl'));
   const now = state.clock.now();
@@ -111,10 +118,10 @@ export async function purgeQueue(state: SqsState, ctx: RequestContext, input: In
     throw sqsErrors.purgeQueueInProgress(queue.arn);
   }
   await state.store.write(() => {
-    state.store.messages.purge(queue.id, now);
     if (queue.fifo) state.store.fifo.deleteGroups(queue.id);
     else state.store.fair.deleteAll(queue.id);
     state.queues.markPurged(queue, now);
   });
+  state.sweeper.due(now);
   return {};
 }
