@@ -23,8 +23,11 @@ import {
 
 /** `mega send` and `mega tail`. */
 
-/** SQS message attributes from `--attribute` options (`Binary` values given in base64). */
-export function sqsAttributes(list: AttributeArg[] = []): Record<string, MessageAttributeValue> {
+/**
+ * Message attributes from `--attribute` options (`Binary` values given in base64), in the shape both
+ * the SQS and the SNS SDK take.
+ */
+export function messageAttributes(list: AttributeArg[] = []): Record<string, MessageAttributeValue> {
   const out: Record<string, MessageAttributeValue> = {};
   for (const a of list) {
     out[a.name] = a.type.startsWith('Binary')
@@ -152,7 +155,7 @@ export function registerMessages(program: Command): void {
           new SendMessageCommand({
             QueueUrl: url,
             MessageBody,
-            MessageAttributes: options.attribute ? sqsAttributes(options.attribute) : undefined,
+            MessageAttributes: options.attribute ? messageAttributes(options.attribute) : undefined,
             MessageGroupId: options.groupId,
             MessageDeduplicationId: options.dedupId,
             DelaySeconds: options.delay,

@@ -1,7 +1,6 @@
 import {
   GetTopicAttributesCommand,
   ListTopicsCommand,
-  type MessageAttributeValue,
   PublishCommand,
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
@@ -23,6 +22,7 @@ import {
   topicArn,
   UsageError,
 } from './common.js';
+import { messageAttributes } from './messages.js';
 
 /** `mega topics`, `mega publish` and `mega subscribe`. */
 
@@ -39,16 +39,6 @@ interface SubscribeOptions extends ClientOptions {
   filterPolicyScope: 'MessageAttributes' | 'MessageBody';
   raw: boolean;
   queuePolicy: boolean;
-}
-
-function snsAttributes(list: AttributeArg[] = []): Record<string, MessageAttributeValue> {
-  const out: Record<string, MessageAttributeValue> = {};
-  for (const a of list) {
-    out[a.name] = a.type.startsWith('Binary')
-      ? { DataType: a.type, BinaryValue: Buffer.from(a.value, 'base64') }
-      : { DataType: a.type, StringValue: a.value };
-  }
-  return out;
 }
 
 const name = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
@@ -110,7 +100,7 @@ export function registerTopics(program: Command): void {
             TopicArn,
             Message,
             Subject: options.subject,
-            MessageAttributes: options.attribute ? snsAttributes(options.attribute) : undefined,
+            MessageAttributes: options.attribute ? messageAttributes(options.attribute) : undefined,
             MessageGroupId: options.groupId,
             MessageDeduplicationId: options.dedupId,
           }),
