@@ -54,7 +54,7 @@ export interface BrokerOptions {
   /**
    * Most bytes of request bodies held in memory at once, across all connections; a request arriving
    * past it is refused with a 503 `ServiceUnavailable` (clients retry). Bounds memory when many large
-   * requests arrive together. Default 64 MiB.
+   * requests arrive together (a parsed body briefly takes a few times its size). Default 32 MiB.
    */
   maxBufferedBytes?: number;
   /**
@@ -163,7 +163,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       queues: sqs?.queues.all().length ?? 0,
     }),
   };
-  const budget = new BodyBudget(options.maxBufferedBytes ?? 64 * 1024 * 1024);
+  const budget = new BodyBudget(options.maxBufferedBytes ?? 32 * 1024 * 1024);
   const handler = (req: IncomingMessage, res: ServerResponse) =>
     handle(req, res, services, maxBody, budget, logger);
   const limits = {

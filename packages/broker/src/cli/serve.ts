@@ -96,7 +96,7 @@ export function registerServe(program: Command): void {
       '--max-buffered-bytes <bytes>',
       'most request-body bytes held in memory at once, all connections together (503 beyond)',
       positive,
-      64 * 1024 * 1024,
+      32 * 1024 * 1024,
     )
     .option(
       '--max-database-bytes <bytes>',
