@@ -44,6 +44,14 @@ const result = spawnSync(
     '--test-reporter=spec',
     ...files,
   ],
-  { stdio: 'inherit', env: { ...process.env, MEGA_LOG_LEVEL: process.env.MEGA_LOG_LEVEL ?? 'silent' } },
+  {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      MEGA_LOG_LEVEL: process.env.MEGA_LOG_LEVEL ?? 'silent',
+      // the AWS SDK's notice that its 2027 releases need Node 22, printed once per test process
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  },
 );
 process.exit(result.status ?? 1);

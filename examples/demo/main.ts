@@ -13,6 +13,8 @@ import { slowTask } from '../slow-task.js';
 const port = Number(process.env.MEGA_PORT ?? 9324);
 const dataDir = process.env.MEGA_DATA_DIR ?? '.mega';
 process.env.MEGA_LOG_LEVEL ??= 'warn';
+// the AWS SDK's notice that its 2027 releases need Node 22 (README says so) would crowd the demo's output
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const print = terminal();
 
 let broker: Awaited<ReturnType<typeof startBroker>>;
