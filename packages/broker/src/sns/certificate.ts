@@ -1,4 +1,11 @@
-import { createPrivateKey, createPublicKey, createSign, generateKeyPairSync, randomBytes } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  createSign,
+  generateKeyPairSync,
+  randomBytes,
+  X509Certificate,
+} from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
@@ -50,8 +57,31 @@ export function loadSigningIdentity(dataDir: string | undefined, now: number): S
   return createSigningIdentity(now);
 }
 
-/** A new 2048-bit RSA key and a self-signed certificate valid for ten years from `now`. */
+/**
+ * A new 2048-bit RSA key and a self-signed certificate valid for ten years from `now`, checked the way
+ * TLS and SNS validators will load it. About one certificate in 400 built by the ASN.1 library has a
+ * public key OpenSSL refuses ("illegal padding"); such a one is made again rather than served.
+ */
 export function createSigningIdentity(now: number): SigningIdentity {
+  for (let attempt = 1; ; attempt++) {
+    const identity = buildSigningIdentity(now);
+    if (isUsable(identity)) return identity;
+    if (attempt === 10) throw new Error('could not create a usable SNS signing certificate');
+  }
+}
+
+/** Whether OpenSSL loads the certificate's key, it is our key, and the self-signature verifies. */
+export function isUsable(identity: SigningIdentity): boolean {
+  try {
+    return (
+      matches(identity) && new X509Certificate(identity.certPem).verify(createPublicKey(identity.certPem))
+    );
+  } catch {
+    return false;
+  }
+}
+
+function buildSigningIdentity(now: number): SigningIdentity {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const algorithm = new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA, parameters: null });
   const name = new Name([
