@@ -46,34 +46,44 @@ export class Sweeper {
     if (state.polls.isClosed) return;
     const now = state.clock.now();
     let next = Number.POSITIVE_INFINITY;
+    // the budget counts full chunks (work that may have more behind it), not queues looked at
     let budget = CHUNKS_PER_SWEEP;
+    let more = false;
     await state.store.write(() => {
       for (const queue of state.queues.all()) {
         const cutoff = retentionCutoff(queue, now);
-        while (budget > 0) {
-          budget--;
+        for (;;) {
           const groups = state.store.messages.expire(queue.id, cutoff, CHUNK);
           if (queue.fifo) for (const g of new Set(groups)) if (g !== null) refreshGroup(state, queue.id, g);
           if (groups.length < CHUNK) break;
+          if (--budget <= 0) {
+            more = true;
+            break;
+          }
         }
         const oldest = state.store.messages.oldestSentAt(queue.id);
-        if (oldest !== undefined) {
-          // gone but not yet reclaimed (the budget ran out): come back soon
-          const expires = oldest <= cutoff ? now + 1 : oldest + queue.settings.messageRetentionPeriod * 1000;
-          next = Math.min(next, expires);
-        }
+        if (oldest !== undefined && oldest > cutoff)
+          next = Math.min(next, oldest + queue.settings.messageRetentionPeriod * 1000);
+        if (budget <= 0) break;
       }
       // deleted queues: their messages, a chunk at a time
       for (const id of state.store.queues.deadQueues()) {
-        while (budget > 0) {
-          budget--;
+        if (budget <= 0) {
+          more = true;
+          break;
+        }
+        for (;;) {
           if (state.store.messages.reap(id, CHUNK) < CHUNK) {
             state.store.queues.forgetDead(id);
             break;
           }
+          if (--budget <= 0) {
+            more = true;
+            break;
+          }
         }
-        if (budget === 0) next = Math.min(next, now + 1);
       }
+      if (more) next = Math.min(next, now + 1);
       next = Math.min(next, state.store.fifo.expire(now) ?? next);
     });
     if (next < Number.POSITIVE_INFINITY) this.due(Math.max(next, now + 1));
