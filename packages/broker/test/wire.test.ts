@@ -118,3 +118,22 @@ describe('wire: malformed and unknown requests', () => {
     assert.equal(typeof health.schemaVersion, 'number');
   });
 });
+
+describe('wire: values that only look like values', () => {
+  it('a wrongly typed integer holding an object with toString/valueOf keys is InvalidParameterValue, not a 500', async () => {
+    const broker = await startTestBroker();
+    try {
+      for (const MaxResults of [[1, { toString: 'x' }], { valueOf: 1 }, { toString: 'y', valueOf: 'z' }]) {
+        const res = await fetch(broker.url, {
+          method: 'POST',
+          headers: { 'x-amz-target': 'AmazonSQS.ListQueues', 'content-type': 'application/x-amz-json-1.0' },
+          body: JSON.stringify({ MaxResults }),
+        });
+        assert.equal(res.status, 400, JSON.stringify(MaxResults));
+        assert.match(String(((await res.json()) as { __type: string }).__type), /InvalidParameterValue$/);
+      }
+    } finally {
+      await broker.stop();
+    }
+  });
+});

@@ -37,7 +37,7 @@ export function optionalInt(input: Input, name: string, min: number, max: number
   const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
     throw sqsErrors.invalidParameterValue(
-      `Value ${String(value).slice(0, 64)} for parameter ${name} is invalid. Reason: Must be an integer from ${min} to ${max}.`,
+      `Value ${shown(value)} for parameter ${name} is invalid. Reason: Must be an integer from ${min} to ${max}.`,
     );
   }
   return n;
@@ -86,4 +86,13 @@ export function objectList(input: Input, name: string): Input[] {
     );
   }
   return value as Input[];
+}
+
+/**
+ * A value from the request, shortened for an error message. Never `String(value)` on an object: its
+ * own `toString` / `valueOf` keys (strings, from JSON) would make that throw.
+ */
+function shown(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? typeof value);
+  return text.slice(0, 64);
 }
