@@ -66,8 +66,6 @@ export const sqsErrors = {
       `${SQS}PurgeQueueInProgress`,
     ),
   overLimit: (message: string) => new AwsError('OverLimit', message, 403),
-  unsupportedOperation: (message: string) =>
-    new AwsError('UnsupportedOperation', message, 400, `${SQS}UnsupportedOperation`),
   tooManyEntries: (n: number) =>
     new AwsError(
       'TooManyEntriesInBatchRequest',

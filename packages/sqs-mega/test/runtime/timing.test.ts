@@ -32,8 +32,8 @@ async function setup(name: string, options: Partial<ListenerOptions> = {}) {
   const client = new SQSClient(broker.clientConfig);
   clients.push(client);
   const queue = await createQueue(client, name);
-  // waitTimeSeconds 1: the broker does not yet wake a waiting long poll when a visibility change
-  // shortens a message's invisibility (AWS would hand it out then); short polls re-check every second.
+  // waitTimeSeconds 1: each poll ends within a second of manual-clock time, so advancing the clock
+  // never leaves a listener parked in a long poll that a test does not account for.
   const listener = new Listener({
     client,
     queueUrl: queue.url,
