@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { printReport, type Results, targets } from './broker/report.js';
-import { SERVER_NAMES, startServer } from './broker/servers.js';
+import { buildBroker, SERVER_NAMES, startServer } from './broker/servers.js';
 import { type Plan, runWorkloads } from './broker/workloads.js';
 import { requireWrk, WRK_CONNECTIONS, WRK_THREADS } from './broker/wrk.js';
 
@@ -14,6 +14,7 @@ const secondsArg = process.argv.find((a) => a.startsWith('--seconds='));
 const timing = { seconds: secondsArg ? Number(secondsArg.slice(10)) : 5, warmupSeconds: 1, runs: 3 };
 
 requireWrk();
+buildBroker();
 const started = performance.now();
 console.log(
   `wrk -t${WRK_THREADS} -c${WRK_CONNECTIONS}; per cell a ${timing.warmupSeconds} s warm-up, then ${timing.runs} runs ` +

@@ -1,6 +1,6 @@
 // The fuzz suite's long run: hostile requests (packages/broker/test/support/fuzz-requests.ts) at a
-// `mega serve` process with a durable store, counting answers by status and code and sampling the
-// broker's resident memory (VmHWM, the peak, from /proc).
+// `mega serve` process with a durable store — the built one users run (`npm run build`, done here) —
+// counting answers by status and code and sampling the broker's resident memory (VmHWM, the peak).
 //   node --conditions=source --import tsx bench/fuzz.ts [--requests=1000000] [--seed=N] [--concurrency=32]
 // Exits 1 if any answer was not 200 or a well-formed 4xx AWS error, or the broker died or passed 256 MB.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBrokerProcess } from '../packages/broker/test/support/broker-process.js';
 import { createTargets, runFuzz } from '../packages/broker/test/support/fuzz-run.js';
+import { buildBroker } from './broker/servers.js';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -20,8 +21,11 @@ function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
 }
 
+buildBroker();
 const dataDir = mkdtempSync(join(tmpdir(), 'mega-fuzz-long-'));
-const broker = await startBrokerProcess(dataDir, ['--max-body-bytes', String(4 * 1024 * 1024)]);
+const broker = await startBrokerProcess(dataDir, ['--max-body-bytes', String(4 * 1024 * 1024)], {
+  built: true,
+});
 const pid = broker.child.pid as number;
 let maxRss = 0;
 const sampler = setInterval(() => {

@@ -1,5 +1,6 @@
-// The servers under test, each started as a child process so its CPU time and RSS are its own.
-import { type ChildProcess, spawn } from 'node:child_process';
+// The servers under test, each started as a child process so its CPU time and RSS are its own. The
+// broker runs built (`dist/cli.js`, what `npx mega serve` runs; see buildBroker), the peers under tsx.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,27 +18,34 @@ export interface RunningServer {
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const NODE = [process.execPath, '--conditions=source', '--import', 'tsx'];
+const TSX = ['--conditions=source', '--import', 'tsx'];
 
 function command(name: ServerName, dataDir: string): string[] {
-  const cli = ['packages/broker/src/cli.ts', 'serve', '--port', '0'];
+  const cli = ['packages/broker/dist/cli.js', 'serve', '--port', '0'];
   switch (name) {
     case 'durable':
       return [...cli, '--data-dir', dataDir];
     case 'in-memory':
       return [...cli, '--in-memory'];
     case 'fauxqs':
-      return ['bench/broker/fauxqs-server.ts'];
+      return [...TSX, 'bench/broker/fauxqs-server.ts'];
     case 'ceiling':
-      return ['bench/broker/ceiling.ts'];
+      return [...TSX, 'bench/broker/ceiling.ts'];
   }
+}
+
+/**
+ * Builds the packages (`npm run build`, a few seconds), so that the broker is measured as users run
+ * it: tsx would add ~30 MB of RSS and its loader to every figure.
+ */
+export function buildBroker(): void {
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
 }
 
 /** Starts `name` on a free port and waits until it prints `listening on http://…`. */
 export async function startServer(name: ServerName): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mega-bench-'));
-  const [node, ...args] = [...NODE, ...command(name, dataDir)] as [string, ...string[]];
-  const child = spawn(node, args, {
+  const child = spawn(process.execPath, command(name, dataDir), {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MEGA_LOG_LEVEL: 'warn' },

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { startBroker } from '../server.js';
+import { keepHeapSmall } from './heap.js';
 
 /**
  * `mega serve`: the broker in the foreground. Every option of serve is declared here, in one place
@@ -126,6 +127,7 @@ export function registerServe(program: Command): void {
           ...(opts.credentials ?? []),
           ...(opts.credentialsFile ? readCredentialsFile(opts.credentialsFile) : []),
         ];
+        keepHeapSmall();
         const broker = await startBroker({
           ...opts,
           credentials: new Map(pairs.map((pair) => splitCredential(pair))),

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+const BUILT_CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
 export interface BrokerProcess {
   url: string;
@@ -15,13 +16,21 @@ export interface BrokerProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `mega serve` on `dataDir` (port 0) and resolves once it prints its URL. */
-export async function startBrokerProcess(dataDir: string, args: string[] = []): Promise<BrokerProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', CLI, 'serve', '--port', '0', '--data-dir', dataDir, ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MEGA_LOG_LEVEL: 'warn' } },
-  );
+/**
+ * Starts `mega serve` on `dataDir` (port 0) and resolves once it prints its URL. From the TypeScript
+ * sources under tsx by default; `built: true` runs the compiled `dist/cli.js` as users do (`npm run
+ * build` first) — for measuring memory, which tsx inflates by ~30 MB.
+ */
+export async function startBrokerProcess(
+  dataDir: string,
+  args: string[] = [],
+  options: { built?: boolean } = {},
+): Promise<BrokerProcess> {
+  const entry = options.built ? [BUILT_CLI] : ['--conditions=source', '--import', 'tsx', CLI];
+  const child = spawn(process.execPath, [...entry, 'serve', '--port', '0', '--data-dir', dataDir, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, MEGA_LOG_LEVEL: 'warn' },
+  });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`broker did not start:\n${output}`)), 20_000);
