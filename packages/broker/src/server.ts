@@ -332,14 +332,24 @@ function handle(
   req.on('end', () => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    // a client that hangs up before its answer (say, during a long poll) must not be handed messages
-    const gone = new AbortController();
+    // A client that hangs up before its answer (say, during a long poll) must not be handed messages.
+    // The signal is made when first asked for (by long polls): most requests never need one.
+    let gone: AbortController | undefined;
+    let hungUp = false;
     res.once('close', () => {
-      if (!res.writableFinished) gone.abort();
+      if (res.writableFinished) return;
+      hungUp = true;
+      gone?.abort();
     });
     route(
       {
-        signal: gone.signal,
+        get signal() {
+          if (gone === undefined) {
+            gone = new AbortController();
+            if (hungUp) gone.abort();
+          }
+          return gone.signal;
+        },
         method: req.method ?? 'GET',
         path: q < 0 ? url : url.slice(0, q),
         query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),

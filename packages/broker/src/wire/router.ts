@@ -28,7 +28,7 @@ export interface WireRequest {
   query: URLSearchParams;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
-  /** Aborted when the client disconnects before the answer. */
+  /** Aborted when the client disconnects before the answer (made on first read: read it only when needed). */
   signal?: AbortSignal;
 }
 
@@ -86,7 +86,9 @@ export async function route(request: WireRequest, services: Services): Promise<W
     region: scope?.region ?? services.defaultRegion,
     origin: `http://${header('host') ?? 'localhost'}`,
     accessKeyId: scope?.accessKeyId,
-    signal: request.signal,
+    get signal() {
+      return request.signal;
+    },
   };
   if (request.path.startsWith('/sns/') && request.method === 'GET')
     return routeSnsLink(request, ctx, services, requestId);
