@@ -3,8 +3,8 @@ import { createMegaEvent } from '../event/builder.js';
 import type { MegaEventInput } from '../event/types.js';
 import { retrying } from '../listen/backoff.js';
 import { type Logger, silentLogger } from '../logger.js';
-import { Batcher, type EntryResult } from './batcher.js';
-import { LIMITS } from './limits.js';
+import { Batcher, type EntryResult, resultsById } from './batcher.js';
+import { LIMITS, PublishEntryError } from './limits.js';
 import { buildMessage, type MessageDefaults, type OutgoingMessage, type PublishOptions } from './message.js';
 
 /** What a publish resolves with. */
@@ -117,6 +117,29 @@ export class Publisher {
 }
 
 /** A `PublishResult` from an SDK response or batch entry. */
+/** A publish batch's answer (`Successful` / `Failed` by entry `Id` = index) as per-message results. */
+export function publishResults(
+  count: number,
+  out: {
+    Successful?:
+      | Array<{
+          Id?: string | undefined;
+          MessageId?: string | undefined;
+          SequenceNumber?: string | undefined;
+        }>
+      | undefined;
+    Failed?: Parameters<typeof resultsById>[2];
+  },
+): EntryResult<PublishResult>[] {
+  return resultsById(
+    count,
+    out.Successful,
+    out.Failed,
+    toPublishResult,
+    (code, text, sender) => new PublishEntryError(code, text, sender),
+  );
+}
+
 export function toPublishResult(out: {
   MessageId?: string | undefined;
   SequenceNumber?: string | undefined;

@@ -5,14 +5,14 @@ import {
   PublishCommand,
   type SNSClient,
 } from '@aws-sdk/client-sns';
-import { resultsById } from './batcher.js';
-import { LIMITS, PublishEntryError } from './limits.js';
+import { LIMITS } from './limits.js';
 import type { OutgoingMessage } from './message.js';
 import {
   Publisher,
   type PublisherOptions,
   type PublishResult,
   type PublishTransport,
+  publishResults,
   toPublishResult,
 } from './publisher.js';
 
@@ -60,13 +60,7 @@ class SnsTransport implements PublishTransport {
         PublishBatchRequestEntries: messages.map((m, i) => ({ Id: String(i), ...entry(m) })),
       }),
     );
-    return resultsById(
-      messages.length,
-      out.Successful,
-      out.Failed,
-      toPublishResult,
-      (code, text, sender) => new PublishEntryError(code, text, sender),
-    );
+    return publishResults(messages.length, out);
   }
 }
 

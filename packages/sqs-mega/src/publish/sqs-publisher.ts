@@ -5,14 +5,14 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { resultsById } from './batcher.js';
-import { LIMITS, PublishEntryError } from './limits.js';
+import { LIMITS } from './limits.js';
 import type { OutgoingMessage } from './message.js';
 import {
   Publisher,
   type PublisherOptions,
   type PublishResult,
   type PublishTransport,
+  publishResults,
   toPublishResult,
 } from './publisher.js';
 
@@ -66,13 +66,7 @@ class SqsTransport implements PublishTransport {
         Entries: messages.map((m, i) => ({ Id: String(i), ...entry(m) })),
       }),
     );
-    return resultsById(
-      messages.length,
-      out.Successful,
-      out.Failed,
-      toPublishResult,
-      (code, text, sender) => new PublishEntryError(code, text, sender),
-    );
+    return publishResults(messages.length, out);
   }
 }
 

@@ -1,5 +1,37 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import { SqsPublisher } from 'sqs-mega';
+import { after, before } from 'node:test';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { type Listener, SqsPublisher } from 'sqs-mega';
+import { startTestBroker, type TestBroker, type TestBrokerOptions } from 'sqs-mega-broker/testing';
+
+/**
+ * One broker for a test file (started before its tests, stopped after them), and the listeners and
+ * clients its tests make, stopped and destroyed with it. `started` runs once the broker is up.
+ */
+export function brokerForFile(options?: TestBrokerOptions, started?: (broker: TestBroker) => void) {
+  const listeners: Listener[] = [];
+  const clients: SQSClient[] = [];
+  const fixture = {
+    broker: undefined as unknown as TestBroker,
+    /** Listeners pushed here are stopped after the file's tests. */
+    listeners,
+    /** A new SQS client for the broker, destroyed after the file's tests. */
+    client(): SQSClient {
+      const client = new SQSClient(fixture.broker.clientConfig);
+      clients.push(client);
+      return client;
+    },
+  };
+  before(async () => {
+    fixture.broker = await startTestBroker(options);
+    started?.(fixture.broker);
+  });
+  after(async () => {
+    await Promise.all(listeners.map((l) => l.stop()));
+    for (const client of clients) client.destroy();
+    await fixture.broker.stop();
+  });
+  return fixture;
+}
 
 /** A promise with its resolve function exposed. */
 export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {

@@ -1,26 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { describe, test } from 'node:test';
 import { Listener, type ListenerOptions, ProcessStatus } from 'sqs-mega';
-import { createQueue, queueCounts, startTestBroker, type TestBroker, waitFor } from 'sqs-mega-broker/testing';
-import { publishAll } from './helpers.js';
+import { createQueue, queueCounts, waitFor } from 'sqs-mega-broker/testing';
+import { brokerForFile, publishAll } from './helpers.js';
 
-let broker: TestBroker;
-const listeners: Listener[] = [];
-const clients: SQSClient[] = [];
-
-before(async () => {
-  broker = await startTestBroker();
-});
-after(async () => {
-  await Promise.all(listeners.map((l) => l.stop()));
-  for (const client of clients) client.destroy();
-  await broker.stop();
-});
+const fixture = brokerForFile();
+const { listeners } = fixture;
 
 async function setup(name: string, options: Partial<ListenerOptions> = {}) {
-  const client = new SQSClient(broker.clientConfig);
-  clients.push(client);
+  const client = fixture.client();
   const queue = await createQueue(client, name);
   const make = (extra: Partial<ListenerOptions> = {}) => {
     const listener = new Listener({ client, queueUrl: queue.url, ...options, ...extra });
@@ -101,8 +89,7 @@ describe('graceful shutdown', () => {
 
 describe('FIFO ordering', () => {
   test('one group in order, one at a time; groups in parallel; a failure releases the rest of its group', async () => {
-    const client = new SQSClient(broker.clientConfig);
-    clients.push(client);
+    const client = fixture.client();
     const queue = await createQueue(client, { name: 'orders', fifo: true });
     const listener = new Listener({
       client,

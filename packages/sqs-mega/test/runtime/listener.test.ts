@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { describe, test } from 'node:test';
 import {
   createMegaEvent,
   DataSubscriber,
@@ -11,32 +10,14 @@ import {
   type MessageContext,
   ProcessStatus,
 } from 'sqs-mega';
-import {
-  createQueue,
-  queueCounts,
-  startTestBroker,
-  type TestBroker,
-  waitFor,
-  waitForEvents,
-} from 'sqs-mega-broker/testing';
-import { countCommands, deferred, publishAll } from './helpers.js';
+import { createQueue, queueCounts, waitFor, waitForEvents } from 'sqs-mega-broker/testing';
+import { brokerForFile, countCommands, deferred, publishAll } from './helpers.js';
 
-let broker: TestBroker;
-const listeners: Listener[] = [];
-
-before(async () => {
-  broker = await startTestBroker();
-});
-const clients: SQSClient[] = [];
-after(async () => {
-  await Promise.all(listeners.map((l) => l.stop()));
-  for (const client of clients) client.destroy();
-  await broker.stop();
-});
+const fixture = brokerForFile();
+const { listeners } = fixture;
 
 async function setup(name: string, options: Partial<ListenerOptions> = {}) {
-  const client = new SQSClient(broker.clientConfig);
-  clients.push(client);
+  const client = fixture.client();
   const queue = await createQueue(client, name);
   const listener = new Listener({ client, queueUrl: queue.url, waitTimeSeconds: 1, ...options });
   listeners.push(listener);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { describe, test } from 'node:test';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import {
   DEAD_LETTER_REASON_ATTRIBUTE,
   FatalError,
@@ -8,33 +8,16 @@ import {
   type ListenerOptions,
   ProcessStatus,
 } from 'sqs-mega';
-import {
-  createQueue,
-  queueCounts,
-  receiveAll,
-  startTestBroker,
-  type TestBroker,
-  waitFor,
-} from 'sqs-mega-broker/testing';
-import { publishAll } from './helpers.js';
+import { createQueue, queueCounts, receiveAll, waitFor } from 'sqs-mega-broker/testing';
+import { brokerForFile, publishAll } from './helpers.js';
 
 // Real time, zero backoff: each retry is redelivered at once.
-let broker: TestBroker;
-const listeners: Listener[] = [];
-const clients: SQSClient[] = [];
 
-before(async () => {
-  broker = await startTestBroker();
-});
-after(async () => {
-  await Promise.all(listeners.map((l) => l.stop()));
-  for (const client of clients) client.destroy();
-  await broker.stop();
-});
+const fixture = brokerForFile();
+const { listeners } = fixture;
 
 async function setup(name: string, options: Partial<ListenerOptions> = {}, maxReceiveCount?: number) {
-  const client = new SQSClient(broker.clientConfig);
-  clients.push(client);
+  const client = fixture.client();
   const queue = await createQueue(client, { name, deadLetter: { maxReceiveCount: maxReceiveCount ?? 100 } });
   const dlq = queue.deadLetter!;
   const listener = new Listener({

@@ -1,36 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { describe, test } from 'node:test';
 import { HandlerTimeoutError, Listener, type ListenerOptions, ProcessStatus, sleep } from 'sqs-mega';
-import {
-  createQueue,
-  queueCounts,
-  startTestBroker,
-  type TestBroker,
-  type TestClock,
-  waitFor,
-} from 'sqs-mega-broker/testing';
-import { publishAll } from './helpers.js';
+import { createQueue, queueCounts, type TestClock, waitFor } from 'sqs-mega-broker/testing';
+import { brokerForFile, publishAll } from './helpers.js';
 
 // The broker and the listener share one manual clock: time moves only with clock.advance(ms).
-let broker: TestBroker;
 let clock: TestClock;
-const listeners: Listener[] = [];
-const clients: SQSClient[] = [];
 
-before(async () => {
-  broker = await startTestBroker({ time: 'manual' });
+const fixture = brokerForFile({ time: 'manual' }, (broker) => {
   clock = broker.testClock!;
 });
-after(async () => {
-  await Promise.all(listeners.map((l) => l.stop()));
-  for (const client of clients) client.destroy();
-  await broker.stop();
-});
+const { listeners } = fixture;
 
 async function setup(name: string, options: Partial<ListenerOptions> = {}) {
-  const client = new SQSClient(broker.clientConfig);
-  clients.push(client);
+  const client = fixture.client();
   const queue = await createQueue(client, name);
   // waitTimeSeconds 1: each poll ends within a second of manual-clock time, so advancing the clock
   // never leaves a listener parked in a long poll that a test does not account for.
