@@ -13,12 +13,10 @@ export const HEAP_GROWING_PERCENT = 50;
  * takes a few milliseconds).
  *
  * Only for the `mega serve` process: an embedding application owns its own V8 flags. A
- * `--heap-growing-percent` given to node (argv or NODE_OPTIONS) wins. V8 reads this flag at every
- * full collection, so setting it once the process runs takes effect.
+ * `--heap-growing-percent` given on node's command line wins (node refuses it in NODE_OPTIONS). V8
+ * reads this flag at every full collection, so setting it once the process runs takes effect.
  */
 export function keepHeapSmall(): void {
-  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) =>
-    /--heap[-_]growing[-_]percent/.test(arg),
-  );
+  const given = process.execArgv.some((arg) => /^--heap[-_]growing[-_]percent/.test(arg));
   if (!given) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }

@@ -98,13 +98,15 @@ export function insertFifo(
   const seen = state.store.fifo.dedup(queue.id, scope, row.dedup_id, now);
   if (seen) return { messageId: seen.message_id, sequenceNumber: seen.sequence_number ?? '' };
   const seq = sequenceNumber(state.store.queues.nextSequence(queue.id));
-  state.store.messages.insert({ ...row, sequence_number: seq });
+  const rowid = state.store.messages.insert({ ...row, sequence_number: seq });
   state.store.fifo.putDedup(queue.id, scope, row.dedup_id, {
     message_id: row.message_id,
     sequence_number: seq,
     expires_at: now + FIFO_WINDOW_MS,
   });
-  refreshGroup(state, queue.id, row.group_id);
+  // A message joins its group at the tail, neither head nor in flight: the group's state changes only
+  // when the message starts it.
+  state.store.fifo.addGroup(queue.id, row.group_id, row.visible_at, rowid);
   state.sweeper.due(now + FIFO_WINDOW_MS);
   return { messageId: row.message_id, sequenceNumber: seq };
 }
@@ -132,15 +134,17 @@ export function pickFifo(
       done.add(groupId);
       let after = -1;
       group: while (taken < max) {
-        // one at a time: usually only the group's first message is receivable
-        const rows = state.store.fifo.head(queue.id, groupId, after, 1);
-        if (rows.length === 0) break;
+        // A ready group's head is visible, and so (but for a queue delay) is the rest: a receive
+        // takes all it can of one group, so read as many as it still wants.
+        const wanted = max - taken;
+        const rows = state.store.fifo.head(queue.id, groupId, after, wanted);
         for (const row of rows) {
           if (row.visible_at > now) break group;
           after = row.seq;
           if (row.sent_at <= cutoff) state.store.messages.delete(row.seq);
           else if (take(row)) taken++;
         }
+        if (rows.length < wanted) break; // the group has no more
       }
       refreshGroup(state, queue.id, groupId);
       if (taken >= max) break;

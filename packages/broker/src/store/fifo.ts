@@ -15,6 +15,7 @@ export class FifoTable {
   private readonly groupHeadStmt;
   private readonly groupStateStmt;
   private readonly upsertGroupStmt;
+  private readonly addGroupStmt;
   private readonly deleteGroupStmt;
   private readonly deleteGroupsStmt;
   private readonly dedupGetStmt;
@@ -42,6 +43,10 @@ export class FifoTable {
     this.upsertGroupStmt = db.prepare(
       `INSERT INTO fifo_groups (queue_id, group_id, ready_at, head_seq) VALUES (?, ?, ?, ?)
        ON CONFLICT (queue_id, group_id) DO UPDATE SET ready_at = excluded.ready_at, head_seq = excluded.head_seq`,
+    );
+    this.addGroupStmt = db.prepare(
+      `INSERT INTO fifo_groups (queue_id, group_id, ready_at, head_seq) VALUES (?, ?, ?, ?)
+       ON CONFLICT (queue_id, group_id) DO NOTHING`,
     );
     this.deleteGroupStmt = db.prepare('DELETE FROM fifo_groups WHERE queue_id = ? AND group_id = ?');
     this.deleteGroupsStmt = db.prepare('DELETE FROM fifo_groups WHERE queue_id = ?');
@@ -99,6 +104,11 @@ export class FifoTable {
 
   setGroup(queueId: number, groupId: string, readyAt: number, headSeq: number): void {
     this.upsertGroupStmt.run(queueId, groupId, readyAt, headSeq);
+  }
+
+  /** Creates a group's row unless it has one (a row exists exactly while the group has messages). */
+  addGroup(queueId: number, groupId: string, readyAt: number, headSeq: number): void {
+    this.addGroupStmt.run(queueId, groupId, readyAt, headSeq);
   }
 
   deleteGroup(queueId: number, groupId: string): void {

@@ -1,6 +1,6 @@
 import { sqsErrors } from '../../errors.js';
 import { fairDeleted } from '../fair.js';
-import { messageChanged } from '../fifo.js';
+import { refreshGroup } from '../fifo.js';
 import { type Input, requiredString } from '../params.js';
 import type { Queue } from '../queue-registry.js';
 import { decodeReceipt, type Receipt } from '../receipt.js';
@@ -24,10 +24,13 @@ function receiptOf(queue: Queue, handle: string): Receipt {
  * message succeeds without effect.
  */
 function deleteReceipts(state: SqsState, queue: Queue, receipts: readonly Receipt[]): void {
+  const groups = new Set<string>();
   for (const deleted of state.store.messages.deleteIfCurrent(queue.id, receipts)) {
-    messageChanged(state, queue, deleted);
+    if (queue.fifo && deleted.group_id !== null) groups.add(deleted.group_id);
     fairDeleted(state, queue, deleted);
   }
+  // a FIFO group's state is read again once, however many of its messages went
+  for (const group of groups) refreshGroup(state, queue.id, group);
 }
 
 /** DeleteMessage. */
