@@ -51,6 +51,38 @@ describeOverProtocols('SQS fair queues', ({ sqs }) => {
     });
   }
 
+  it('a grouped message dead-lettered into a fair queue is served fairly there', async () => {
+    const create = async (QueueName: string, Attributes: Record<string, string> = {}) =>
+      (await sqs().call('CreateQueue', { QueueName, Attributes })).QueueUrl as string;
+    const dlq = await create(queueName('fair-dlq'));
+    const { Attributes } = await sqs().call('GetQueueAttributes', {
+      QueueUrl: dlq,
+      AttributeNames: ['QueueArn'],
+    });
+    const source = await create(queueName('fair-src'), {
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes.QueueArn, maxReceiveCount: 1 }),
+    });
+    // the dead-letter queue already holds a noisy group's backlog, older than the quiet message
+    for (let i = 0; i < 20; i += 10) {
+      await sqs().call('SendMessageBatch', {
+        QueueUrl: dlq,
+        Entries: Array.from({ length: 10 }, (_, j) => ({
+          Id: `n${j}`,
+          MessageBody: `noisy-${i + j}`,
+          MessageGroupId: 'noisy',
+        })),
+      });
+    }
+    await sqs().call('SendMessage', { QueueUrl: source, MessageBody: 'quiet', MessageGroupId: 'quiet' });
+    const first = await sqs().call('ReceiveMessage', { QueueUrl: source, VisibilityTimeout: 0 });
+    assert.equal(first.Messages?.length, 1);
+    // received once already: the next receive moves it to the dead-letter queue
+    const second = await sqs().call('ReceiveMessage', { QueueUrl: source });
+    assert.equal(second.Messages, undefined);
+    const { Messages } = await sqs().call('ReceiveMessage', { QueueUrl: dlq, MaxNumberOfMessages: 2 });
+    assert.deepEqual(Messages.map((m: { Body: string }) => m.Body).sort(), ['noisy-0', 'quiet']);
+  });
+
   it('serves messages without a group alongside grouped ones', async () => {
     const QueueUrl = (await sqs().call('CreateQueue', { QueueName: queueName('fair') })).QueueUrl as string;
     await sqs().call('SendMessage', { QueueUrl, MessageBody: 'plain' });

@@ -1,5 +1,6 @@
 import { sqsErrors } from '../errors.js';
 import type { MessageRow } from '../store/index.js';
+import { fairDeleted, fairSent } from './fair.js';
 import { refreshGroup, sequenceNumber } from './fifo.js';
 import type { Queue } from './queue-registry.js';
 import type { SqsState } from './state.js';
@@ -116,7 +117,7 @@ export function deadLetterIfExhausted(state: SqsState, source: Queue, row: Messa
   if (!policy || row.receive_count < policy.maxReceiveCount) return false;
   const target = state.byArn(policy.deadLetterTargetArn);
   if (!target) return false;
-  transferMessage(state, row, target, source.arn, now);
+  transferMessage(state, row, source, target, source.arn, now);
   return true;
 }
 
@@ -125,12 +126,14 @@ export function deadLetterIfExhausted(state: SqsState, source: Queue, row: Messa
  * into `target` in the same transaction, so it is never in both or in neither. It keeps its id, body,
  * attributes, group and deduplication id, starts unreceived and visible, and carries
  * `deadLetterSourceArn` (null when it leaves a dead-letter queue). On a FIFO target it gets a new
- * sequence number and enqueue time, and joins the end of its group. The caller refreshes the FIFO
- * group the message left.
+ * sequence number and enqueue time, and joins the end of its group. A fair (standard, grouped)
+ * message leaves its group's count in `source` and joins its group in `target`. The caller refreshes
+ * the FIFO group the message left.
  */
 export function transferMessage(
   state: SqsState,
   row: MessageRow,
+  source: Queue,
   target: Queue,
   deadLetterSourceArn: string | null,
   now: number,
@@ -154,5 +157,7 @@ export function transferMessage(
   });
   state.sweeper.due((target.fifo ? now : row.sent_at) + target.settings.messageRetentionPeriod * 1000);
   if (target.fifo && row.group_id !== null) refreshGroup(state, target.id, row.group_id);
+  fairDeleted(state, source, row);
+  fairSent(state, target, row.group_id);
   state.store.commits.afterCommit(() => state.polls.notify(target.id));
 }

@@ -163,7 +163,7 @@ export class MoveTasks {
           failed = true;
           break scan;
         }
-        transferMessage(state, row, target, null, now);
+        transferMessage(state, row, source, target, null, now);
         if (group !== null) touched.add(group);
         if (++moved >= budget) break scan;
       }
