@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { describeError, UsageError } from './cli/common.js';
-import { registerCommands } from './cli/index.js';
+import { describeError, UsageError } from './cli/errors.js';
+import { registerServe } from './cli/serve.js';
 
 const program = new Command('mega')
   .description('sqs-mega: an embedded Amazon SQS and SNS compatible broker, and tools around it')
   .exitOverride();
-registerCommands(program);
+// `mega serve` registers only itself, so the broker process never loads the AWS SDK clients the other
+// commands use (~15 MB of resident memory, and start-up time).
+if (process.argv[2] === 'serve') registerServe(program);
+else (await import('./cli/index.js')).registerCommands(program);
 
 // Exit codes: 0 done (and --help), 1 an error (AWS code and message on stderr), 2 a usage error.
 program.parseAsync(process.argv).then(

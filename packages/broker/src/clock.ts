@@ -4,4 +4,4 @@
  * time forward with {@link TestClock.advance} instead of sleeping. One clock for the whole project:
  * the framework's, so a `TestClock` drives a broker and a listener together.
  */
-export { type Clock, systemClock, TestClock, type Timer } from 'sqs-mega';
+export { type Clock, systemClock, TestClock, type Timer } from 'sqs-mega/core';

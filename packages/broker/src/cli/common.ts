@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type Command, InvalidArgumentError } from 'commander';
+import { UsageError } from './errors.js';
 
-/** What every client command shares: where to connect, how to print, how to fail. */
+// What every client command shares: where to connect, how to print, how to fail.
+
+export { describeError, UsageError } from './errors.js';
 
 /** The local broker `mega serve` listens on by default. */
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:9324';
@@ -77,11 +80,6 @@ export function createClients(options: ClientOptions): Clients {
   return { sqs: new SQSClient(config), sns: new SNSClient(config) };
 }
 
-/** A mistake in how the command was called (exit code 2). */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 /**
  * Wraps a client command's action: clients are created from its options and destroyed afterwards;
  * an AWS error prints its code and message and exits 1.
@@ -100,17 +98,6 @@ export function clientAction<A extends unknown[], O extends ClientOptions>(
       clients.sns.destroy();
     }
   };
-}
-
-/** The code and message of an AWS error (`QueueDoesNotExist: The specified queue does not exist.`). */
-export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const e = error as Error & { Code?: string; $metadata?: unknown; $fault?: string };
-  if (e.$metadata !== undefined || e.$fault !== undefined) {
-    const code = e.Code && e.Code !== e.name ? `${e.name} (${e.Code})` : e.name;
-    return `${code}: ${e.message}`;
-  }
-  return e.message;
 }
 
 /** ANSI colours when stdout is a terminal and `NO_COLOR` is not set; plain text otherwise. */

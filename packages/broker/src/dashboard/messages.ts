@@ -1,4 +1,4 @@
-import { type AnyMessageAttribute, decodeMessage } from 'sqs-mega';
+import { type AnyMessageAttribute, decodeMessage } from 'sqs-mega/core';
 import { retentionCutoff } from '../sqs/retention.js';
 import type { SqsState } from '../sqs/state.js';
 import type { RequestContext } from '../sqs/types.js';

@@ -1,4 +1,4 @@
-import { type CompiledPattern, MatcherSet, validateFilterPolicy } from 'sqs-mega';
+import { type CompiledPattern, MatcherSet, validateFilterPolicy } from 'sqs-mega/core';
 import type { Clock } from '../clock.js';
 import { snsErrors } from '../errors.js';
 import type { Logger } from '../logger.js';

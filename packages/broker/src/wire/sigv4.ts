@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import { AwsError } from '../errors.js';
 
 /**
@@ -108,7 +108,7 @@ async function verifyHeader(
   const signed = new Set((signedList as string).split(';'));
   if (!signed.has('host')) throw authErrors.incomplete('SignedHeaders must include host');
   checkPayloadHash(request);
-  const v4 = signerFor(signer, credentials);
+  const v4 = await signerFor(signer, credentials);
   const result = await v4.sign(toHttpRequest(request, signed), {
     signingDate,
     signingRegion: signer.region,
@@ -158,7 +158,7 @@ async function verifyPresigned(
   ]) {
     unsigned.delete(name);
   }
-  const v4 = signerFor(signer, credentials);
+  const v4 = await signerFor(signer, credentials);
   const presigned = await v4.presign(toHttpRequest({ ...request, query: unsigned }, signed), {
     signingDate,
     expiresIn: expires,
@@ -199,7 +199,12 @@ function checkScope(
   return { accessKeyId, region, service };
 }
 
-function signerFor(signer: VerifiedSigner, credentials: CredentialStore): SignatureV4 {
+/** The signer's module, loaded on first use: a broker without credentials never needs it (~15 MB). */
+let signerModule: Promise<typeof import('@smithy/signature-v4')> | undefined;
+
+async function signerFor(signer: VerifiedSigner, credentials: CredentialStore): Promise<SignatureV4> {
+  signerModule ??= import('@smithy/signature-v4');
+  const { SignatureV4 } = await signerModule;
   return new SignatureV4({
     credentials: {
       accessKeyId: signer.accessKeyId,

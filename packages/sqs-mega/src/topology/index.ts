@@ -3,10 +3,5 @@ export * from './errors.js';
 export * from './format.js';
 export * from './load.js';
 export { planTopology } from './plan.js';
-export {
-  mergePolicy as mergeQueuePolicy,
-  snsStatement as snsQueuePolicyStatement,
-  statementId as queuePolicyStatementId,
-} from './policy.js';
 export * from './types.js';
 export { defineTopology, validateTopology } from './validate.js';

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { validateFilterPolicy } from 'sqs-mega';
+import { validateFilterPolicy } from 'sqs-mega/core';
 import { snsErrors } from '../../errors.js';
 import type { RequestContext } from '../../sqs/types.js';
 import { DEFAULT_RETRY_POLICY, effectiveRetryPolicy, subscriptionRetryPolicy } from '../delivery/policy.js';
