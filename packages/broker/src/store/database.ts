@@ -77,8 +77,10 @@ export function openDatabase(options: DatabaseOptions): Database.Database {
       db.pragma(`synchronous = ${options.fsync ? 'FULL' : 'NORMAL'}`);
     }
     db.pragma('temp_store = MEMORY');
-    // 16 MiB of page cache: the hot part of each queue's index, not the backlog (bodies stay on disk).
-    db.pragma('cache_size = -16384');
+    // 8 MiB of page cache: the hot part of each queue's index, not the backlog (bodies stay on disk).
+    // With a 1M backlog it held RSS at 137-139 MB where 16 MiB gave 144-148, at the same cycle rate
+    // (two runs each, noisy: 177k / 120k vs 143k / 142k messages cycled in 15 s).
+    db.pragma('cache_size = -8192');
     migrate(db);
     if (options.maxDatabaseBytes !== undefined) setMaxDatabaseBytes(db, options.maxDatabaseBytes);
     return db;
