@@ -120,13 +120,30 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Left-aligned columns. */
-export function table(rows: string[][], header: string[]): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  return all
-    .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '))
-    .join('\n');
+/**
+ * Prints named rows sorted by name: as JSON with `--json`; otherwise as a table with a bold header
+ * (`cells` gives a row's columns under `header`), or the line `empty` when there are none.
+ */
+export function printRows<R extends { name: string }>(
+  rows: R[],
+  json: boolean | undefined,
+  view: { empty: string; header: string[]; cells: (row: R) => string[] },
+): void {
+  rows.sort((a, b) => a.name.localeCompare(b.name));
+  if (json) {
+    printJson(rows);
+    return;
+  }
+  if (rows.length === 0) {
+    console.log(view.empty);
+    return;
+  }
+  const all = [view.header, ...rows.map(view.cells)];
+  const widths = view.header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const [head, ...body] = all.map((r) =>
+    r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '),
+  );
+  console.log([colours().bold(head ?? ''), ...body].join('\n'));
 }
 
 /** A queue given by name or URL, as a URL. */

@@ -1,14 +1,6 @@
 import { GetQueueAttributesCommand, ListQueuesCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
-import {
-  type ClientOptions,
-  clientAction,
-  clientCommand,
-  colours,
-  printJson,
-  queueUrl,
-  table,
-} from './common.js';
+import { type ClientOptions, clientAction, clientCommand, printJson, printRows, queueUrl } from './common.js';
 
 /** `mega queues` and `mega purge`. */
 
@@ -46,19 +38,11 @@ export function registerQueues(program: Command): void {
             };
           }),
         );
-        rows.sort((a, b) => a.name.localeCompare(b.name));
-        if (options.json) return printJson(rows);
-        if (rows.length === 0) {
-          console.log('no queues');
-          return;
-        }
-        const c = colours();
-        const text = table(
-          rows.map((r) => [r.name, String(r.visible), String(r.inFlight), String(r.delayed)]),
-          ['NAME', 'VISIBLE', 'IN-FLIGHT', 'DELAYED'],
-        );
-        const [head, ...body] = text.split('\n');
-        console.log([c.bold(head ?? ''), ...body].join('\n'));
+        printRows(rows, options.json, {
+          empty: 'no queues',
+          header: ['NAME', 'VISIBLE', 'IN-FLIGHT', 'DELAYED'],
+          cells: (r) => [r.name, String(r.visible), String(r.inFlight), String(r.delayed)],
+        });
       }),
     );
 

@@ -13,12 +13,11 @@ import {
   type ClientOptions,
   clientAction,
   clientCommand,
-  colours,
   printJson,
+  printRows,
   queueArn,
   queueUrl,
   readBody,
-  table,
   topicArn,
   UsageError,
 } from './common.js';
@@ -64,18 +63,11 @@ export function registerTopics(program: Command): void {
           };
         }),
       );
-      rows.sort((a, b) => a.name.localeCompare(b.name));
-      if (options.json) return printJson(rows);
-      if (rows.length === 0) {
-        console.log('no topics');
-        return;
-      }
-      const c = colours();
-      const [head, ...body] = table(
-        rows.map((r) => [r.name, String(r.subscriptions), String(r.pending), r.arn]),
-        ['NAME', 'SUBSCRIPTIONS', 'PENDING', 'ARN'],
-      ).split('\n');
-      console.log([c.bold(head ?? ''), ...body].join('\n'));
+      printRows(rows, options.json, {
+        empty: 'no topics',
+        header: ['NAME', 'SUBSCRIPTIONS', 'PENDING', 'ARN'],
+        cells: (r) => [r.name, String(r.subscriptions), String(r.pending), r.arn],
+      });
     }),
   );
 
