@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { MessageRow } from './messages.js';
+import { MESSAGE_COLUMNS, MessageQuery, type MessageRow } from './message-rows.js';
 
 /** Prepared statements over the message groups of fair (standard) queues. */
 export class FairTable {
@@ -18,8 +18,9 @@ export class FairTable {
     this.candidatesStmt = db.prepare(
       'SELECT group_id FROM fair_groups WHERE queue_id = ? ORDER BY in_flight, served LIMIT ?',
     );
-    this.oldestReadyStmt = db.prepare(
-      `SELECT * FROM messages WHERE queue_id = ? AND group_id = ? AND visible_at <= ? AND sent_at > ?
+    this.oldestReadyStmt = new MessageQuery(
+      db,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE queue_id = ? AND group_id = ? AND visible_at <= ? AND sent_at > ?
        ORDER BY visible_at LIMIT 1`,
     );
     this.addStmt = db.prepare(
@@ -48,7 +49,7 @@ export class FairTable {
 
   /** The group's oldest message receivable at `now` and sent after `cutoff`. */
   oldestReady(queueId: number, groupId: string, now: number, cutoff: number): MessageRow | undefined {
-    return this.oldestReadyStmt.get(queueId, groupId, now, cutoff) as MessageRow | undefined;
+    return this.oldestReadyStmt.get(queueId, groupId, now, cutoff);
   }
 
   add(queueId: number, groupId: string): void {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { MessageRow } from './messages.js';
+import { MESSAGE_COLUMNS, MessageQuery, type MessageRow } from './message-rows.js';
 
 /** A deduplication entry: a message accepted under a deduplication id, until `expires_at`. */
 export interface DedupRow {
@@ -34,8 +34,9 @@ export class FifoTable {
     this.nextReadyStmt = db.prepare(
       'SELECT min(ready_at) AS at FROM fifo_groups WHERE queue_id = ? AND ready_at > ?',
     );
-    this.groupHeadStmt = db.prepare(
-      'SELECT * FROM messages WHERE queue_id = ? AND group_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    this.groupHeadStmt = new MessageQuery(
+      db,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE queue_id = ? AND group_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
     );
     this.groupStateStmt = db.prepare(
       'SELECT seq, visible_at, receive_count FROM messages WHERE queue_id = ? AND group_id = ? ORDER BY seq LIMIT ?',
@@ -85,7 +86,7 @@ export class FifoTable {
 
   /** The first `limit` messages of a group after the message `afterSeq` (-1: from the head), in order. */
   head(queueId: number, groupId: string, afterSeq: number, limit: number): MessageRow[] {
-    return this.groupHeadStmt.all(queueId, groupId, afterSeq, limit) as MessageRow[];
+    return this.groupHeadStmt.all(queueId, groupId, afterSeq, limit);
   }
 
   /**

@@ -1,30 +1,7 @@
 import type Database from 'better-sqlite3';
+import { MESSAGE_COLUMNS, MessageQuery, type MessageRow } from './message-rows.js';
 
-/** A message as stored. Times are ms since the epoch. */
-export interface MessageRow {
-  seq: number;
-  queue_id: number;
-  message_id: string;
-  body: string;
-  /** Message attributes, JSON-encoded (see `sqs/message-attributes.ts`), or null. */
-  attributes: string | null;
-  md5_body: string;
-  md5_attributes: string | null;
-  sent_at: number;
-  /** When the message can next be received (after its delay or visibility timeout). */
-  visible_at: number;
-  receive_count: number;
-  first_received_at: number | null;
-  received_at: number | null;
-  /** Token of the latest receive; part of the receipt handle. */
-  receipt: string | null;
-  sender_id: string;
-  trace_header: string | null;
-  group_id: string | null;
-  dedup_id: string | null;
-  sequence_number: string | null;
-  dead_letter_source_arn: string | null;
-}
+export type { MessageRow } from './message-rows.js';
 
 export type NewMessage = Omit<
   MessageRow,
@@ -84,8 +61,7 @@ function columnValues(m: NewMessage): unknown[] {
  */
 export const ANY_READY_SQL =
   'SELECT 1 FROM messages WHERE queue_id = ? AND visible_at <= ? AND +sent_at > ? LIMIT 1';
-export const READY_SQL =
-  'SELECT * FROM messages WHERE queue_id = ? AND visible_at <= ? AND +sent_at > ? ORDER BY visible_at LIMIT ?';
+export const READY_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE queue_id = ? AND visible_at <= ? AND +sent_at > ? ORDER BY visible_at LIMIT ?`;
 
 /**
  * Deletes `n` messages of a queue by (seq, receipt token), looking each up by rowid (`seq IN (…)`).
@@ -134,12 +110,15 @@ export class MessageTable {
     for (let n = 1; n <= MAX_INSERT_ROWS; n++) {
       this.deleteIfCurrentStmts.push(db.prepare(deleteIfCurrentSql(n)));
     }
-    this.readyStmt = db.prepare(READY_SQL);
+    this.readyStmt = new MessageQuery(db, READY_SQL);
     this.markReceivedStmt = db.prepare(
       `UPDATE messages SET visible_at = ?, receive_count = receive_count + 1, received_at = ?,
          first_received_at = coalesce(first_received_at, ?), receipt = ? WHERE seq = ?`,
     );
-    this.bySeqStmt = db.prepare('SELECT * FROM messages WHERE seq = ? AND queue_id = ?');
+    this.bySeqStmt = new MessageQuery(
+      db,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq = ? AND queue_id = ?`,
+    );
     this.deleteStmt = db.prepare('DELETE FROM messages WHERE seq = ?');
     this.setVisibleAtStmt = db.prepare('UPDATE messages SET visible_at = ? WHERE seq = ?');
     this.nextVisibleStmt = db.prepare(
@@ -210,7 +189,7 @@ export class MessageTable {
    * those sent at or before `cutoff` (past their retention period).
    */
   ready(queueId: number, now: number, cutoff: number, limit: number): MessageRow[] {
-    return this.readyStmt.all(queueId, now, cutoff, limit) as MessageRow[];
+    return this.readyStmt.all(queueId, now, cutoff, limit);
   }
 
   markReceived(seq: number, now: number, visibleAt: number, receipt: string): void {
@@ -218,7 +197,7 @@ export class MessageTable {
   }
 
   get(queueId: number, seq: number): MessageRow | undefined {
-    return this.bySeqStmt.get(seq, queueId) as MessageRow | undefined;
+    return this.bySeqStmt.get(seq, queueId);
   }
 
   delete(seq: number): void {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { MessageRow } from './messages.js';
+import { MESSAGE_COLUMNS, MessageQuery, type MessageRow } from './message-rows.js';
 
 /** The states of a message move task, as `ListMessageMoveTasks` reports them. */
 export type MoveTaskStatus = 'RUNNING' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED' | 'FAILED';
@@ -50,8 +50,9 @@ export class MoveTaskTable {
     this.snapshotStmt = db.prepare(
       'SELECT count(*) AS n, max(seq) AS top FROM messages WHERE queue_id = ? AND sent_at > ?',
     );
-    this.pageStmt = db.prepare(
-      'SELECT * FROM messages WHERE queue_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
+    this.pageStmt = new MessageQuery(
+      db,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE queue_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
     );
     this.remainingStmt = db.prepare(
       'SELECT 1 FROM messages WHERE queue_id = ? AND seq <= ? AND sent_at > ? LIMIT 1',
@@ -88,7 +89,7 @@ export class MoveTaskTable {
 
   /** The queue's messages with `afterSeq < seq <= maxSeq`, in order, at most `limit`. */
   page(queueId: number, afterSeq: number, maxSeq: number, limit: number): MessageRow[] {
-    return this.pageStmt.all(queueId, afterSeq, maxSeq, limit) as MessageRow[];
+    return this.pageStmt.all(queueId, afterSeq, maxSeq, limit);
   }
 
   /** Whether the queue still holds a message with `seq <= maxSeq` sent after `cutoff`. */

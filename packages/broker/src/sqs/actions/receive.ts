@@ -47,7 +47,6 @@ export async function receiveMessage(state: SqsState, ctx: RequestContext, input
   const request = parse(state, ctx, input);
   const deadline = state.clock.now() + request.waitMs;
   for (;;) {
-    if (ctx.signal?.aborted) return {};
     const messages = await receiveNow(state, request);
     const now = state.clock.now();
     if (
@@ -61,7 +60,9 @@ export async function receiveMessage(state: SqsState, ctx: RequestContext, input
       ? state.store.fifo.nextReadyAt(request.queue.id, now)
       : state.store.messages.nextVisibleAt(request.queue.id, now);
     await state.polls.wait(request.queue.id, Math.min(deadline, next ?? deadline), ctx.signal);
-    if (state.polls.isClosed) return {};
+    // a client that hung up while waiting must not be handed messages (the signal exists only once
+    // a wait asked for it: a receive that does not wait never builds one)
+    if (state.polls.isClosed || ctx.signal?.aborted) return {};
   }
 }
 
