@@ -1,10 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startTestBroker } from 'sqs-mega-broker/testing';
 import { eventBus } from '../event-bus.js';
 import { clientsFor, type Example, type Running } from '../lib/example.js';
@@ -74,54 +69,5 @@ describe('examples', () => {
   it('slow task: a handler running 3× the visibility timeout finishes once, received once', async () => {
     const { stats } = await runUntil(slowTask, (s) => (s.finished ?? 0) >= 1, 25_000);
     assert.equal(stats.receivedOnce, stats.finished);
-  });
-});
-
-describe('the demo (npm start)', () => {
-  it('starts the durable broker and the examples, answers on its root URL within 5 s, and stops cleanly on Ctrl-C', async () => {
-    // the dashboard's assets, as `npm start` builds them before starting
-    const build = spawnSync(process.execPath, [
-      fileURLToPath(new URL('../../packages/broker/scripts/build-dashboard.mjs', import.meta.url)),
-    ]);
-    assert.equal(build.status, 0, String(build.stderr));
-    const dataDir = mkdtempSync(join(tmpdir(), 'mega-demo-'));
-    const main = fileURLToPath(new URL('../demo/main.ts', import.meta.url));
-    const started = Date.now();
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main], {
-      env: { ...process.env, MEGA_PORT: '0', MEGA_DATA_DIR: dataDir, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      out += c.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    try {
-      const waitFor = async (re: RegExp, ms: number) => {
-        const end = Date.now() + ms;
-        while (!re.test(out)) {
-          if (Date.now() > end) assert.fail(`no ${re} in:\n${out}`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        return re.exec(out) as RegExpExecArray;
-      };
-      const url = (await waitFor(/dashboard: (http:\/\/\S+?)\/ /, 15_000))[1] as string;
-      const page = await fetch(`${url}/`);
-      assert.equal(page.status, 200);
-      const answeredMs = Date.now() - started;
-      console.log(`demo: root URL answered ${answeredMs} ms after start`);
-      assert.ok(answeredMs < 5_000, `answered after ${answeredMs} ms`);
-      await waitFor(/done\s+email/, 15_000);
-      await waitFor(/done\s+carts/, 15_000);
-      child.kill('SIGINT');
-      assert.equal(await exited, 0, out);
-      assert.match(out, /stopped cleanly/);
-    } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
-    }
   });
 });
