@@ -27,3 +27,4 @@ export {
   snsStatement as snsQueuePolicyStatement,
   statementId as queuePolicyStatementId,
 } from './topology/policy.js';
+export { READ_ONLY_QUEUE_ATTRIBUTES } from './topology/read-only.js';

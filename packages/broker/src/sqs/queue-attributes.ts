@@ -1,3 +1,4 @@
+import { READ_ONLY_QUEUE_ATTRIBUTES } from 'sqs-mega/core';
 import { sqsErrors } from '../errors.js';
 import { type RedrivePolicy, redrivePolicyOf } from './dead-letter.js';
 
@@ -80,20 +81,10 @@ export const QUEUE_ATTRIBUTE_SPECS: Record<string, AttributeSpec> = {
   FifoThroughputLimit: { fifoOnly: true, check: oneOf('perQueue', 'perMessageGroupId') },
 };
 
-/** Attributes computed by the broker; readable, never settable. */
-export const READ_ONLY_ATTRIBUTES = [
-  'ApproximateNumberOfMessages',
-  'ApproximateNumberOfMessagesNotVisible',
-  'ApproximateNumberOfMessagesDelayed',
-  'CreatedTimestamp',
-  'LastModifiedTimestamp',
-  'QueueArn',
-] as const;
-
 /** Every attribute name `GetQueueAttributes` accepts (besides `All`). */
 export const READABLE_ATTRIBUTES = new Set<string>([
   ...Object.keys(QUEUE_ATTRIBUTE_SPECS),
-  ...READ_ONLY_ATTRIBUTES,
+  ...READ_ONLY_QUEUE_ATTRIBUTES,
 ]);
 
 /** Parsed numeric settings of a queue. Times in seconds, sizes in bytes. */

@@ -1,6 +1,7 @@
 import { validateFilterPolicy } from '../match/json-pattern.js';
 import type { FilterPolicyScope } from '../match/json-rules.js';
 import { TopologyError } from './errors.js';
+import { READ_ONLY_QUEUE_ATTRIBUTES } from './read-only.js';
 import type { Topology, TopologyAttributeValue } from './types.js';
 
 /** A queue as planned: FIFO resolved, attribute values as the strings AWS takes. */
@@ -37,14 +38,6 @@ const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const FIFO_QUEUE_NAME = /^[A-Za-z0-9_-]{1,75}\.fifo$/;
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
 const FIFO_TOPIC_NAME = /^[A-Za-z0-9_-]{1,251}\.fifo$/;
-const READ_ONLY_QUEUE_ATTRIBUTES = new Set([
-  'ApproximateNumberOfMessages',
-  'ApproximateNumberOfMessagesNotVisible',
-  'ApproximateNumberOfMessagesDelayed',
-  'CreatedTimestamp',
-  'LastModifiedTimestamp',
-  'QueueArn',
-]);
 const FIFO_ONLY_QUEUE_ATTRIBUTES = new Set([
   'ContentBasedDeduplication',
   'DeduplicationScope',
@@ -137,7 +130,7 @@ function fifoFlag(value: unknown, nameValue: string, path: string): boolean {
 const queueForbidden = new Map<string, string>([
   ['FifoQueue', 'is declared with the field `fifo`'],
   ['RedrivePolicy', 'is declared with the field `deadLetter: { queue, maxReceiveCount }`'],
-  ...[...READ_ONLY_QUEUE_ATTRIBUTES].map((n): [string, string] => [n, 'is read-only']),
+  ...READ_ONLY_QUEUE_ATTRIBUTES.map((n): [string, string] => [n, 'is read-only']),
 ]);
 const topicForbidden = new Map<string, string>([
   ['FifoTopic', 'is declared with the field `fifo`'],
