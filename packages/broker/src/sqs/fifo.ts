@@ -116,6 +116,10 @@ export function insertFifo(
  * that can deliver, each from its head, in order, while its messages are visible. `take` decides each
  * message's fate (received, or moved to the dead-letter queue) and returns whether it was received;
  * expired messages are deleted on the way. Each touched group is refreshed.
+ *
+ * `hiddenUntil` is when the messages taken become visible again. A group whose every message read
+ * was taken needs no re-reading: it was ready, so nothing of it was in flight, and now its head is
+ * the first message taken and it is ready again when the taken ones are, at `hiddenUntil`.
  */
 export function pickFifo(
   state: SqsState,
@@ -123,6 +127,7 @@ export function pickFifo(
   now: number,
   cutoff: number,
   max: number,
+  hiddenUntil: number,
   take: (row: MessageRow) => boolean,
 ): number {
   let taken = 0;
@@ -133,6 +138,8 @@ export function pickFifo(
     for (const groupId of groups) {
       done.add(groupId);
       let after = -1;
+      let head: number | undefined;
+      let allTaken = true;
       group: while (taken < max) {
         // A ready group's head is visible, and so (but for a queue delay) is the rest: a receive
         // takes all it can of one group, so read as many as it still wants.
@@ -141,12 +148,17 @@ export function pickFifo(
         for (const row of rows) {
           if (row.visible_at > now) break group;
           after = row.seq;
-          if (row.sent_at <= cutoff) state.store.messages.delete(row.seq);
-          else if (take(row)) taken++;
+          head ??= row.seq;
+          if (row.sent_at <= cutoff) {
+            state.store.messages.delete(row.seq);
+            allTaken = false;
+          } else if (take(row)) taken++;
+          else allTaken = false;
         }
         if (rows.length < wanted) break; // the group has no more
       }
-      refreshGroup(state, queue.id, groupId);
+      if (head !== undefined && allTaken) state.store.fifo.setGroup(queue.id, groupId, hiddenUntil, head);
+      else refreshGroup(state, queue.id, groupId);
       if (taken >= max) break;
     }
   }

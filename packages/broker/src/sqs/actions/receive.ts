@@ -131,7 +131,7 @@ async function receiveNow(state: SqsState, request: ReceiveRequest): Promise<Mes
       out.push(toOutput(request, row, encodeReceipt({ queueId: queue.id, seq: row.seq, token })));
       return true;
     };
-    if (queue.fifo) pickFifo(state, queue, now, cutoff, request.max, take);
+    if (queue.fifo) pickFifo(state, queue, now, cutoff, request.max, now + request.visibilityMs, take);
     else pickStandard(state, queue, now, cutoff, request.max, take);
     if (request.attemptId !== undefined && receipts.length > 0) {
       state.store.fifo.putAttempt(
