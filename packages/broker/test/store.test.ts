@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../src/store/database.js';
 import { GroupCommit } from '../src/store/group-commit.js';
+import { MESSAGE_COLUMNS, MessageQuery } from '../src/store/message-rows.js';
 import { SCHEMA_VERSION } from '../src/store/schema.js';
 
 describe('store', () => {
@@ -102,6 +103,26 @@ describe('store: hot-path query plans do not depend on the backlog', () => {
       assert.match(plan, /SEARCH messages USING INTEGER PRIMARY KEY/, plan);
       assert.doesNotMatch(plan, /USING INDEX messages_(sent|ready) \(queue_id=\?\)/, plan);
     }
+    db.close();
+  });
+
+  it('reads whole message rows with every column of the table, each under its own name', () => {
+    const db = openDatabase({ inMemory: true });
+    const columns = (db.prepare('PRAGMA table_info(messages)').all() as Array<{ name: string }>).map(
+      (c) => c.name,
+    );
+    // one distinct value per column, so that a column read into the wrong field shows
+    const values = columns.map((name, i) => (name === 'seq' ? 7 : name.endsWith('_at') ? 1000 + i : `v${i}`));
+    db.prepare(
+      `INSERT INTO messages (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    ).run(...values);
+    const expected = db.prepare('SELECT * FROM messages WHERE seq = 7').get();
+    const read = new MessageQuery(db, `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq = ?`).get(7);
+    assert.deepEqual({ ...read }, expected);
+    assert.equal(
+      new MessageQuery(db, `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq = ?`).get(8),
+      undefined,
+    );
     db.close();
   });
 
