@@ -17,11 +17,12 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** This checkout. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = ['--conditions=source', '--import', 'tsx'];
 
-function command(name: ServerName, dataDir: string): string[] {
-  const cli = ['packages/broker/dist/cli.js', 'serve', '--port', '0'];
+function command(name: ServerName, dataDir: string, root: string): string[] {
+  const cli = [join(root, 'packages/broker/dist/cli.js'), 'serve', '--port', '0'];
   switch (name) {
     case 'durable':
       return [...cli, '--data-dir', dataDir];
@@ -38,14 +39,17 @@ function command(name: ServerName, dataDir: string): string[] {
  * Builds the packages (`npm run build`, a few seconds), so that the broker is measured as users run
  * it: tsx would add ~30 MB of RSS and its loader to every figure.
  */
-export function buildBroker(): void {
-  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+export function buildBroker(root = ROOT): void {
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
 }
 
-/** Starts `name` on a free port and waits until it prints `listening on http://…`. */
-export async function startServer(name: ServerName): Promise<RunningServer> {
+/**
+ * Starts `name` on a free port and waits until it prints `listening on http://…`. The broker columns
+ * run the build in `root` (default: this checkout; bench/ab.ts passes another revision's).
+ */
+export async function startServer(name: ServerName, root = ROOT): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mega-bench-'));
-  const child = spawn(process.execPath, command(name, dataDir), {
+  const child = spawn(process.execPath, command(name, dataDir, root), {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MEGA_LOG_LEVEL: 'warn' },

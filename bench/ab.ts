@@ -1,0 +1,97 @@
+// A/B of the broker: this working tree against another revision, on the same machine, in alternating
+// runs, so that a change's effect can be told from the machine's drift (shared 2-core hosts move the
+// same figure by ±30 % within minutes; only interleaved runs compare). Each run starts a fresh broker.
+// Run: npm run bench:ab -- [--base=HEAD] [--workload=cycle-1k] [--server=in-memory] [--rounds=4]
+//        [--seconds=6]
+//   --base      the revision to compare against (default HEAD: measures the uncommitted change)
+//   --workload  batch-send | send | cycle-1k | cycle-fifo (the rows of bench:broker)
+//   --server    in-memory | durable
+import { parseArgs } from 'node:util';
+import { checkoutAndBuild } from './broker/checkout.js';
+import { fillBacklog, measureCell, median, type Run } from './broker/measure.js';
+import { buildBroker, ROOT, type ServerName, startServer } from './broker/servers.js';
+import { createQueue } from './broker/sqs.js';
+import { WORKLOADS } from './broker/workloads.js';
+import { requireWrk } from './broker/wrk.js';
+
+const { values } = parseArgs({
+  options: {
+    base: { type: 'string', default: 'HEAD' },
+    workload: { type: 'string', default: 'cycle-1k' },
+    server: { type: 'string', default: 'in-memory' },
+    rounds: { type: 'string', default: '4' },
+    seconds: { type: 'string', default: '6' },
+  },
+});
+const workload = WORKLOADS.find((w) => w.name === values.workload);
+if (!workload || workload.name === 'fanout' || workload.name === 'cycle-1m') {
+  console.error('--workload must be one of batch-send, send, cycle-1k, cycle-fifo');
+  process.exit(2);
+}
+if (values.server !== 'in-memory' && values.server !== 'durable') {
+  console.error('--server must be in-memory or durable');
+  process.exit(2);
+}
+const server = values.server as ServerName;
+const rounds = Number(values.rounds);
+const timing = { seconds: Number(values.seconds), warmupSeconds: 1, runs: 1 };
+
+requireWrk();
+buildBroker();
+const base = checkoutAndBuild(values.base);
+const sides = { base: base.root, change: ROOT } as const;
+type Side = keyof typeof sides;
+const runs: Record<Side, Run[]> = { base: [], change: [] };
+
+/** One run of the workload on a fresh broker built from `side`. */
+async function measure(side: Side): Promise<Run> {
+  const running = await startServer(server, sides[side]);
+  try {
+    let queues = 0;
+    const fresh = () => createQueue(running.url, `ab-${++queues}`, workload?.fifo);
+    const queueUrl = workload?.fifo ? fresh : await fresh();
+    if (workload?.backlog !== undefined && typeof queueUrl === 'string') {
+      await fillBacklog(running, queueUrl, workload.backlog);
+    }
+    const cell = await measureCell(running, workload?.script ?? 'cycle', queueUrl, timing);
+    if (cell.errors > 0) throw new Error(`${side}: ${cell.errors} failed requests or entries`);
+    return cell.runs[0] as Run;
+  } finally {
+    await running.stop();
+  }
+}
+
+console.log(
+  `${workload.label}, ${server} broker: base ${values.base} (${base.commit.slice(0, 7)}) vs the working tree; ` +
+    `${rounds} rounds of ${timing.seconds} s, alternating which goes first`,
+);
+try {
+  for (let round = 0; round < rounds; round++) {
+    const order: Side[] = round % 2 === 0 ? ['base', 'change'] : ['change', 'base'];
+    const figures: string[] = [];
+    for (const side of order) {
+      const run = await measure(side);
+      runs[side].push(run);
+      figures.push(
+        `${side} ${Math.round(run.messagesPerSecond)} msg/s, ${run.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg`,
+      );
+    }
+    console.log(`  round ${round + 1}: ${figures.join('; ')}`);
+  }
+} finally {
+  base.remove();
+}
+
+const rate = (side: Side) => median(runs[side].map((r) => r.messagesPerSecond));
+const cpu = (side: Side) => median(runs[side].map((r) => r.cpuMicrosPerMessage));
+const wins = runs.change.filter(
+  (r, i) => r.messagesPerSecond > (runs.base[i]?.messagesPerSecond ?? 0),
+).length;
+console.log(
+  `medians: base ${Math.round(rate('base'))} msg/s, ${cpu('base').toFixed(1)} µs CPU/msg; ` +
+    `change ${Math.round(rate('change'))} msg/s, ${cpu('change').toFixed(1)} µs CPU/msg`,
+);
+console.log(
+  `change / base: ${(rate('change') / rate('base')).toFixed(2)}x msg/s, ` +
+    `${(cpu('change') / cpu('base')).toFixed(2)}x CPU per message; faster in ${wins} of ${rounds} rounds`,
+);
