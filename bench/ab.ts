@@ -23,11 +23,12 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '6' },
   },
 });
-const workload = WORKLOADS.find((w) => w.name === values.workload);
-if (!workload || workload.name === 'fanout' || workload.name === 'cycle-1m') {
+const found = WORKLOADS.find((w) => w.name === values.workload);
+if (!found || found.name === 'fanout' || found.name === 'cycle-1m') {
   console.error('--workload must be one of batch-send, send, cycle-1k, cycle-fifo');
   process.exit(2);
 }
+const workload = found;
 if (values.server !== 'in-memory' && values.server !== 'durable') {
   console.error('--server must be in-memory or durable');
   process.exit(2);
@@ -48,12 +49,12 @@ async function measure(side: Side): Promise<Run> {
   const running = await startServer(server, sides[side]);
   try {
     let queues = 0;
-    const fresh = () => createQueue(running.url, `ab-${++queues}`, workload?.fifo);
-    const queueUrl = workload?.fifo ? fresh : await fresh();
-    if (workload?.backlog !== undefined && typeof queueUrl === 'string') {
+    const fresh = () => createQueue(running.url, `ab-${++queues}`, workload.fifo);
+    const queueUrl = workload.fifo ? fresh : await fresh();
+    if (workload.backlog !== undefined && typeof queueUrl === 'string') {
       await fillBacklog(running, queueUrl, workload.backlog);
     }
-    const cell = await measureCell(running, workload?.script ?? 'cycle', queueUrl, timing);
+    const cell = await measureCell(running, workload.script, queueUrl, timing);
     if (cell.errors > 0) throw new Error(`${side}: ${cell.errors} failed requests or entries`);
     return cell.runs[0] as Run;
   } finally {
