@@ -40,6 +40,11 @@ const timing = { seconds: Number(values.seconds), warmupSeconds: 1, runs: 1 };
 requireWrk();
 buildBroker();
 const base = checkoutAndBuild(values.base);
+// Ctrl-C: remove the worktree too (the servers are this process's children and get the signal).
+process.once('SIGINT', () => {
+  base.remove();
+  process.exit(130);
+});
 const sides = { base: base.root, change: ROOT } as const;
 type Side = keyof typeof sides;
 const runs: Record<Side, Run[]> = { base: [], change: [] };
