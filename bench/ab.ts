@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { checkoutAndBuild } from './broker/checkout.js';
 import { fillBacklog, measureCell, median, type Run } from './broker/measure.js';
-import { buildBroker, ROOT, type ServerName, startServer } from './broker/servers.js';
+import { buildBroker, ROOT, type RunningServer, type ServerName, startServer } from './broker/servers.js';
 import { createQueue } from './broker/sqs.js';
 import { WORKLOADS } from './broker/workloads.js';
 import { requireWrk } from './broker/wrk.js';
@@ -40,10 +40,14 @@ const timing = { seconds: Number(values.seconds), warmupSeconds: 1, runs: 1 };
 requireWrk();
 buildBroker();
 const base = checkoutAndBuild(values.base);
-// Ctrl-C: remove the worktree too (the servers are this process's children and get the signal).
+/** The broker of the run under way, if any. */
+let current: RunningServer | undefined;
+// Ctrl-C (or a SIGINT sent to this process alone): stop the broker under way, remove the worktree.
 process.once('SIGINT', () => {
-  base.remove();
-  process.exit(130);
+  void (current?.stop() ?? Promise.resolve()).finally(() => {
+    base.remove();
+    process.exit(130);
+  });
 });
 const sides = { base: base.root, change: ROOT } as const;
 type Side = keyof typeof sides;
@@ -52,6 +56,7 @@ const runs: Record<Side, Run[]> = { base: [], change: [] };
 /** One run of the workload on a fresh broker built from `side`. */
 async function measure(side: Side): Promise<Run> {
   const running = await startServer(server, sides[side]);
+  current = running;
   try {
     let queues = 0;
     const fresh = () => createQueue(running.url, `ab-${++queues}`, workload.fifo);
@@ -63,6 +68,7 @@ async function measure(side: Side): Promise<Run> {
     if (cell.errors > 0) throw new Error(`${side}: ${cell.errors} failed requests or entries`);
     return cell.runs[0] as Run;
   } finally {
+    current = undefined;
     await running.stop();
   }
 }
