@@ -7,7 +7,7 @@
 //   --workload  batch-send | send | cycle-1k | cycle-fifo (the rows of bench:broker)
 //   --server    in-memory | durable
 import { parseArgs } from 'node:util';
-import { checkoutAndBuild } from './broker/checkout.js';
+import { type Checkout, checkoutAndBuild } from './broker/checkout.js';
 import { fillBacklog, measureCell, median, type Run } from './broker/measure.js';
 import { buildBroker, ROOT, type RunningServer, type ServerName, startServer } from './broker/servers.js';
 import { createQueue } from './broker/sqs.js';
@@ -39,7 +39,13 @@ const timing = { seconds: Number(values.seconds), warmupSeconds: 1, runs: 1 };
 
 requireWrk();
 buildBroker();
-const base = checkoutAndBuild(values.base);
+let base: Checkout;
+try {
+  base = checkoutAndBuild(values.base);
+} catch (error) {
+  console.error(String((error as Error).message));
+  process.exit(2);
+}
 /** The broker of the run under way, if any. */
 let current: RunningServer | undefined;
 // Ctrl-C (or a SIGINT sent to this process alone): stop the broker under way, remove the worktree.

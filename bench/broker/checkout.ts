@@ -26,14 +26,19 @@ export interface Checkout {
  */
 export function checkoutAndBuild(revision: string): Checkout {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
-  const commit = git('rev-parse', '--verify', `${revision}^{commit}`);
+  let commit: string;
+  try {
+    commit = git('rev-parse', '--verify', '--quiet', `${revision}^{commit}`);
+  } catch {
+    throw new Error(`--base=${revision}: no such revision in ${ROOT}`);
+  }
   const root = mkdtempSync(join(tmpdir(), 'mega-ab-'));
   const remove = () => {
-    execFileSync('git', ['worktree', 'remove', '--force', root], { cwd: ROOT, stdio: 'ignore' });
     rmSync(root, { recursive: true, force: true });
+    git('worktree', 'prune'); // forgets the worktree whose directory is gone
   };
-  git('worktree', 'add', '--detach', root, commit);
   try {
+    git('worktree', 'add', '--detach', root, commit);
     const modules = join(root, 'node_modules');
     mkdirSync(modules);
     for (const entry of readdirSync(join(ROOT, 'node_modules'))) {
