@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../src/store/database.js';
 import { GroupCommit } from '../src/store/group-commit.js';
+import { Limited } from '../src/store/limited.js';
 import { MESSAGE_COLUMNS, MessageQuery } from '../src/store/message-rows.js';
 import { SCHEMA_VERSION } from '../src/store/schema.js';
 
@@ -127,11 +128,11 @@ describe('store: hot-path query plans do not depend on the backlog', () => {
   });
 
   it('finding receivable messages walks the readiness index', async () => {
-    const { ANY_READY_SQL, READY_SQL } = await import('../src/store/messages.js');
+    const { ANY_READY_SQL, readySql } = await import('../src/store/messages.js');
     const db = openDatabase({ inMemory: true });
     for (const [sql, params] of [
       [ANY_READY_SQL, 3],
-      [READY_SQL, 4],
+      [readySql(10), 3],
     ] as const) {
       const plan = db
         .prepare(`EXPLAIN QUERY PLAN ${sql}`)
@@ -141,6 +142,35 @@ describe('store: hot-path query plans do not depend on the backlog', () => {
       assert.match(plan, /USING INDEX messages_ready \(queue_id=\? AND visible_at<\?\)/, plan);
     }
     db.close();
+  });
+});
+
+describe('store: limits are written into the SQL', () => {
+  it('prepares one statement per limit, reuses it, and honours it', () => {
+    const db = openDatabase({ inMemory: true });
+    const texts: string[] = [];
+    const limited = new Limited(
+      (sql) => {
+        texts.push(sql);
+        return db.prepare(sql).pluck();
+      },
+      (limit) => `SELECT value FROM json_each('[1,2,3,4,5]') ORDER BY value LIMIT ${limit}`,
+    );
+    assert.deepEqual(limited.at(2).all(), [1, 2]);
+    assert.deepEqual(limited.at(0).all(), []);
+    assert.equal(limited.at(2), limited.at(2), 'the same statement for the same limit');
+    assert.equal(texts.length, 2);
+    for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])
+      assert.throws(() => limited.at(bad), RangeError, String(bad));
+    db.close();
+  });
+
+  it('no store statement binds its LIMIT (SQLite would recompile it on every run)', () => {
+    const dir = new URL('../src/store/', import.meta.url);
+    const offenders = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .filter((f) => /LIMIT\s+(\?|[@:]\w|\$(?!\{))/i.test(readFileSync(new URL(f, dir), 'utf8')));
+    assert.deepEqual(offenders, []);
   });
 });
 

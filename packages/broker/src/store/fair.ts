@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { Limited } from './limited.js';
 import { MESSAGE_COLUMNS, MessageQuery, type MessageRow } from './message-rows.js';
 
 /** Prepared statements over the message groups of fair (standard) queues. */
@@ -15,8 +16,10 @@ export class FairTable {
 
   constructor(db: Database.Database) {
     this.anyStmt = db.prepare('SELECT 1 FROM fair_groups WHERE queue_id = ? LIMIT 1');
-    this.candidatesStmt = db.prepare(
-      'SELECT group_id FROM fair_groups WHERE queue_id = ? ORDER BY in_flight, served LIMIT ?',
+    this.candidatesStmt = new Limited(
+      (sql) => db.prepare(sql).pluck(),
+      (limit) =>
+        `SELECT group_id FROM fair_groups WHERE queue_id = ? ORDER BY in_flight, served LIMIT ${limit}`,
     );
     this.oldestReadyStmt = new MessageQuery(
       db,
@@ -44,7 +47,7 @@ export class FairTable {
 
   /** Up to `limit` groups, fewest in flight first, then least recently served. */
   candidates(queueId: number, limit: number): string[] {
-    return (this.candidatesStmt.all(queueId, limit) as Array<{ group_id: string }>).map((r) => r.group_id);
+    return this.candidatesStmt.at(limit).all(queueId) as string[];
   }
 
   /** The group's oldest message receivable at `now` and sent after `cutoff`. */

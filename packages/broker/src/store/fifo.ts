@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { Limited } from './limited.js';
 import { MESSAGE_COLUMNS, MessageQuery, type MessageRow } from './message-rows.js';
 
 /** A deduplication entry: a message accepted under a deduplication id, until `expires_at`. */
@@ -28,18 +29,23 @@ export class FifoTable {
   private readonly attemptNextStmt;
 
   constructor(db: Database.Database) {
-    this.readyGroupsStmt = db.prepare(
-      'SELECT group_id FROM fifo_groups WHERE queue_id = ? AND ready_at <= ? ORDER BY ready_at, head_seq LIMIT ?',
+    this.readyGroupsStmt = new Limited(
+      (sql) => db.prepare(sql).pluck(),
+      (limit) =>
+        `SELECT group_id FROM fifo_groups WHERE queue_id = ? AND ready_at <= ? ORDER BY ready_at, head_seq LIMIT ${limit}`,
     );
     this.nextReadyStmt = db.prepare(
       'SELECT min(ready_at) AS at FROM fifo_groups WHERE queue_id = ? AND ready_at > ?',
     );
-    this.groupHeadStmt = new MessageQuery(
-      db,
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE queue_id = ? AND group_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+    this.groupHeadStmt = new Limited(
+      (sql) => new MessageQuery(db, sql),
+      (limit) =>
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE queue_id = ? AND group_id = ? AND seq > ? ORDER BY seq LIMIT ${limit}`,
     );
-    this.groupStateStmt = db.prepare(
-      'SELECT seq, visible_at, receive_count FROM messages WHERE queue_id = ? AND group_id = ? ORDER BY seq LIMIT ?',
+    this.groupStateStmt = new Limited(
+      (sql) => db.prepare(sql),
+      (limit) =>
+        `SELECT seq, visible_at, receive_count FROM messages WHERE queue_id = ? AND group_id = ? ORDER BY seq LIMIT ${limit}`,
     );
     this.upsertGroupStmt = db.prepare(
       `INSERT INTO fifo_groups (queue_id, group_id, ready_at, head_seq) VALUES (?, ?, ?, ?)
@@ -74,9 +80,7 @@ export class FifoTable {
 
   /** Up to `limit` groups of the queue that can deliver at `now`, those ready longest first. */
   readyGroups(queueId: number, now: number, limit: number): string[] {
-    return (this.readyGroupsStmt.all(queueId, now, limit) as Array<{ group_id: string }>).map(
-      (r) => r.group_id,
-    );
+    return this.readyGroupsStmt.at(limit).all(queueId, now) as string[];
   }
 
   /** The earliest instant after `now` at which a group of the queue can deliver, if any. */
@@ -86,7 +90,7 @@ export class FifoTable {
 
   /** The first `limit` messages of a group after the message `afterSeq` (-1: from the head), in order. */
   head(queueId: number, groupId: string, afterSeq: number, limit: number): MessageRow[] {
-    return this.groupHeadStmt.all(queueId, groupId, afterSeq, limit);
+    return this.groupHeadStmt.at(limit).all(queueId, groupId, afterSeq);
   }
 
   /**
@@ -98,7 +102,7 @@ export class FifoTable {
     groupId: string,
     limit: number,
   ): Array<Pick<MessageRow, 'seq' | 'visible_at' | 'receive_count'>> {
-    return this.groupStateStmt.all(queueId, groupId, limit) as Array<
+    return this.groupStateStmt.at(limit).all(queueId, groupId) as Array<
       Pick<MessageRow, 'seq' | 'visible_at' | 'receive_count'>
     >;
   }

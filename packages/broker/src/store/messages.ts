@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { Limited } from './limited.js';
 import { MESSAGE_COLUMNS, MessageQuery, type MessageRow } from './message-rows.js';
 
 export type { MessageRow } from './message-rows.js';
@@ -61,7 +62,8 @@ function columnValues(m: NewMessage): unknown[] {
  */
 export const ANY_READY_SQL =
   'SELECT 1 FROM messages WHERE queue_id = ? AND visible_at <= ? AND +sent_at > ? LIMIT 1';
-export const READY_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE queue_id = ? AND visible_at <= ? AND +sent_at > ? ORDER BY visible_at LIMIT ?`;
+export const readySql = (limit: number): string =>
+  `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE queue_id = ? AND visible_at <= ? AND +sent_at > ? ORDER BY visible_at LIMIT ${limit}`;
 
 /**
  * Deletes `n` messages of a queue by (seq, receipt token), looking each up by rowid (`seq IN (…)`).
@@ -110,7 +112,7 @@ export class MessageTable {
     for (let n = 1; n <= MAX_INSERT_ROWS; n++) {
       this.deleteIfCurrentStmts.push(db.prepare(deleteIfCurrentSql(n)));
     }
-    this.readyStmt = new MessageQuery(db, READY_SQL);
+    this.readyStmt = new Limited((sql) => new MessageQuery(db, sql), readySql);
     this.markReceivedStmt = db.prepare(
       `UPDATE messages SET visible_at = ?, receive_count = receive_count + 1, received_at = ?,
          first_received_at = coalesce(first_received_at, ?), receipt = ? WHERE seq = ?`,
@@ -131,14 +133,17 @@ export class MessageTable {
          sum(visible_at > @now AND receive_count = 0) AS delayed
        FROM messages WHERE queue_id = @queue_id AND sent_at > @cutoff`,
     );
-    this.expireStmt = db.prepare(
-      `DELETE FROM messages WHERE seq IN
-         (SELECT seq FROM messages WHERE queue_id = ? AND sent_at <= ? ORDER BY sent_at LIMIT ?)
+    this.expireStmt = new Limited(
+      (sql) => db.prepare(sql),
+      (limit) => `DELETE FROM messages WHERE seq IN
+         (SELECT seq FROM messages WHERE queue_id = ? AND sent_at <= ? ORDER BY sent_at LIMIT ${limit})
        RETURNING group_id`,
     );
     this.oldestStmt = db.prepare('SELECT min(sent_at) AS at FROM messages WHERE queue_id = ?');
-    this.reapStmt = db.prepare(
-      'DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE queue_id = ? LIMIT ?)',
+    this.reapStmt = new Limited(
+      (sql) => db.prepare(sql),
+      (limit) =>
+        `DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE queue_id = ? LIMIT ${limit})`,
     );
   }
 
@@ -189,7 +194,7 @@ export class MessageTable {
    * those sent at or before `cutoff` (past their retention period).
    */
   ready(queueId: number, now: number, cutoff: number, limit: number): MessageRow[] {
-    return this.readyStmt.all(queueId, now, cutoff, limit);
+    return this.readyStmt.at(limit).all(queueId, now, cutoff);
   }
 
   markReceived(seq: number, now: number, visibleAt: number, receipt: string): void {
@@ -225,12 +230,12 @@ export class MessageTable {
 
   /** Deletes up to `limit` messages of a deleted queue; returns how many. */
   reap(queueId: number, limit: number): number {
-    return this.reapStmt.run(queueId, limit).changes;
+    return this.reapStmt.at(limit).run(queueId).changes;
   }
 
   /** Deletes up to `limit` of the queue's messages sent at or before `cutoff`; returns their group ids. */
   expire(queueId: number, cutoff: number, limit: number): Array<string | null> {
-    return (this.expireStmt.all(queueId, cutoff, limit) as Array<{ group_id: string | null }>).map(
+    return (this.expireStmt.at(limit).all(queueId, cutoff) as Array<{ group_id: string | null }>).map(
       (r) => r.group_id,
     );
   }

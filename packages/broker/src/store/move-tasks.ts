@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { Limited } from './limited.js';
 import { MESSAGE_COLUMNS, MessageQuery, type MessageRow } from './message-rows.js';
 
 /** The states of a message move task, as `ListMessageMoveTasks` reports them. */
@@ -40,7 +41,10 @@ export class MoveTaskTable {
          @max_seq, @failure_reason, @started_at)`,
     );
     this.getStmt = db.prepare('SELECT * FROM move_tasks WHERE task_id = ?');
-    this.bySourceStmt = db.prepare('SELECT * FROM move_tasks WHERE source_arn = ? ORDER BY id DESC LIMIT ?');
+    this.bySourceStmt = new Limited(
+      (sql) => db.prepare(sql),
+      (limit) => `SELECT * FROM move_tasks WHERE source_arn = ? ORDER BY id DESC LIMIT ${limit}`,
+    );
     this.activeStmt = db.prepare(
       `SELECT * FROM move_tasks WHERE status IN ('RUNNING', 'CANCELLING') ORDER BY id`,
     );
@@ -50,9 +54,10 @@ export class MoveTaskTable {
     this.snapshotStmt = db.prepare(
       'SELECT count(*) AS n, max(seq) AS top FROM messages WHERE queue_id = ? AND sent_at > ?',
     );
-    this.pageStmt = new MessageQuery(
-      db,
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE queue_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+    this.pageStmt = new Limited(
+      (sql) => new MessageQuery(db, sql),
+      (limit) =>
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE queue_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ${limit}`,
     );
     this.remainingStmt = db.prepare(
       'SELECT 1 FROM messages WHERE queue_id = ? AND seq <= ? AND sent_at > ? LIMIT 1',
@@ -69,7 +74,7 @@ export class MoveTaskTable {
 
   /** The source's most recent `limit` tasks, most recent first. */
   bySource(sourceArn: string, limit: number): MoveTaskRow[] {
-    return this.bySourceStmt.all(sourceArn, limit) as MoveTaskRow[];
+    return this.bySourceStmt.at(limit).all(sourceArn) as MoveTaskRow[];
   }
 
   /** Every task still RUNNING or CANCELLING, oldest first. */
@@ -89,7 +94,7 @@ export class MoveTaskTable {
 
   /** The queue's messages with `afterSeq < seq <= maxSeq`, in order, at most `limit`. */
   page(queueId: number, afterSeq: number, maxSeq: number, limit: number): MessageRow[] {
-    return this.pageStmt.all(queueId, afterSeq, maxSeq, limit);
+    return this.pageStmt.at(limit).all(queueId, afterSeq, maxSeq);
   }
 
   /** Whether the queue still holds a message with `seq <= maxSeq` sent after `cutoff`. */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { Limited } from './limited.js';
 import type { MessageRow } from './messages.js';
 
 /** A message as the dashboard shows it: the stored row without its receipt token. */
@@ -25,10 +26,13 @@ export class PeekStatements {
   private readonly deliveriesStmt;
 
   constructor(db: Database.Database) {
-    this.messagesStmt = db.prepare(
-      `SELECT seq, queue_id, message_id, body, attributes, md5_body, sent_at, visible_at, receive_count,
+    this.messagesStmt = new Limited(
+      (sql) => db.prepare(sql),
+      (
+        limit,
+      ) => `SELECT seq, queue_id, message_id, body, attributes, md5_body, sent_at, visible_at, receive_count,
          first_received_at, received_at, sender_id, group_id, dedup_id, sequence_number, dead_letter_source_arn
-       FROM messages WHERE queue_id = ? AND sent_at > ? ORDER BY seq LIMIT ?`,
+       FROM messages WHERE queue_id = ? AND sent_at > ? ORDER BY seq LIMIT ${limit}`,
     );
     this.deliveriesStmt = db.prepare(
       `SELECT subscription_arn, count(*) AS pending, max(attempts) AS max_attempts, min(due_at) AS next_due_at,
@@ -39,7 +43,7 @@ export class PeekStatements {
 
   /** The queue's first `limit` messages in the order they were stored, leaving out those sent at or before `cutoff`. */
   messages(queueId: number, cutoff: number, limit: number): PeekedRow[] {
-    return this.messagesStmt.all(queueId, cutoff, limit) as PeekedRow[];
+    return this.messagesStmt.at(limit).all(queueId, cutoff) as PeekedRow[];
   }
 
   /** The pending HTTP/S deliveries, by subscription. */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { Limited } from './limited.js';
 
 /** An HTTP/S delivery not yet acknowledged by its endpoint. Times are ms since the epoch. */
 export interface DeliveryRow {
@@ -32,7 +33,10 @@ export class SnsDeliveryTable {
       `INSERT INTO sns_deliveries (subscription_arn, kind, message_id, body, raw, due_at, created_at)
        VALUES (@subscription_arn, @kind, @message_id, @body, @raw, @due_at, @created_at)`,
     );
-    this.dueStmt = db.prepare('SELECT * FROM sns_deliveries WHERE due_at <= ? ORDER BY due_at, id LIMIT ?');
+    this.dueStmt = new Limited(
+      (sql) => db.prepare(sql),
+      (limit) => `SELECT * FROM sns_deliveries WHERE due_at <= ? ORDER BY due_at, id LIMIT ${limit}`,
+    );
     this.retryStmt = db.prepare('UPDATE sns_deliveries SET attempts = ?, due_at = ? WHERE id = ?');
     this.deleteStmt = db.prepare('DELETE FROM sns_deliveries WHERE id = ?');
     this.deleteBySubStmt = db.prepare('DELETE FROM sns_deliveries WHERE subscription_arn = ?');
@@ -44,7 +48,7 @@ export class SnsDeliveryTable {
 
   /** Up to `limit` deliveries due at `now`, oldest first. */
   due(now: number, limit: number): DeliveryRow[] {
-    return this.dueStmt.all(now, limit) as DeliveryRow[];
+    return this.dueStmt.at(limit).all(now) as DeliveryRow[];
   }
 
   retry(id: number, attempts: number, dueAt: number): void {
