@@ -32,3 +32,20 @@ export async function visibleMessages(url: string, queueUrl: string): Promise<nu
   const attributes = output.Attributes as Record<string, string> | undefined;
   return Number(attributes?.ApproximateNumberOfMessages ?? Number.NaN);
 }
+
+/**
+ * Waits until the broker has freed the messages of the queues deleted so far (its `/health` says
+ * `reclaimingDeletedQueues: 0`), so that the next cell does not share the CPU with that background
+ * work; returns the seconds waited. Servers without the field (the peers) return at once.
+ */
+export async function reclaimed(url: string, timeoutMs = 300_000): Promise<number> {
+  const start = performance.now();
+  for (;;) {
+    const response = await fetch(`${url}/health`).catch(() => undefined);
+    const health = response?.ok ? ((await response.json()) as { reclaimingDeletedQueues?: number }) : {};
+    if (!health.reclaimingDeletedQueues) return (performance.now() - start) / 1000;
+    if (performance.now() - start > timeoutMs)
+      throw new Error(`${url} still reclaiming deleted queues after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

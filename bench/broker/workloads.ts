@@ -3,7 +3,7 @@ import { measureFanout } from './fanout.js';
 import { type CellResult, fillBacklog, measureCell, type Timing } from './measure.js';
 import { rssBytes } from './proc.js';
 import type { RunningServer } from './servers.js';
-import { createQueue, deleteQueue, visibleMessages } from './sqs.js';
+import { createQueue, deleteQueue, reclaimed, visibleMessages } from './sqs.js';
 import type { Script } from './wrk.js';
 
 export type WorkloadName = 'batch-send' | 'send' | 'cycle-1k' | 'cycle-fifo' | 'fanout' | 'cycle-1m';
@@ -89,7 +89,13 @@ export async function runWorkloads(server: RunningServer, plan: Plan, log: (s: s
         `${cell.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg${cell.errors ? `, ${cell.errors} ERRORS` : ''}`,
     );
     if (w.name === 'cycle-1m') result.rssBacklogBytes = rssBytes(server.pid);
-    if (w.backlog === undefined) await deleteQueue(server.url, queueUrl);
+    if (w.backlog === undefined) {
+      await deleteQueue(server.url, queueUrl);
+      // the broker frees a deleted queue's messages in the background: not during the next cell
+      const waited = await reclaimed(server.url);
+      if (waited >= 0.5)
+        log(`  ${server.name}: freed the deleted queue's messages in ${waited.toFixed(1)} s`);
+    }
   }
   return result;
 }

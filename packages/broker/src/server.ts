@@ -161,6 +161,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       dataDir: options.inMemory ? null : (options.dataDir ?? '.mega'),
       schemaVersion: SCHEMA_VERSION,
       queues: sqs?.queues.all().length ?? 0,
+      // deleted queues whose messages the sweeper is still reclaiming, a chunk at a time
+      reclaimingDeletedQueues: sqs?.store.queues.deadQueues().length ?? 0,
     }),
   };
   const budget = new BodyBudget(options.maxBufferedBytes ?? 32 * 1024 * 1024);

@@ -219,6 +219,10 @@ describe('store: purging and deleting big queues', () => {
       await fill(deleted, 25_000);
       await sqs.call('DeleteQueue', { QueueUrl: deleted });
       assert.equal(rows(deletedId), 25_000, 'the rows outlive the queue until the sweeper comes');
+      const health = async () =>
+        ((await (await fetch(`${broker.url}/health`)).json()) as { reclaimingDeletedQueues: number })
+          .reclaimingDeletedQueues;
+      assert.equal(await health(), 1, '/health says a deleted queue is being reclaimed');
       assert.equal((await sqs.error('GetQueueUrl', { QueueName: 'big-deleted' })).name, 'QueueDoesNotExist');
       const fresh = (await sqs.call('CreateQueue', { QueueName: 'after-delete' })).QueueUrl as string;
       const freshId = broker.sqs.resolve({ region: 'us-east-1', origin: '' }, fresh).id;
@@ -231,6 +235,7 @@ describe('store: purging and deleting big queues', () => {
       assert.equal(rows(purgedId), 1, 'only the message sent after the purge is left');
       assert.equal(rows(deletedId), 0, "the deleted queue's messages are reclaimed");
       assert.deepEqual(broker.sqs.store.queues.deadQueues(), []);
+      assert.equal(await health(), 0);
     } finally {
       sqs.destroy();
       await broker.stop();
