@@ -4,11 +4,12 @@
 // Run: npm run bench:ab -- [--base=HEAD] [--workload=cycle-1k] [--server=in-memory] [--rounds=4]
 //        [--seconds=6]
 //   --base      the revision to compare against (default HEAD: measures the uncommitted change)
-//   --workload  batch-send | send | cycle-1k | cycle-fifo (the rows of bench:broker)
+//   --workload  batch-send | send | cycle-1k | cycle-fifo | fanout (the rows of bench:broker)
 //   --server    in-memory | durable
 import { parseArgs } from 'node:util';
 import { type Checkout, checkoutAndBuild } from './broker/checkout.js';
-import { fillBacklog, measureCell, median, type Run } from './broker/measure.js';
+import { measureFanout } from './broker/fanout.js';
+import { type CellResult, fillBacklog, measureCell, median, type Run } from './broker/measure.js';
 import { buildBroker, ROOT, type RunningServer, type ServerName, startServer } from './broker/servers.js';
 import { createQueue } from './broker/sqs.js';
 import { WORKLOADS } from './broker/workloads.js';
@@ -24,8 +25,8 @@ const { values } = parseArgs({
   },
 });
 const found = WORKLOADS.find((w) => w.name === values.workload);
-if (!found || found.name === 'fanout' || found.name === 'cycle-1m') {
-  console.error('--workload must be one of batch-send, send, cycle-1k, cycle-fifo');
+if (!found || found.name === 'cycle-1m') {
+  console.error('--workload must be one of batch-send, send, cycle-1k, cycle-fifo, fanout');
   process.exit(2);
 }
 const workload = found;
@@ -59,18 +60,24 @@ const sides = { base: base.root, change: ROOT } as const;
 type Side = keyof typeof sides;
 const runs: Record<Side, Run[]> = { base: [], change: [] };
 
+/** The workload's cell on `running`: fan-out on its own topic and queues, the rest on a fresh queue. */
+async function cellOn(running: RunningServer): Promise<CellResult> {
+  if (workload.name === 'fanout') return measureFanout(running, timing);
+  let queues = 0;
+  const fresh = () => createQueue(running.url, `ab-${++queues}`, workload.fifo);
+  const queueUrl = workload.fifo ? fresh : await fresh();
+  if (workload.backlog !== undefined && typeof queueUrl === 'string') {
+    await fillBacklog(running, queueUrl, workload.backlog);
+  }
+  return measureCell(running, workload.script, queueUrl, timing);
+}
+
 /** One run of the workload on a fresh broker built from `side`. */
 async function measure(side: Side): Promise<Run> {
   const running = await startServer(server, sides[side]);
   current = running;
   try {
-    let queues = 0;
-    const fresh = () => createQueue(running.url, `ab-${++queues}`, workload.fifo);
-    const queueUrl = workload.fifo ? fresh : await fresh();
-    if (workload.backlog !== undefined && typeof queueUrl === 'string') {
-      await fillBacklog(running, queueUrl, workload.backlog);
-    }
-    const cell = await measureCell(running, workload.script, queueUrl, timing);
+    const cell = await cellOn(running);
     if (cell.errors > 0) throw new Error(`${side}: ${cell.errors} failed requests or entries`);
     return cell.runs[0] as Run;
   } finally {

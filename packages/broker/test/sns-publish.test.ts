@@ -262,6 +262,39 @@ describe('SNS Publish and fan-out to SQS', async () => {
     );
   });
 
+  it('fan-out: each matching queue stores the batch in order; a queue that refuses a message sends it to the subscription DLQ, the rest unaffected', async () => {
+    const TopicArn = await env.topic();
+    const raw = { RawMessageDelivery: 'true' };
+    const a = await env.subscribedQueue(TopicArn, raw);
+    const b = await env.subscribedQueue(TopicArn, raw);
+    const dlq = (await env.sqs('CreateQueue', { QueueName: env.name('dlq') })).QueueUrl as string;
+    const dlqArn = (await env.sqs('GetQueueAttributes', { QueueUrl: dlq, AttributeNames: ['QueueArn'] }))
+      .Attributes.QueueArn;
+    const small = await env.subscribedQueue(TopicArn, {
+      ...raw,
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn }),
+    });
+    await env.sqs('SetQueueAttributes', {
+      QueueUrl: small.QueueUrl,
+      Attributes: { MaximumMessageSize: '1024' },
+    });
+    const big = 'x'.repeat(2000);
+    const out = await env.sns('PublishBatch', {
+      TopicArn,
+      PublishBatchRequestEntries: [
+        { Id: '1', Message: 'first' },
+        { Id: '2', Message: big },
+        { Id: '3', Message: 'third' },
+      ],
+    });
+    assert.equal(out.Successful.length, 3);
+    const bodies = async (url: string) => (await env.receive(url)).map((m) => m.Body);
+    assert.deepEqual(await bodies(a.QueueUrl), ['first', big, 'third']);
+    assert.deepEqual(await bodies(b.QueueUrl), ['first', big, 'third']);
+    assert.deepEqual(await bodies(small.QueueUrl), ['first', 'third'], 'the refused message is not stored');
+    assert.deepEqual(await bodies(dlq), [big], "it went to the subscription's dead-letter queue");
+  });
+
   it('the UnsubscribeURL of an envelope unsubscribes', async () => {
     const TopicArn = await env.topic();
     const { QueueUrl, SubscriptionArn } = await env.subscribedQueue(TopicArn);

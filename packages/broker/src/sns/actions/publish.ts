@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AwsError, snsErrors } from '../../errors.js';
+import { Deliveries } from '../../sqs/deliver.js';
 import { sequenceNumber } from '../../sqs/fifo.js';
 import type { RequestContext } from '../../sqs/types.js';
 import { deliverToQueue, renderFor } from '../delivery/sqs.js';
@@ -98,12 +99,19 @@ function parseStructure(message: string): Record<string, string> {
  * publish's write): SQS targets are stored in their queues in this transaction; HTTP/S deliveries are
  * stored for the delivery worker.
  */
-function fanOut(sns: SnsState, ctx: RequestContext, topic: Topic, p: Prepared, now: number): void {
+function fanOut(
+  sns: SnsState,
+  ctx: RequestContext,
+  topic: Topic,
+  p: Prepared,
+  now: number,
+  deliveries: Deliveries,
+): void {
   const n = p.n;
   if (topic.fifo) n.sequenceNumber = sequenceNumber(sns.tables.nextSequence(topic.arn));
   for (const subscription of sns.matching(topic.arn, n.attributes, n.message)) {
     if (subscription.protocol === 'sqs') {
-      deliverToQueue(sns, ctx, topic, subscription, n, now);
+      deliverToQueue(sns, ctx, topic, subscription, n, now, deliveries);
       continue;
     }
     const { body, raw } = renderFor(sns, topic, subscription, n, ctx.origin);
@@ -134,7 +142,11 @@ export async function publish(sns: SnsState, ctx: RequestContext, input: Input) 
   const topic = publishTopic(sns, input);
   const now = sns.clock.now();
   const p = prepare(topic, input, now);
-  await sns.sqs.store.write(() => fanOut(sns, ctx, topic, p, now));
+  await sns.sqs.store.write(() => {
+    const deliveries = new Deliveries(sns.sqs, ctx, now);
+    fanOut(sns, ctx, topic, p, now, deliveries);
+    deliveries.flush();
+  });
   return { MessageId: p.n.messageId, SequenceNumber: p.n.sequenceNumber };
 }
 
@@ -174,7 +186,9 @@ export async function publishBatch(sns: SnsState, ctx: RequestContext, input: In
   if (total > MAX_MESSAGE_BYTES) throw snsErrors.batchRequestTooLong(total, MAX_MESSAGE_BYTES);
   if (prepared.length > 0)
     await sns.sqs.store.write(() => {
-      for (const p of prepared) fanOut(sns, ctx, topic, p, now);
+      const deliveries = new Deliveries(sns.sqs, ctx, now);
+      for (const p of prepared) fanOut(sns, ctx, topic, p, now, deliveries);
+      deliveries.flush();
     });
   return {
     Successful: prepared.map((p) => ({

@@ -1,5 +1,5 @@
 import { AwsError } from '../../errors.js';
-import { enqueue } from '../../sqs/deliver.js';
+import { type Deliveries, enqueue } from '../../sqs/deliver.js';
 import type { AttributeMap, RequestContext } from '../../sqs/types.js';
 import { type Notification, notificationEnvelope } from '../envelope.js';
 import type { SnsState, Subscription, Topic } from '../state.js';
@@ -40,9 +40,10 @@ export function sqsAttributes(n: Notification): AttributeMap | undefined {
 }
 
 /**
- * Delivers a notification to an SQS subscription inside the publish's write, so a Publish answered 200
- * has been stored in every matching queue. A delivery the queue refuses (it no longer exists, or the
- * message breaks one of its limits) goes to the subscription's dead-letter queue, else is logged.
+ * Delivers a notification to an SQS subscription inside the publish's write (through `deliveries`,
+ * which the publish flushes before its write ends), so a Publish answered 200 has been stored in
+ * every matching queue. A delivery the queue refuses (it no longer exists, or the message breaks one
+ * of its limits) goes to the subscription's dead-letter queue, else is logged.
  */
 export function deliverToQueue(
   sns: SnsState,
@@ -51,6 +52,7 @@ export function deliverToQueue(
   subscription: Subscription,
   n: Notification,
   now: number,
+  deliveries: Deliveries,
 ): void {
   const { body, raw } = renderFor(sns, topic, subscription, n, ctx.origin);
   const queue = sns.sqs.byArn(subscription.endpoint);
@@ -62,7 +64,7 @@ export function deliverToQueue(
   };
   try {
     if (!queue) throw new AwsError('QueueDoesNotExist', `The queue ${subscription.endpoint} does not exist.`);
-    enqueue(sns.sqs, ctx, queue, message, now);
+    deliveries.add(queue, message);
   } catch (error) {
     if (!(error instanceof AwsError)) throw error;
     deadLetter(sns, ctx, subscription, message, now, error.message);

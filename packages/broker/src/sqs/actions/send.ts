@@ -113,9 +113,33 @@ export function storeAll(state: SqsState, queue: Queue, prepared: readonly Prepa
     }
     return;
   }
-  state.store.messages.insertMany(prepared.map((p) => p.row));
-  for (const p of prepared) if (p.row.group_id !== null) fairSent(state, queue, p.row.group_id);
-  state.sweeper.due(now + queue.settings.messageRetentionPeriod * 1000);
+  storeStandard(
+    state,
+    prepared.map((p) => p.row),
+    () => queue,
+    now,
+  );
+}
+
+/**
+ * Stores messages of standard queues, in order, inside the caller's write: one INSERT per 10
+ * messages; fair-queue groups and the retention sweep follow. `queueOf(i)` is the queue of `rows[i]`.
+ */
+export function storeStandard(
+  state: SqsState,
+  rows: readonly NewMessage[],
+  queueOf: (i: number) => Queue,
+  now: number,
+): void {
+  state.store.messages.insertMany(rows);
+  let sweepAt = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as NewMessage;
+    const queue = queueOf(i);
+    if (row.group_id !== null) fairSent(state, queue, row.group_id);
+    sweepAt = Math.min(sweepAt, now + queue.settings.messageRetentionPeriod * 1000);
+  }
+  state.sweeper.due(sweepAt);
 }
 
 /** SendMessage: stores one message; answers once it is committed. */
