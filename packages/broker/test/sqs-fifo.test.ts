@@ -122,6 +122,23 @@ describeOverProtocols('SQS FIFO queues', ({ sqs, clock }) => {
       sent,
     );
     assert.equal(got[0].Attributes.MessageGroupId, 'a');
+
+    // a batch reserves its numbers at once: a duplicate inside it answers with the original's
+    // number and leaves its own unused; later sends still get greater numbers
+    const withDuplicate = await sqs().call('SendMessageBatch', {
+      QueueUrl,
+      Entries: ['f', 'g', 'f', 'h'].map((b, i) => ({
+        Id: `e${i}`,
+        MessageBody: b,
+        MessageGroupId: 'g',
+        MessageDeduplicationId: b,
+      })),
+    });
+    const numbers = withDuplicate.Successful.map((e: { SequenceNumber: string }) => BigInt(e.SequenceNumber));
+    assert.equal(numbers[2], numbers[0], 'the duplicate names the original');
+    assert.ok(numbers[0] > BigInt(sent.at(-1)!) && numbers[1] > numbers[0] && numbers[3] > numbers[1]);
+    const next = BigInt((await send(QueueUrl, 'i', 'i')).SequenceNumber as string);
+    assert.ok(next > numbers[3], 'numbers keep increasing after a batch');
   });
 
   it('delivers a group in order, nothing more of it while a message is in flight, other groups meanwhile', async () => {

@@ -43,7 +43,7 @@ export class QueueTable {
     this.updateTagsStmt = db.prepare('UPDATE queues SET tags = ? WHERE id = ?');
     this.updatePurgedStmt = db.prepare('UPDATE queues SET last_purged_at = ? WHERE id = ?');
     this.nextSequenceStmt = db.prepare(
-      'UPDATE queues SET last_sequence = last_sequence + 1 WHERE id = ? RETURNING last_sequence',
+      'UPDATE queues SET last_sequence = last_sequence + ? WHERE id = ? RETURNING last_sequence',
     );
     this.deleteStmt = db.prepare('DELETE FROM queues WHERE id = ?');
     this.deleteSideStmts = ['fifo_groups', 'fair_groups', 'dedup', 'receive_attempts'].map((table) =>
@@ -71,9 +71,12 @@ export class QueueTable {
     this.updatePurgedStmt.run(at, id);
   }
 
-  /** Increments and returns the queue's FIFO sequence counter. */
-  nextSequence(id: number): number {
-    return (this.nextSequenceStmt.get(id) as { last_sequence: number }).last_sequence;
+  /**
+   * Reserves the next `count` (default 1) values of the queue's FIFO sequence counter; returns the
+   * first. Values reserved and not used leave gaps, as SQS's non-consecutive sequence numbers may.
+   */
+  nextSequence(id: number, count = 1): number {
+    return (this.nextSequenceStmt.get(count, id) as { last_sequence: number }).last_sequence - count + 1;
   }
 
   /** Deletes the queue, every message in it and its FIFO bookkeeping. */

@@ -106,8 +106,11 @@ export function store(state: SqsState, queue: Queue, prepared: Prepared, now: nu
 /** Stores prepared messages in order (inside the caller's write): one INSERT per 10 on standard queues. */
 export function storeAll(state: SqsState, queue: Queue, prepared: readonly Prepared[], now: number): void {
   if (queue.fifo) {
+    if (prepared.length === 0) return;
+    // one UPDATE of the counter for the batch (a deduplicated message leaves its number unused)
+    let sequence = state.store.queues.nextSequence(queue.id, prepared.length);
     for (const p of prepared) {
-      const stored = insertFifo(state, queue, p.row as Parameters<typeof insertFifo>[2], now);
+      const stored = insertFifo(state, queue, p.row as Parameters<typeof insertFifo>[2], now, sequence++);
       p.result.MessageId = stored.messageId;
       p.result.SequenceNumber = stored.sequenceNumber;
     }
