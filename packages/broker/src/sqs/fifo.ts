@@ -87,20 +87,19 @@ export function checkFifoSend(
 /**
  * Stores a FIFO message (inside the caller's write) unless its deduplication id was seen within the
  * window, in which case the original's MessageId and SequenceNumber are returned and nothing is stored.
- * `sequence` is a value of the queue's counter reserved for it (a batch reserves its numbers at once);
- * by default the next one.
+ * `sequence` is a value of the queue's counter reserved for it (a batch reserves its numbers at once).
  */
 export function insertFifo(
   state: SqsState,
   queue: Queue,
   row: NewMessage & { group_id: string; dedup_id: string },
   now: number,
-  sequence?: number,
+  sequence: number,
 ): { messageId: string; sequenceNumber: string } {
   const scope = queue.attributes.DeduplicationScope === 'messageGroup' ? row.group_id : '';
   const seen = state.store.fifo.dedup(queue.id, scope, row.dedup_id, now);
   if (seen) return { messageId: seen.message_id, sequenceNumber: seen.sequence_number ?? '' };
-  const seq = sequenceNumber(sequence ?? state.store.queues.nextSequence(queue.id));
+  const seq = sequenceNumber(sequence);
   const rowid = state.store.messages.insert({ ...row, sequence_number: seq });
   state.store.fifo.putDedup(queue.id, scope, row.dedup_id, {
     message_id: row.message_id,

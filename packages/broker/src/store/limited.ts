@@ -6,8 +6,8 @@ const KEPT = 32;
  *
  * SQLite compiles a statement whose LIMIT is a bound parameter again every time it runs: the value may
  * change the plan. With the SQLite that better-sqlite3 12 bundles (3.53) that recompilation costs
- * more than the query — measured +3.5 µs on a one-row SELECT by primary key, +8.5 µs on a FIFO
- * group's state and +6 to +20 µs on the broker's whole-message SELECTs. The limits the store uses are
+ * more than the query — measured +3.5 µs on a one-row SELECT over the primary key, +8.5 µs on a
+ * FIFO group's state, +20 to +28 µs on the 10-row whole-message ready SELECT. The limits the store uses are
  * few (a receive takes at most 10 messages, chunks are constants), so a statement per value is cheap.
  */
 export class Limited<S> {
