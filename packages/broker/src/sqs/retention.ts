@@ -51,48 +51,76 @@ export class Sweeper {
     const { state } = this;
     if (state.polls.isClosed) return;
     const now = state.clock.now();
+    const writes: Promise<unknown>[] = [];
+    // Each chunk is a write of its own. Inside a write's savepoint SQLite keeps the original of every
+    // page the write changes, in memory (temp_store = MEMORY), until the savepoint is released: a
+    // sweep of 20 chunks in one write held ~100 MB when each queue's rows were spread over many pages
+    // (a fan-out's queues); one chunk per write holds at most one chunk's pages.
+    const next = this.reclaim(now, <T>(fn: () => T): T | undefined => {
+      let result: T | undefined;
+      writes.push(
+        state.store.write(() => {
+          result = fn();
+        }),
+      );
+      return result;
+    });
+    await Promise.all(writes);
+    if (next < Number.POSITIVE_INFINITY) this.due(Math.max(next, now + 1));
+  }
+
+  /**
+   * Deletes up to {@link CHUNKS_PER_SWEEP} full chunks, each through `chunk` (which answers undefined
+   * when that write failed: the sweep stops there); returns when to sweep next (ms since epoch).
+   */
+  private reclaim(now: number, chunk: <T>(fn: () => T) => T | undefined): number {
+    const { state } = this;
     const started = performance.now();
     let next = Number.POSITIVE_INFINITY;
     // the budget counts full chunks (work that may have more behind it), not queues looked at
     let budget = CHUNKS_PER_SWEEP;
     let more = false;
-    await state.store.write(() => {
-      for (const queue of state.queues.all()) {
-        const cutoff = retentionCutoff(queue, now);
-        for (;;) {
+    for (const queue of state.queues.all()) {
+      const cutoff = retentionCutoff(queue, now);
+      for (;;) {
+        const groups = chunk(() => {
           const groups = state.store.messages.expire(queue.id, cutoff, CHUNK);
           if (queue.fifo) for (const g of new Set(groups)) if (g !== null) refreshGroup(state, queue.id, g);
-          if (groups.length < CHUNK) break;
-          if (--budget <= 0) {
-            more = true;
-            break;
-          }
-        }
-        const oldest = state.store.messages.oldestSentAt(queue.id);
-        if (oldest !== undefined && oldest > cutoff)
-          next = Math.min(next, oldest + queue.settings.messageRetentionPeriod * 1000);
-        if (budget <= 0) break;
-      }
-      // deleted queues: their messages, a chunk at a time
-      for (const id of state.store.queues.deadQueues()) {
-        if (budget <= 0) {
+          return groups;
+        });
+        if (groups === undefined) return next;
+        if (groups.length < CHUNK) break;
+        if (--budget <= 0) {
           more = true;
           break;
         }
-        for (;;) {
-          if (state.store.messages.reap(id, CHUNK) < CHUNK) {
-            state.store.queues.forgetDead(id);
-            break;
-          }
-          if (--budget <= 0) {
-            more = true;
-            break;
-          }
+      }
+      const oldest = state.store.messages.oldestSentAt(queue.id);
+      if (oldest !== undefined && oldest > cutoff)
+        next = Math.min(next, oldest + queue.settings.messageRetentionPeriod * 1000);
+      if (budget <= 0) break;
+    }
+    // deleted queues: their messages, a chunk at a time
+    for (const id of state.store.queues.deadQueues()) {
+      if (budget <= 0) {
+        more = true;
+        break;
+      }
+      for (;;) {
+        const reaped = chunk(() => {
+          const n = state.store.messages.reap(id, CHUNK);
+          if (n < CHUNK) state.store.queues.forgetDead(id);
+          return n;
+        });
+        if (reaped === undefined) return next;
+        if (reaped < CHUNK) break;
+        if (--budget <= 0) {
+          more = true;
+          break;
         }
       }
-      if (more) next = Math.min(next, now + Math.max(1, (performance.now() - started) * PAUSE_FACTOR));
-      next = Math.min(next, state.store.fifo.expire(now) ?? next);
-    });
-    if (next < Number.POSITIVE_INFINITY) this.due(Math.max(next, now + 1));
+    }
+    if (more) next = Math.min(next, now + Math.max(1, (performance.now() - started) * PAUSE_FACTOR));
+    return Math.min(next, chunk(() => state.store.fifo.expire(now)) ?? next);
   }
 }
