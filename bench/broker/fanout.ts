@@ -6,7 +6,7 @@ import { type CellResult, median, type Run, type Timing } from './measure.js';
 import { cpuMicros } from './proc.js';
 import type { RunningServer } from './servers.js';
 import { createTopic, deleteTopic, subscribeQueue } from './sns.js';
-import { call, createQueue, deleteQueue, visibleMessages } from './sqs.js';
+import { call, createQueue, deleteQueue, reclaimed, visibleMessages } from './sqs.js';
 import { errorsOf, runWrk, WRK_CONNECTIONS } from './wrk.js';
 
 export const FANOUT_SUBSCRIPTIONS = 10;
@@ -60,6 +60,8 @@ export async function measureFanout(server: RunningServer, timing: Timing): Prom
     errors += errorsOf(r) + (stored >= delivered && stored <= delivered + inFlight ? 0 : 1);
     for (const q of queues) await deleteQueue(server.url, q);
     await deleteTopic(server.url, topicArn);
+    // the broker frees deleted queues' messages in the background: not during the next run
+    await reclaimed(server.url);
     if (warmup) continue;
     runs.push({
       messages: delivered,
