@@ -56,6 +56,21 @@ describe('MatcherSet', () => {
     assert.deepEqual(set.match({ n: 5 }), ['five']);
   });
 
+  it('keeps SNS numeric precision when indexed: ranges compare values rounded to 5 decimal places', () => {
+    const set = new MatcherSet<string>();
+    const pattern = compileJsonPattern({ n: [{ numeric: ['>', 0.5, '<=', 0.7] }] }, { scope: 'MessageBody' });
+    set.add('range', pattern);
+    for (const [n, expected] of [
+      [0.500001, false], // 0.5 at SNS precision: not above 0.5
+      [0.500006, true], // 0.50001
+      [0.700004, true], // 0.7
+      [0.700006, false], // 0.70001
+    ] as const) {
+      assert.equal(pattern.matches({ n }), expected, `the pattern on ${n}`);
+      assert.deepEqual(set.match({ n }), expected ? ['range'] : [], `the set on ${n}`);
+    }
+  });
+
   it('supports replacing and deleting subscriptions', () => {
     const set = new MatcherSet<string>();
     set.add('a', compilePattern({ x: 1 }));
@@ -124,5 +139,64 @@ describe('MatcherSet', () => {
       total += expected.length;
     }
     assert.ok(total > 100, `the random workload should produce matches (got ${total})`);
+  });
+  it('finds numeric ranges among many endpoints, spread or clustered, at, between and beyond them', () => {
+    // hundreds of distinct endpoints, clustered near 0 and spread to ±5e8; values at, just off and between them
+    let seed = 777;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const point = () =>
+      random() < 0.2
+        ? 1e9 * (random() - 0.5)
+        : random() < 0.5
+          ? Math.floor(random() * 100)
+          : random() * 0.001;
+    const patterns: CompiledPattern[] = [];
+    const set = new MatcherSet<number>();
+    const endpoints: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const [low, high] = [point(), point()].sort((a, b) => a - b) as [number, number];
+      endpoints.push(low, high);
+      const numeric = random() < 0.1 ? ['=', low] : random() < 0.2 ? ['>', low] : ['>=', low, '<=', high];
+      const p = compileJsonPattern({ n: [{ numeric }] }, { scope: 'MessageBody' });
+      patterns.push(p);
+      set.add(i, p);
+    }
+    const values = [
+      ...endpoints,
+      ...endpoints.map((e) => e + 1e-7),
+      ...endpoints.map((e) => e - 1e-7),
+      ...Array.from({ length: 300 }, point),
+      -1e12,
+      1e12,
+      0,
+    ];
+    let total = 0;
+    for (const n of values) {
+      const expected = patterns.flatMap((p, i) => (p.matches({ n }) ? [i] : []));
+      assert.deepEqual(
+        set.match({ n }).sort((x, y) => x - y),
+        expected,
+        String(n),
+      );
+      total += expected.length;
+    }
+    assert.ok(total > 1000, `the values should fall in ranges (got ${total} matches)`);
+  });
+
+  it('tells apart prefixes whose hashes collide', () => {
+    // "Aa" and "BB" have the same 31-polynomial hash: the lookup confirms every hash hit
+    const set = new MatcherSet<string>();
+    set.add('Aa', compileJsonPattern({ k: [{ prefix: 'Aa' }] }, { scope: 'MessageBody' }));
+    set.add('BB', compileJsonPattern({ k: [{ prefix: 'BB' }] }, { scope: 'MessageBody' }));
+    set.add('AaBB', compileJsonPattern({ k: [{ prefix: 'AaBB' }] }, { scope: 'MessageBody' }));
+    set.add('any', compileJsonPattern({ k: [{ prefix: '' }] }, { scope: 'MessageBody' }));
+    assert.deepEqual(set.match({ k: 'Aa' }).sort(), ['Aa', 'any']);
+    assert.deepEqual(set.match({ k: 'BBx' }).sort(), ['BB', 'any']);
+    assert.deepEqual(set.match({ k: 'AaBB!' }).sort(), ['Aa', 'AaBB', 'any']);
+    assert.deepEqual(set.match({ k: 'BBAa' }).sort(), ['BB', 'any']);
+    assert.deepEqual(set.match({ k: 'A' }), ['any']);
   });
 });

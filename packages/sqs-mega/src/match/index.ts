@@ -1,5 +1,7 @@
 import type { Branch, NumericRange } from './core.js';
+import { PrefixTable } from './prefixes.js';
 import { pathResolver } from './resolve.js';
+import { NumericSegments } from './segments.js';
 import { asNumber, dslKey, jsonKey, snsNumber } from './values.js';
 
 /**
@@ -107,11 +109,8 @@ export class PathIndex<T> {
   private readonly others = new Map<string, number>();
   /** The bucket of presence (`exists`) anchors, or -1. */
   present = -1;
-  private readonly prefixes = new Map<number, Map<string, number>>();
-  private prefixLengths: number[] = [];
-  private readonly ranges: [NumericRange, number][] = [];
-  private endpoints: number[] = [];
-  private segments: Int32Array = new Int32Array(0);
+  private readonly prefixes = new PrefixTable();
+  private readonly segments = new NumericSegments();
 
   constructor(
     readonly path: readonly string[],
@@ -135,39 +134,22 @@ export class PathIndex<T> {
   }
 
   addPrefix(prefix: string, entry: number): void {
-    let byPrefix = this.prefixes.get(prefix.length);
-    if (byPrefix === undefined) {
-      byPrefix = new Map();
-      this.prefixes.set(prefix.length, byPrefix);
-      this.prefixLengths = [...this.prefixes.keys()].sort((a, b) => a - b);
-    }
-    this.push(byPrefix, prefix, entry);
+    this.program.add(
+      this.prefixes.bucket(prefix, () => this.program.bucket()),
+      entry,
+    );
   }
 
   addRange(range: NumericRange, entry: number): void {
-    this.ranges.push([range, entry]);
+    this.segments.add(range, entry);
   }
 
-  /** Cuts the numeric ranges into elementary segments: slot 2k+1 is endpoint k, slot 2k the gap before it. */
+  /** Cuts the numeric ranges into elementary segments (see {@link NumericSegments}). */
   cut(): void {
-    const points = new Set<number>();
-    for (const [[low, , high]] of this.ranges) {
-      if (Number.isFinite(low)) points.add(low);
-      if (Number.isFinite(high)) points.add(high);
-    }
-    this.endpoints = [...points].sort((a, b) => a - b);
-    const slotOf = new Map(this.endpoints.map((p, i) => [p, i]));
-    const m = this.endpoints.length;
-    this.segments = new Int32Array(2 * m + 1).fill(-1);
-    for (const [[low, lowInc, high, highInc], entry] of this.ranges) {
-      const first = low === Number.NEGATIVE_INFINITY ? 0 : 2 * (slotOf.get(low) as number) + (lowInc ? 1 : 2);
-      const last =
-        high === Number.POSITIVE_INFINITY ? 2 * m : 2 * (slotOf.get(high) as number) + (highInc ? 1 : 0);
-      for (let s = first; s <= last; s++) {
-        if (this.segments[s] === -1) this.segments[s] = this.program.bucket();
-        this.program.add(this.segments[s] as number, entry);
-      }
-    }
+    this.segments.cut(
+      () => this.program.bucket(),
+      (handle, entry) => this.program.add(handle, entry),
+    );
   }
 
   /** Replaces bucket handles by their offsets in the sealed program. */
@@ -178,11 +160,8 @@ export class PathIndex<T> {
     relocate(this.strings);
     relocate(this.numbers);
     relocate(this.others);
-    for (const byPrefix of this.prefixes.values()) relocate(byPrefix);
-    for (let s = 0; s < this.segments.length; s++) {
-      const handle = this.segments[s] as number;
-      if (handle >= 0) this.segments[s] = offsets[handle] as number;
-    }
+    this.prefixes.seal(offsets);
+    this.segments.seal(offsets);
     if (this.present >= 0) this.present = offsets[this.present] as number;
   }
 
@@ -199,24 +178,22 @@ export class PathIndex<T> {
     if (typeof value === 'string') {
       const number = this.dsl && this.numbers.size > 0 ? asNumber(value) : undefined;
       hits = number === undefined ? this.strings.get(value) : this.numbers.get(number);
-    } else if (typeof value === 'number') {
-      hits = this.numbers.get(this.dsl ? value : snsNumber(value));
-    } else if (this.others.size > 0) {
+      if (hits !== undefined) into[n++] = hits;
+      return this.prefixes.lookup(value, into, n);
+    }
+    if (typeof value === 'number') {
+      // JSON patterns compare numbers at SNS precision, exact keys and ranges alike
+      const number = this.dsl ? value : snsNumber(value);
+      hits = this.numbers.get(number);
+      if (hits !== undefined) into[n++] = hits;
+      const range = this.segments.empty ? -1 : this.segments.lookup(number);
+      if (range >= 0) into[n++] = range;
+      return n;
+    }
+    if (this.others.size > 0) {
       const key = this.dsl ? dslKey(value) : jsonKey(value);
       if (key !== undefined) hits = this.others.get(key);
-    }
-    if (hits !== undefined) into[n++] = hits;
-    if (typeof value === 'string') {
-      const lengths = this.prefixLengths;
-      for (let i = 0; i < lengths.length; i++) {
-        const length = lengths[i] as number;
-        if (length > value.length) break;
-        const hits = this.prefixes.get(length)?.get(value.slice(0, length));
-        if (hits !== undefined) into[n++] = hits;
-      }
-    } else if (typeof value === 'number' && this.ranges.length > 0) {
-      const hits = this.segments[this.slotOf(value)] as number;
-      if (hits >= 0) into[n++] = hits;
+      if (hits !== undefined) into[n++] = hits;
     }
     return n;
   }
@@ -228,18 +205,6 @@ export class PathIndex<T> {
       map.set(key, handle);
     }
     this.program.add(handle, entry);
-  }
-
-  private slotOf(value: number): number {
-    const e = this.endpoints;
-    let lo = 0;
-    let hi = e.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((e[mid] as number) < value) lo = mid + 1;
-      else hi = mid;
-    }
-    return e[lo] === value ? 2 * lo + 1 : 2 * lo;
   }
 }
 
