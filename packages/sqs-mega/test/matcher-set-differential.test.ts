@@ -253,4 +253,46 @@ describe('MatcherSet agrees with each pattern evaluated alone', () => {
     );
     assert.ok(total > 300, `the workload should produce matches (got ${total})`);
   });
+  it('stays in agreement while patterns are added, replaced and deleted between matches', () => {
+    const g = generator(606);
+    const { random } = g;
+    const set = new MatcherSet<number>();
+    const current = new Map<number, CompiledPattern>();
+    const compile = () => {
+      for (;;) {
+        try {
+          return compileJsonPattern(jsonPolicy(g, 'sns', true), { scope: 'MessageBody' });
+        } catch (error) {
+          if (!(error instanceof FilterPolicyError)) throw error;
+        }
+      }
+    };
+    let total = 0;
+    for (let step = 0; step < 300; step++) {
+      // a few changes, then a few payloads
+      for (let c = 0; c < 3; c++) {
+        const id = Math.floor(random() * 120);
+        if (random() < 0.3) assert.equal(set.delete(id), current.delete(id));
+        else {
+          const pattern = compile();
+          set.add(id, pattern);
+          current.set(id, pattern);
+        }
+      }
+      assert.equal(set.size, current.size);
+      for (let k = 0; k < 3; k++) {
+        const payload = bodyPayload(g);
+        const expected = [...current]
+          .flatMap(([id, p]) => (p.matches(payload) ? [id] : []))
+          .sort((x, y) => x - y);
+        assert.deepEqual(
+          set.match(payload).sort((x, y) => x - y),
+          expected,
+          JSON.stringify(payload),
+        );
+        total += expected.length;
+      }
+    }
+    assert.ok(total > 500, `the workload should produce matches (got ${total})`);
+  });
 });
