@@ -186,34 +186,23 @@ function agree(set: MatcherSet<number>, patterns: CompiledPattern[], payloads: u
 }
 
 describe('MatcherSet agrees with each pattern evaluated alone', () => {
-  for (const dialect of ['sns', 'eventbridge'] as const) {
-    it(`JSON patterns, ${dialect} dialect, scope MessageBody`, () => {
-      const g = generator(dialect === 'sns' ? 101 : 202);
-      const set = new MatcherSet<number>();
+  const cases = [
+    { dialect: 'sns', scope: 'MessageBody', seed: 101 },
+    { dialect: 'sns', scope: 'MessageAttributes', seed: 303 },
+    { dialect: 'eventbridge', scope: 'MessageBody', seed: 202 },
+    { dialect: 'eventbridge', scope: 'MessageAttributes', seed: 404 },
+  ] as const;
+  for (const { dialect, scope, seed } of cases) {
+    it(`JSON patterns, ${dialect} dialect, scope ${scope}`, () => {
+      const g = generator(seed);
+      const body = scope === 'MessageBody';
+      const set = new MatcherSet<number>({ input: body ? 'object' : 'attributes' });
       const patterns = fill(set, 400, () => [
-        jsonPolicy(g, dialect, true),
-        (policy: object) => compileJsonPattern(policy, { scope: 'MessageBody', dialect }),
+        jsonPolicy(g, dialect, body),
+        (policy: object) => compileJsonPattern(policy, { scope, dialect }),
       ]);
-      const total = agree(
-        set,
-        patterns,
-        Array.from({ length: 400 }, () => bodyPayload(g)),
-      );
-      assert.ok(total > 1000, `the workload should produce matches (got ${total})`);
-    });
-
-    it(`JSON patterns, ${dialect} dialect, scope MessageAttributes`, () => {
-      const g = generator(dialect === 'sns' ? 303 : 404);
-      const set = new MatcherSet<number>({ input: 'attributes' });
-      const patterns = fill(set, 400, () => [
-        jsonPolicy(g, dialect, false),
-        (policy: object) => compileJsonPattern(policy, { scope: 'MessageAttributes', dialect }),
-      ]);
-      const total = agree(
-        set,
-        patterns,
-        Array.from({ length: 400 }, () => attributesPayload(g)),
-      );
+      const payloads = Array.from({ length: 400 }, () => (body ? bodyPayload(g) : attributesPayload(g)));
+      const total = agree(set, patterns, payloads);
       assert.ok(total > 1000, `the workload should produce matches (got ${total})`);
     });
   }
@@ -253,6 +242,7 @@ describe('MatcherSet agrees with each pattern evaluated alone', () => {
     );
     assert.ok(total > 300, `the workload should produce matches (got ${total})`);
   });
+
   it('stays in agreement while patterns are added, replaced and deleted between matches', () => {
     const g = generator(606);
     const { random } = g;
