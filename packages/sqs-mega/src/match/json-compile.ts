@@ -51,7 +51,7 @@ class KeyCondition implements Condition {
       return this.existsFalse && (!this.attributes || hasKeys(root));
     }
     if (this.existsTrue) return true;
-    if (found instanceof Many) {
+    if (typeof found === 'object' && found instanceof Many) {
       for (const v of found.values) if (this.any(v)) return true;
       return false;
     }

@@ -139,7 +139,7 @@ export class MatcherSet<T = string> {
       this.cacheValue[slot] = found;
       if (found === MISSING) continue;
       const present = index.present;
-      if (found instanceof Many) {
+      if (typeof found === 'object' && found instanceof Many) {
         // Several values may reach one entry (or one pattern through several entries): deduplicate.
         const code = this.code;
         let hits = 0;
@@ -223,28 +223,32 @@ export class MatcherSet<T = string> {
   /** Evaluates interned condition `c` for the current payload and records the result. */
   private evaluate(c: number): boolean {
     const epoch = this.epoch;
-    const condition = this.conditions[c] as Condition;
     const slot = this.conditionSlots[c] as number;
     let holds: boolean;
-    if (slot < 0) holds = condition.test(this.root);
+    if (slot < 0) holds = (this.conditions[c] as Condition).test(this.root);
     else {
-      let found: unknown;
-      if (this.cacheSeen[slot] === epoch) found = this.cacheValue[slot];
-      else {
-        found = (this.resolvers[slot] as (root: unknown) => unknown)(this.root);
-        this.cacheSeen[slot] = epoch;
-        this.cacheValue[slot] = found;
-      }
-      // The common shapes inline (see ConditionShape); anything else asks the condition.
+      const found = this.cacheSeen[slot] === epoch ? this.cacheValue[slot] : this.resolveSlot(slot);
+      // The common shapes inline (see ConditionShape); anything else asks the condition. The hot
+      // paths test `typeof` before (or instead of) `instanceof Many`, which is not free on a primitive.
       const shape = this.conditionShapes[c];
       if (shape === EXISTS) holds = found !== MISSING;
-      else if (shape === DIFFERS && !(found instanceof Many))
-        holds = found !== MISSING && found !== this.conditionOperands[c];
-      else holds = (condition.check as (found: unknown, root: unknown) => boolean)(found, this.root);
+      else if (shape === DIFFERS && typeof found === 'string') holds = found !== this.conditionOperands[c];
+      else {
+        const condition = this.conditions[c] as Condition;
+        holds = (condition.check as (found: unknown, root: unknown) => boolean)(found, this.root);
+      }
     }
     this.conditionSeen[c] = epoch;
     this.conditionHolds[c] = holds ? 1 : 0;
     return holds;
+  }
+
+  /** Resolves the path of cache slot `slot` for the current payload, and caches it. */
+  private resolveSlot(slot: number): unknown {
+    const found = (this.resolvers[slot] as (root: unknown) => unknown)(this.root);
+    this.cacheSeen[slot] = this.epoch;
+    this.cacheValue[slot] = found;
+    return found;
   }
 
   private rebuild(): void {
