@@ -10,7 +10,7 @@ import {
 import { type Clock, systemClock } from './clock.js';
 import { AwsError, sqsErrors } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
-import { loadSigningIdentity } from './sns/certificate.js';
+import { lazySigningIdentity } from './sns/certificate.js';
 import { DEFAULT_ALLOW_HOSTS, HostAllowList } from './sns/delivery/allow-hosts.js';
 import { SnsState } from './sns/state.js';
 import { SqsState } from './sqs/state.js';
@@ -138,8 +138,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     );
   });
   sqs = new SqsState(store, clock, { accountId });
-  const identity = loadSigningIdentity(
-    options.inMemory ? undefined : (options.dataDir ?? '.mega'),
+  const identity = lazySigningIdentity(options.inMemory ? undefined : (options.dataDir ?? '.mega'), () =>
     clock.now(),
   );
   sns = new SnsState(sqs, clock, {
@@ -175,8 +174,18 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     connectionsCheckingInterval: 1_000,
   };
   const server = createServer(limits, handler);
-  const tls = createTlsServer({ key: identity.keyPem, cert: identity.certPem, ...limits }, handler);
-  const front = bothProtocols(server, tls, options.maxConnections ?? 1000, limits.headersTimeout);
+  // TLS gets its key and certificate with its first connection (see lazySigningIdentity)
+  const tls = createTlsServer(limits, handler);
+  let tlsReady = false;
+  const https = () => {
+    if (!tlsReady) {
+      const { keyPem, certPem } = identity();
+      tls.setSecureContext({ key: keyPem, cert: certPem });
+      tlsReady = true;
+    }
+    return tls;
+  };
+  const front = bothProtocols(server, https, options.maxConnections ?? 1000, limits.headersTimeout);
   await new Promise<void>((resolve, reject) => {
     front.once('error', reject);
     front.listen(options.port ?? 9324, bindHost, () => {
@@ -217,10 +226,16 @@ function isLoopback(host: string): boolean {
 
 /**
  * One port, two protocols: a TLS handshake starts with byte 0x16, which no HTTP request does; each
- * connection is handed to the HTTPS or the HTTP server accordingly. A connection that sends nothing
+ * connection is handed to the HTTPS server (`https()`, which gets its certificate ready on the first
+ * TLS connection) or the HTTP server accordingly. A connection that sends nothing
  * within `firstByteMs` is closed; one over `maxConnections` is answered 503 and closed.
  */
-function bothProtocols(http: Server, https: Server, maxConnections: number, firstByteMs: number): TcpServer {
+function bothProtocols(
+  http: Server,
+  https: () => Server,
+  maxConnections: number,
+  firstByteMs: number,
+): TcpServer {
   let open = 0;
   return createTcpServer((socket) => {
     open++;
@@ -236,7 +251,7 @@ function bothProtocols(http: Server, https: Server, maxConnections: number, firs
       }
       socket.pause();
       socket.unshift(first);
-      (first[0] === 0x16 ? https : http).emit('connection', socket);
+      (first[0] === 0x16 ? https() : http).emit('connection', socket);
       process.nextTick(() => socket.resume());
     });
   });

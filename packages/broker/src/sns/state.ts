@@ -16,8 +16,8 @@ export interface SnsConfig {
   accountId: string;
   /** The hosts HTTP/S subscriptions may reach. */
   allowHosts: HostAllowList;
-  /** The key and certificate envelopes are signed with. */
-  identity: SigningIdentity;
+  /** The key and certificate envelopes are signed with, made on first use (see `lazySigningIdentity`). */
+  identity: () => SigningIdentity;
   logger: Logger;
 }
 
@@ -58,11 +58,11 @@ export class SnsState {
   readonly tables: SnsTopicTables;
   readonly deliveryTable: SnsDeliveryTable;
   readonly signer: Signer;
-  readonly certificateFile: string;
   readonly http: HttpDeliveries;
   private topics = new Map<string, Topic>();
   private subscriptions = new Map<string, Subscription>();
   private subscribers = new Map<string, TopicSubscribers>();
+  private certificateName: string | undefined;
 
   constructor(
     readonly sqs: SqsState,
@@ -71,14 +71,18 @@ export class SnsState {
   ) {
     this.tables = new SnsTopicTables(sqs.store.db);
     this.deliveryTable = new SnsDeliveryTable(sqs.store.db);
-    this.certificateFile = certificateFileName(config.identity);
-    const file = this.certificateFile;
     this.signer = {
-      sign: (fields, version) => sign(fields, version, config.identity.keyPem),
-      certUrl: (origin) => `${origin.replace(/^http:/, 'https:')}/sns/${file}`,
+      sign: (fields, version) => sign(fields, version, config.identity().keyPem),
+      certUrl: (origin) => `${origin.replace(/^http:/, 'https:')}/sns/${this.certificateFile}`,
     };
     this.reload();
     this.http = new HttpDeliveries(this);
+  }
+
+  /** The signing certificate's file name, as SNS names its own (the identity is made if it was not yet). */
+  get certificateFile(): string {
+    this.certificateName ??= certificateFileName(this.config.identity());
+    return this.certificateName;
   }
 
   /** Rebuilds the caches from the store (at start, and after a failed commit). */

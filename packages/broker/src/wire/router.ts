@@ -143,11 +143,15 @@ async function routeSnsLink(
 ): Promise<WireResponse> {
   const sns = services.sns;
   const q = request.query;
-  if (request.path === `/sns/${sns.certificateFile}`)
+  // the certificate's name comes from the certificate: only a request for one makes the identity
+  if (
+    request.path.startsWith('/sns/SimpleNotificationService-') &&
+    request.path === `/sns/${sns.certificateFile}`
+  )
     return {
       status: 200,
       headers: { 'content-type': 'application/x-pem-file' },
-      body: sns.config.identity.certPem,
+      body: sns.config.identity().certPem,
     };
   try {
     if (request.path === '/sns/confirm') {
