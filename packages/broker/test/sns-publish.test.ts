@@ -91,6 +91,31 @@ describe('SNS Publish and fan-out to SQS', async () => {
     assert.equal(verifyWithCrypto(body, await fetchCert(body.SigningCertURL)), false);
   });
 
+  it('signs every envelope of a fan-out and every publish right, across topics of both signature versions', async () => {
+    // the signer reuses its last signature for the same signed text: each envelope must still verify
+    const v1 = await env.topic();
+    const v2 = await env.topic({ SignatureVersion: '2' });
+    const queues = [
+      ...(await Promise.all([1, 2, 3].map(() => env.subscribedQueue(v1)))),
+      ...(await Promise.all([1, 2].map(() => env.subscribedQueue(v2)))),
+    ];
+    for (const TopicArn of [v1, v2, v1]) {
+      await env.sns('Publish', { TopicArn, Message: 'same words' });
+      await env.sns('Publish', { TopicArn, Message: 'same words', Subject: 'now with a subject' });
+    }
+    const signatures = new Set<string>();
+    for (const [i, { QueueUrl }] of queues.entries()) {
+      const bodies = (await env.receive(QueueUrl)).map((m) => JSON.parse(m.Body));
+      assert.equal(bodies.length, i < 3 ? 4 : 2);
+      for (const body of bodies) {
+        assert.equal(body.SignatureVersion, i < 3 ? '1' : '2');
+        await verifyBoth(body);
+        signatures.add(body.Signature);
+      }
+    }
+    assert.equal(signatures.size, 6, 'one signature per publish, shared by its subscriptions');
+  });
+
   it('raw delivery: the body as published, attributes as SQS message attributes', async () => {
     const TopicArn = await env.topic();
     const { QueueUrl } = await env.subscribedQueue(TopicArn, { RawMessageDelivery: 'true' });

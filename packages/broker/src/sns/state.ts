@@ -9,7 +9,7 @@ import type { SigningIdentity } from './certificate.js';
 import type { HostAllowList } from './delivery/allow-hosts.js';
 import { HttpDeliveries } from './delivery/http.js';
 import type { Signer } from './envelope.js';
-import { certificateFileName, sign } from './signing.js';
+import { certificateFileName, envelopeSigner } from './signing.js';
 
 /** Broker-wide settings the SNS actions need. */
 export interface SnsConfig {
@@ -72,7 +72,7 @@ export class SnsState {
     this.tables = new SnsTopicTables(sqs.store.db);
     this.deliveryTable = new SnsDeliveryTable(sqs.store.db);
     this.signer = {
-      sign: (fields, version) => sign(fields, version, config.identity().keyPem),
+      sign: envelopeSigner(config.identity),
       certUrl: (origin) => `${origin.replace(/^http:/, 'https:')}/sns/${this.certificateFile}`,
     };
     this.reload();
