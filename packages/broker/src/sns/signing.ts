@@ -50,8 +50,11 @@ export function envelopeSigner(
   };
 }
 
+/** How the certificate's file name starts, as SNS's own do. */
+export const CERTIFICATE_PREFIX = 'SimpleNotificationService-';
+
 /** The certificate's file name, as SNS names its own: `SimpleNotificationService-<32 hex>.pem`. */
 export function certificateFileName(identity: SigningIdentity): string {
   const der = new X509Certificate(identity.certPem).raw;
-  return `SimpleNotificationService-${createHash('sha256').update(der).digest('hex').slice(0, 32)}.pem`;
+  return `${CERTIFICATE_PREFIX}${createHash('sha256').update(der).digest('hex').slice(0, 32)}.pem`;
 }

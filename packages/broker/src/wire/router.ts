@@ -4,6 +4,7 @@ import { AwsError, snsErrors, sqsErrors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { snsActions } from '../sns/actions/index.js';
 import { confirmSubscription, unsubscribe } from '../sns/actions/subscriptions.js';
+import { CERTIFICATE_PREFIX } from '../sns/signing.js';
 import type { SnsState } from '../sns/state.js';
 import { sqsActions } from '../sqs/actions/index.js';
 import type { SqsState } from '../sqs/state.js';
@@ -144,10 +145,7 @@ async function routeSnsLink(
   const sns = services.sns;
   const q = request.query;
   // the certificate's name comes from the certificate: only a request for one makes the identity
-  if (
-    request.path.startsWith('/sns/SimpleNotificationService-') &&
-    request.path === `/sns/${sns.certificateFile}`
-  )
+  if (request.path.startsWith(`/sns/${CERTIFICATE_PREFIX}`) && request.path === `/sns/${sns.certificateFile}`)
     return {
       status: 200,
       headers: { 'content-type': 'application/x-pem-file' },

@@ -134,10 +134,7 @@ export class PathIndex<T> {
   }
 
   addPrefix(prefix: string, entry: number): void {
-    this.program.add(
-      this.prefixes.bucket(prefix, () => this.program.bucket()),
-      entry,
-    );
+    this.push(this.prefixes.buckets, prefix, entry);
   }
 
   addRange(range: NumericRange, entry: number): void {

@@ -128,15 +128,11 @@ export class MatcherSet<T = string> {
     this.root = root;
     this.count = 0;
     if (++this.epoch === 0xffffffff) this.resetEpochs();
-    const epoch = this.epoch;
     const buckets = this.buckets;
     const indexes = this.indexes;
     for (let i = 0; i < indexes.length; i++) {
       const index = indexes[i] as PathIndex<T>;
-      const found = index.resolve(root);
-      const slot = this.indexSlots[i] as number;
-      this.cacheSeen[slot] = epoch;
-      this.cacheValue[slot] = found;
+      const found = this.resolveSlot(this.indexSlots[i] as number);
       if (found === MISSING) continue;
       const present = index.present;
       if (typeof found === 'object' && found instanceof Many) {
