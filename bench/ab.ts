@@ -3,7 +3,9 @@
 // same figure by ±30 % within minutes; only interleaved runs compare). Each run starts a fresh broker.
 // Run: npm run bench:ab -- [--base=HEAD] [--workload=cycle-1k] [--server=in-memory] [--rounds=4]
 //        [--seconds=6]
-//   --base      the revision to compare against (default HEAD: measures the uncommitted change)
+//   --base      the revision to compare against (default HEAD: measures the uncommitted change), or
+//               `ceiling` / `fauxqs`: that server of bench:broker instead of a revision (how far the
+//               working tree is from the ceiling or the peer, free of the machine's drift)
 //   --workload  batch-send | send | cycle-1k | cycle-fifo | fanout (the rows of bench:broker)
 //   --server    in-memory | durable
 import { parseArgs } from 'node:util';
@@ -38,11 +40,15 @@ const server = values.server as ServerName;
 const rounds = Number(values.rounds);
 const timing = { seconds: Number(values.seconds), warmupSeconds: 1, runs: 1 };
 
+/** Servers of bench:broker that `--base` may name instead of a revision. */
+const PEERS: readonly ServerName[] = ['ceiling', 'fauxqs'];
+const peer = PEERS.find((name) => name === values.base);
+
 requireWrk();
 buildBroker();
-let base: Checkout;
+let base: Checkout | undefined;
 try {
-  base = checkoutAndBuild(values.base);
+  if (peer === undefined) base = checkoutAndBuild(values.base);
 } catch (error) {
   console.error(String((error as Error).message));
   process.exit(2);
@@ -52,11 +58,11 @@ let current: RunningServer | undefined;
 // Ctrl-C (or a SIGINT sent to this process alone): stop the broker under way, remove the worktree.
 process.once('SIGINT', () => {
   void (current?.stop() ?? Promise.resolve()).finally(() => {
-    base.remove();
+    base?.remove();
     process.exit(130);
   });
 });
-const sides = { base: base.root, change: ROOT } as const;
+const sides = { base: base?.root ?? ROOT, change: ROOT } as const;
 type Side = keyof typeof sides;
 const runs: Record<Side, Run[]> = { base: [], change: [] };
 
@@ -74,7 +80,7 @@ async function cellOn(running: RunningServer): Promise<CellResult> {
 
 /** One run of the workload on a fresh broker built from `side`. */
 async function measure(side: Side): Promise<Run> {
-  const running = await startServer(server, sides[side]);
+  const running = await startServer(side === 'base' && peer !== undefined ? peer : server, sides[side]);
   current = running;
   try {
     const cell = await cellOn(running);
@@ -87,7 +93,7 @@ async function measure(side: Side): Promise<Run> {
 }
 
 console.log(
-  `${workload.label}, ${server} broker: base ${values.base} (${base.commit.slice(0, 7)}) vs the working tree; ` +
+  `${workload.label}, ${server} broker: base ${base ? `${values.base} (${base.commit.slice(0, 7)})` : values.base} vs the working tree; ` +
     `${rounds} rounds of ${timing.seconds} s, alternating which goes first`,
 );
 try {
@@ -104,7 +110,7 @@ try {
     console.log(`  round ${round + 1}: ${figures.join('; ')}`);
   }
 } finally {
-  base.remove();
+  base?.remove();
 }
 
 // Each round's change/base ratio, then their median: a pairing that cancels the machine's drift

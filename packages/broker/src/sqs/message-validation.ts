@@ -6,13 +6,18 @@ export const MAX_MESSAGE_ATTRIBUTES = 10;
 
 // #x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD | #x10000–#x10FFFF; a lone surrogate is invalid too.
 const INVALID_BODY_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+// The same without the `u` flag, code unit by code unit: it also flags every surrogate, paired or not.
+// Nearly every body has none, and this scan is 4x faster on text beyond Latin-1 (0.5 against 2.1 µs
+// for 788 characters of accented JSON; the same 0.6 µs per KiB on ASCII), so the exact one runs only
+// after it found something.
+const MAYBE_INVALID_BODY_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/;
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
 const DATA_TYPE = /^(String|Number|Binary)(\.[\x20-\x7E]+)?$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Rejects a message body with characters SQS does not accept. */
 export function checkBody(body: string): void {
-  if (INVALID_BODY_CHAR.test(body)) {
+  if (MAYBE_INVALID_BODY_CHAR.test(body) && INVALID_BODY_CHAR.test(body)) {
     throw sqsErrors.invalidMessageContents(
       'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
     );
