@@ -3,6 +3,7 @@ import { createVerify } from 'node:crypto';
 import { get } from 'node:https';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
+import { md5OfBody, md5OfMessageAttributes } from '../src/sqs/md5.js';
 import { snsSetup } from './sns-support.js';
 
 const require = createRequire(import.meta.url);
@@ -318,6 +319,35 @@ describe('SNS Publish and fan-out to SQS', async () => {
     assert.deepEqual(await bodies(b.QueueUrl), ['first', big, 'third']);
     assert.deepEqual(await bodies(small.QueueUrl), ['first', 'third'], 'the refused message is not stored');
     assert.deepEqual(await bodies(dlq), [big], "it went to the subscription's dead-letter queue");
+  });
+
+  it("fan-out: every raw delivery of a batch carries its own entry's body, attributes and MD5s", async () => {
+    const TopicArn = await env.topic();
+    const raw = { RawMessageDelivery: 'true' };
+    const rawQueues = [await env.subscribedQueue(TopicArn, raw), await env.subscribedQueue(TopicArn, raw)];
+    const entries: Array<{
+      Id: string;
+      Message: string;
+      MessageAttributes?: Record<string, { DataType: string; StringValue: string }>;
+    }> = [
+      { Id: '1', Message: 'same body', MessageAttributes: { k: { DataType: 'String', StringValue: 'one' } } },
+      { Id: '2', Message: 'same body', MessageAttributes: { k: { DataType: 'String', StringValue: 'two' } } },
+      { Id: '3', Message: 'same body' },
+      { Id: '4', Message: 'другое тело', MessageAttributes: { n: { DataType: 'Number', StringValue: '4' } } },
+    ];
+    await env.sns('PublishBatch', { TopicArn, PublishBatchRequestEntries: entries });
+    for (const { QueueUrl } of rawQueues) {
+      const messages = await env.receive(QueueUrl);
+      assert.deepEqual(
+        messages.map((m) => [m.Body, m.MessageAttributes ?? null]),
+        entries.map((e) => [e.Message, e.MessageAttributes ?? null]),
+      );
+      for (const [i, m] of messages.entries()) {
+        assert.equal(m.MD5OfBody, md5OfBody(entries[i]?.Message as string));
+        const attributes = entries[i]?.MessageAttributes;
+        assert.equal(m.MD5OfMessageAttributes, attributes ? md5OfMessageAttributes(attributes) : undefined);
+      }
+    }
   });
 
   it('the UnsubscribeURL of an envelope unsubscribes', async () => {

@@ -1,5 +1,5 @@
 import type { NewMessage } from '../store/index.js';
-import { prepare, store, storeStandard } from './actions/send.js';
+import { type CheckedContent, checkContent, prepare, store, storeStandard } from './actions/send.js';
 import type { Queue } from './queue-registry.js';
 import type { SqsState } from './state.js';
 import type { AttributeMap, RequestContext } from './types.js';
@@ -24,6 +24,11 @@ export class Deliveries {
   // the standard-queue deliveries not stored yet: rows[i] goes to queues[i]
   private readonly rows: NewMessage[] = [];
   private readonly queues: Queue[] = [];
+  // the last content checked: the deliveries of one publish to raw subscriptions share body and
+  // attributes, so their validation and MD5s are computed once
+  private checked:
+    | { body: string; attributes: AttributeMap | undefined; content: CheckedContent }
+    | undefined;
 
   constructor(
     private readonly state: SqsState,
@@ -37,18 +42,18 @@ export class Deliveries {
    */
   add(queue: Queue, message: QueueDelivery): string {
     const { state, now } = this;
-    const prepared = prepare(
-      state,
-      this.ctx,
-      queue,
-      {
-        MessageBody: message.body,
-        MessageAttributes: message.attributes,
-        MessageGroupId: message.groupId,
-        MessageDeduplicationId: queue.fifo ? message.dedupId : undefined,
-      },
-      now,
-    );
+    const input = {
+      MessageBody: message.body,
+      MessageAttributes: message.attributes,
+      MessageGroupId: message.groupId,
+      MessageDeduplicationId: queue.fifo ? message.dedupId : undefined,
+    };
+    let checked = this.checked;
+    if (checked === undefined || checked.body !== message.body || checked.attributes !== message.attributes) {
+      checked = { body: message.body, attributes: message.attributes, content: checkContent(input) };
+      this.checked = checked;
+    }
+    const prepared = prepare(state, this.ctx, queue, input, now, checked.content);
     if (queue.fifo) store(state, queue, prepared, now);
     else {
       this.rows.push(prepared.row);

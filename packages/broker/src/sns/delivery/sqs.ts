@@ -30,12 +30,21 @@ export function renderFor(
   };
 }
 
-/** Publish attributes as SQS message attributes (raw delivery). */
+const attributesOf = new WeakMap<Notification, AttributeMap | undefined>();
+
+/**
+ * Publish attributes as SQS message attributes (raw delivery): one object per notification, so that
+ * the deliveries of a publish are seen to share them (`Deliveries` then checks them once).
+ */
 export function sqsAttributes(n: Notification): AttributeMap | undefined {
+  if (attributesOf.has(n)) return attributesOf.get(n);
   const names = Object.keys(n.attributes);
-  if (names.length === 0) return undefined;
-  const out: AttributeMap = {};
-  for (const name of names) out[name] = { ...n.attributes[name] };
+  let out: AttributeMap | undefined;
+  if (names.length > 0) {
+    out = {};
+    for (const name of names) out[name] = { ...n.attributes[name] };
+  }
+  attributesOf.set(n, out);
   return out;
 }
 

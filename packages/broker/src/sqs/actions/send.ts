@@ -24,14 +24,23 @@ export interface Prepared {
   };
 }
 
-/** Validates one message for `queue` and prepares its row. Throws the error SQS gives for that message. */
-export function prepare(
-  state: SqsState,
-  ctx: RequestContext,
-  queue: Queue,
-  input: Input,
-  now: number,
-): Prepared {
+/**
+ * What checking and hashing a message's content gives, whatever queue it goes to: the same for every
+ * queue an SNS publish delivers it to, so a fan-out computes it once (see `Deliveries`).
+ */
+export interface CheckedContent {
+  body: string;
+  /** The attributes, normalized, as stored (JSON), or null without any. */
+  attributesJson: string | null;
+  /** Body and attributes, in bytes, as SQS counts them against MaximumMessageSize. */
+  size: number;
+  md5Body: string;
+  md5Attributes: string | null;
+  trace: string | undefined;
+}
+
+/** Validates a message's body and attributes and hashes them. Throws the error SQS gives. */
+export function checkContent(input: Input): CheckedContent {
   const body = input.MessageBody;
   if (body === undefined || body === null || body === '') throw sqsErrors.missingParameter('MessageBody');
   if (typeof body !== 'string')
@@ -41,7 +50,30 @@ export function prepare(
   checkBody(body);
   const { attributes, size: attributesSize } = checkMessageAttributes(input.MessageAttributes);
   const trace = checkSystemAttributes(input.MessageSystemAttributes);
-  const size = Buffer.byteLength(body, 'utf8') + attributesSize;
+  const hasAttributes = Object.keys(attributes).length > 0;
+  return {
+    body,
+    attributesJson: hasAttributes ? JSON.stringify(attributes) : null,
+    size: Buffer.byteLength(body, 'utf8') + attributesSize,
+    md5Body: md5OfBody(body),
+    md5Attributes: hasAttributes ? md5OfMessageAttributes(attributes) : null,
+    trace,
+  };
+}
+
+/**
+ * Validates one message for `queue` and prepares its row. Throws the error SQS gives for that message.
+ * `content` is {@link checkContent} of `input`, when the caller has it already.
+ */
+export function prepare(
+  state: SqsState,
+  ctx: RequestContext,
+  queue: Queue,
+  input: Input,
+  now: number,
+  content: CheckedContent = checkContent(input),
+): Prepared {
+  const { body, size, trace } = content;
   const limit = queue.settings.maximumMessageSize;
   if (size > limit) {
     throw sqsErrors.invalidParameterValue(
@@ -61,9 +93,6 @@ export function prepare(
     }
     if (groupId !== undefined) checkFifoId('MessageGroupId', groupId);
   }
-  const hasAttributes = Object.keys(attributes).length > 0;
-  const md5Body = md5OfBody(body);
-  const md5Attributes = hasAttributes ? md5OfMessageAttributes(attributes) : null;
   const messageId = randomUUID();
   return {
     size,
@@ -71,9 +100,9 @@ export function prepare(
       queue_id: queue.id,
       message_id: messageId,
       body,
-      attributes: hasAttributes ? JSON.stringify(attributes) : null,
-      md5_body: md5Body,
-      md5_attributes: md5Attributes,
+      attributes: content.attributesJson,
+      md5_body: content.md5Body,
+      md5_attributes: content.md5Attributes,
       sent_at: now,
       visible_at: now + (delay ?? queue.settings.delaySeconds) * 1000,
       sender_id: ctx.accessKeyId ?? state.config.accountId,
@@ -85,8 +114,8 @@ export function prepare(
     },
     result: {
       MessageId: messageId,
-      MD5OfMessageBody: md5Body,
-      MD5OfMessageAttributes: md5Attributes ?? undefined,
+      MD5OfMessageBody: content.md5Body,
+      MD5OfMessageAttributes: content.md5Attributes ?? undefined,
       MD5OfMessageSystemAttributes:
         trace !== undefined
           ? md5OfMessageAttributes({ AWSTraceHeader: { DataType: 'String', StringValue: trace } })
