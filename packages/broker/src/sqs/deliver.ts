@@ -26,9 +26,7 @@ export class Deliveries {
   private readonly queues: Queue[] = [];
   // the last content checked: the deliveries of one publish to raw subscriptions share body and
   // attributes, so their validation and MD5s are computed once
-  private checked:
-    | { body: string; attributes: AttributeMap | undefined; content: CheckedContent }
-    | undefined;
+  private checked: { attributes: AttributeMap | undefined; content: CheckedContent } | undefined;
 
   constructor(
     private readonly state: SqsState,
@@ -49,8 +47,12 @@ export class Deliveries {
       MessageDeduplicationId: queue.fifo ? message.dedupId : undefined,
     };
     let checked = this.checked;
-    if (checked === undefined || checked.body !== message.body || checked.attributes !== message.attributes) {
-      checked = { body: message.body, attributes: message.attributes, content: checkContent(input) };
+    if (
+      checked === undefined ||
+      checked.content.body !== message.body ||
+      checked.attributes !== message.attributes
+    ) {
+      checked = { attributes: message.attributes, content: checkContent(input) };
       this.checked = checked;
     }
     const prepared = prepare(state, this.ctx, queue, input, now, checked.content);
