@@ -54,8 +54,9 @@ export class Sweeper {
     const writes: Promise<unknown>[] = [];
     // Each chunk is a write of its own. Inside a write's savepoint SQLite keeps the original of every
     // page the write changes, in memory (temp_store = MEMORY), until the savepoint is released: a
-    // sweep of 20 chunks in one write took the durable broker's anonymous memory from 81 to 161 MB when each queue's rows were spread over many pages
-    // (a fan-out's queues); one chunk per write holds at most one chunk's pages.
+    // sweep of 20 chunks in one write took the durable broker's anonymous memory from 81 to 161 MB
+    // when each queue's rows were spread over many pages (a fan-out's queues); one chunk per write
+    // holds at most one chunk's pages.
     const next = this.reclaim(now, <T>(fn: () => T): T | undefined => {
       let result: T | undefined;
       writes.push(

@@ -30,22 +30,12 @@ export function renderFor(
   };
 }
 
-const attributesOf = new WeakMap<Notification, AttributeMap | undefined>();
-
 /**
- * Publish attributes as SQS message attributes (raw delivery): one object per notification, so that
- * the deliveries of a publish are seen to share them (`Deliveries` then checks them once).
+ * Publish attributes as SQS message attributes (raw delivery): the notification's own object, which
+ * the queue side only reads. Every delivery of a publish thus shares it (`Deliveries` checks it once).
  */
 export function sqsAttributes(n: Notification): AttributeMap | undefined {
-  if (attributesOf.has(n)) return attributesOf.get(n);
-  const names = Object.keys(n.attributes);
-  let out: AttributeMap | undefined;
-  if (names.length > 0) {
-    out = {};
-    for (const name of names) out[name] = { ...n.attributes[name] };
-  }
-  attributesOf.set(n, out);
-  return out;
+  return Object.keys(n.attributes).length > 0 ? n.attributes : undefined;
 }
 
 /**
