@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
 import { decodeMessage } from 'sqs-mega';
+import { setOwn } from 'sqs-mega/core';
 import {
   type AttributeArg,
   attributeOption,
@@ -30,9 +31,13 @@ import {
 export function messageAttributes(list: AttributeArg[] = []): Record<string, MessageAttributeValue> {
   const out: Record<string, MessageAttributeValue> = {};
   for (const a of list) {
-    out[a.name] = a.type.startsWith('Binary')
-      ? { DataType: a.type, BinaryValue: Buffer.from(a.value, 'base64') }
-      : { DataType: a.type, StringValue: a.value };
+    setOwn(
+      out,
+      a.name,
+      a.type.startsWith('Binary')
+        ? { DataType: a.type, BinaryValue: Buffer.from(a.value, 'base64') }
+        : { DataType: a.type, StringValue: a.value },
+    );
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { setOwn } from 'sqs-mega/core';
 import type { PublishAttribute } from './validation.js';
 
 /** What a notification carries, before it is rendered for one subscription. */
@@ -47,7 +48,7 @@ export function notificationEnvelope(
     const attributes: Record<string, { Type: string; Value: string }> = {};
     for (const name of names) {
       const a = n.attributes[name] as PublishAttribute;
-      attributes[name] = { Type: a.DataType, Value: (a.StringValue ?? a.BinaryValue) as string };
+      setOwn(attributes, name, { Type: a.DataType, Value: (a.StringValue ?? a.BinaryValue) as string });
     }
     fields.MessageAttributes = attributes;
   }

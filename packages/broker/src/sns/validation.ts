@@ -1,3 +1,4 @@
+import { setOwn } from 'sqs-mega/core';
 import { snsErrors } from '../errors.js';
 import { isValidAttributeName } from '../sqs/message-validation.js';
 
@@ -36,7 +37,7 @@ export function stringMap(input: Input, name: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
     if (typeof v !== 'string') throw snsErrors.invalidParameter(`${name}.${k} Reason: must be a string`);
-    out[k] = v;
+    setOwn(out, k, v);
   }
   return out;
 }
@@ -61,7 +62,7 @@ export function checkTags(raw: unknown[]): Record<string, string> {
       );
     if (typeof value !== 'string' || value.length > 256)
       throw snsErrors.tagPolicy(`Tag value for key '${key}' must be at most 256 characters long.`);
-    tags[key] = value;
+    setOwn(tags, key, value);
   }
   if (Object.keys(tags).length > 50)
     throw snsErrors.tagPolicy('Could not complete request: tag quota of per resource exceeded (50).');
@@ -110,7 +111,7 @@ export function checkPublishAttributes(raw: unknown): {
         throw snsErrors.invalidParameterValue(
           `The message attribute '${name}' with type 'Binary' must use field 'Binary'.`,
         );
-      attributes[name] = { DataType: type, BinaryValue: binary };
+      setOwn(attributes, name, { DataType: type, BinaryValue: binary });
       size += Buffer.from(binary, 'base64').length;
     } else {
       const text = value?.StringValue;
@@ -120,7 +121,7 @@ export function checkPublishAttributes(raw: unknown): {
         );
       if (type.startsWith('String.Array')) checkStringArray(name, text);
       else if (type.startsWith('Number')) checkNumber(name, text);
-      attributes[name] = { DataType: type, StringValue: text };
+      setOwn(attributes, name, { DataType: type, StringValue: text });
       size += Buffer.byteLength(text, 'utf8');
     }
     size += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(type, 'utf8');

@@ -1,4 +1,5 @@
 import { isPlainObject } from '../event/validate.js';
+import { setOwn } from '../own.js';
 
 /**
  * A deep copy of `value` with every object's keys in sorted (code-unit) order, `undefined` members
@@ -17,7 +18,7 @@ export function sortKeysDeep(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
       const member = value[key];
-      if (member !== undefined && typeof member !== 'function') out[key] = sortKeysDeep(member);
+      if (member !== undefined && typeof member !== 'function') setOwn(out, key, sortKeysDeep(member));
     }
     return out;
   }

@@ -1,4 +1,5 @@
 import { isPlainObject } from '../event/validate.js';
+import { setOwn } from '../own.js';
 import type { SnsMessageAttribute } from './attributes.js';
 
 /** The envelope of an SNS notification delivered to SQS without raw delivery. */
@@ -87,7 +88,7 @@ function readAttributes(value: unknown): Record<string, SnsMessageAttribute> {
       typeof attribute.Type === 'string' &&
       typeof attribute.Value === 'string'
     ) {
-      out[name] = { Type: attribute.Type, Value: attribute.Value };
+      setOwn(out, name, { Type: attribute.Type, Value: attribute.Value });
     }
   }
   return out;

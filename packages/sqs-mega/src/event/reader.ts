@@ -1,4 +1,5 @@
 import { MegaEventError } from '../errors.js';
+import { setOwn } from '../own.js';
 import { buildObject } from './builder.js';
 import type { JsonObject, MegaEvent, MegaEventInfo } from './types.js';
 import {
@@ -57,9 +58,10 @@ export function readMegaEvent(value: unknown): MegaEvent {
   if (!isPlainObject(raw)) throw new MegaEventError('event', raw, 'an object');
   const attributes: JsonObject = {};
   for (const key of Object.keys(raw)) {
-    if (!KNOWN_EVENT_KEYS.has(key)) attributes[key] = raw[key];
+    if (!KNOWN_EVENT_KEYS.has(key)) setOwn(attributes, key, raw[key]);
   }
-  Object.assign(attributes, checkOptionalObject(raw.attributes, 'event.attributes') ?? {});
+  const given = checkOptionalObject(raw.attributes, 'event.attributes') ?? {};
+  for (const key of Object.keys(given)) setOwn(attributes, key, given[key]);
   const event: MegaEventInfo = {
     name: checkName(raw.name),
     timestamp: checkTimestamp(raw.timestamp),

@@ -1,3 +1,5 @@
+import { setOwn } from '../own.js';
+
 /**
  * SNS message attributes as the JSON-pattern engine sees them (scope `MessageAttributes`): `String`
  * values are strings, `Number` values numbers, `String.Array` values their JSON array's elements;
@@ -14,9 +16,9 @@ export function attributeValues(attributes: unknown): Record<string, unknown> {
     const value = typeof a.Value === 'string' ? a.Value : a.StringValue;
     if (typeof type !== 'string' || typeof value !== 'string') continue;
     const base = type.split('.', 1)[0];
-    if (type === 'String.Array') out[name] = parseArray(value);
-    else if (base === 'Number') out[name] = toNumber(value);
-    else if (base === 'String') out[name] = value;
+    if (type === 'String.Array') setOwn(out, name, parseArray(value));
+    else if (base === 'Number') setOwn(out, name, toNumber(value));
+    else if (base === 'String') setOwn(out, name, value);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { isPlainObject } from '../event/validate.js';
+import { isInheritedName, ownMember } from '../own.js';
 
 /** No value at the path. */
 export const MISSING: unique symbol = Symbol('missing');
@@ -32,11 +33,14 @@ export function pathResolver(path: readonly string[], leaves: boolean): Resolver
 function generate(path: readonly string[], leaves: boolean): Resolver {
   const fallback = leaves ? resolveLeaves : resolveExact;
   if (path.length === 0 || path.length > 8) return (root) => fallback(root, path);
-  // Each step: bail out to the general walk unless the node is a non-array object with the key.
+  // Each step: bail out to the general walk unless the node is a non-array object with the key (its
+  // own, for a name every object inherits, such as `constructor`).
   let body = 'let n = root;\n';
   for (const step of path) {
+    const key = JSON.stringify(step);
     body += `if (n === null || typeof n !== 'object' || Array.isArray(n)) return slow(root);\n`;
-    body += `n = n[${JSON.stringify(step)}];\nif (n === undefined) return slow(root);\n`;
+    if (isInheritedName(step)) body += `if (!Object.hasOwn(n, ${key})) return slow(root);\n`;
+    body += `n = n[${key}];\nif (n === undefined) return slow(root);\n`;
   }
   body += leaves ? `if (n !== null && typeof n === 'object') return slow(root);\nreturn n;` : 'return n;';
   const walk = new Function('slow', `return function resolve(root) {\n${body}\n};`) as (
@@ -50,7 +54,7 @@ export function resolveExact(root: unknown, path: readonly string[]): unknown {
   let node = root;
   for (let i = 0; i < path.length; i++) {
     if (node === null || typeof node !== 'object' || Array.isArray(node)) return MISSING;
-    const next = (node as Record<string, unknown>)[path[i] as string];
+    const next = ownMember(node as Record<string, unknown>, path[i] as string);
     if (next === undefined) return MISSING;
     node = next;
   }
@@ -66,7 +70,7 @@ export function resolveLeaves(root: unknown, path: readonly string[]): unknown {
   let node = root;
   for (let i = 0; i < path.length; i++) {
     if (node === null || typeof node !== 'object' || Array.isArray(node)) return slow(root, path);
-    const next = (node as Record<string, unknown>)[path[i] as string];
+    const next = ownMember(node as Record<string, unknown>, path[i] as string);
     if (next === undefined) return slow(root, path);
     node = next;
   }
@@ -91,7 +95,7 @@ function collect(node: unknown, path: readonly string[], i: number, out: unknown
     return;
   }
   if (!isPlainObject(node)) return;
-  const direct = node[path[i] as string];
+  const direct = ownMember(node, path[i] as string);
   if (direct !== undefined) collect(direct, path, i + 1, out);
   let key = path[i] as string;
   for (let j = i + 1; j < path.length; j++) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type EncodeOptions, encodePayload } from '../codec/encode.js';
 import type { MegaEvent } from '../event/types.js';
+import { setOwn } from '../own.js';
 import { type AttributeValue, LIMITS, messageBytes, PublishError } from './limits.js';
 
 /** MEGA event fields that can be copied into message attributes, so SNS filter policies can route on them. */
@@ -81,7 +82,7 @@ export function buildMessage(
       Object.assign(attributes, derivedAttributes(event, defaults.derivedAttributes ?? DEFAULT_DERIVED));
   }
   for (const [name, value] of Object.entries(options.attributes ?? {}))
-    attributes[name] = toAttribute(name, value);
+    setOwn(attributes, name, toAttribute(name, value));
   const count = Object.keys(attributes).length;
   if (count > LIMITS.maxAttributes)
     throw new PublishError(

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { setOwn } from 'sqs-mega/core';
 import { AwsError, snsErrors } from '../../errors.js';
 import { Deliveries } from '../../sqs/deliver.js';
 import { sequenceNumber } from '../../sqs/fifo.js';
@@ -90,7 +91,7 @@ function parseStructure(message: string): Record<string, string> {
   if (typeof entries.default !== 'string')
     throw snsErrors.invalidParameter('Message Structure - No default entry in JSON message body');
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(entries)) if (typeof v === 'string') out[k] = v;
+  for (const [k, v] of Object.entries(entries)) if (typeof v === 'string') setOwn(out, k, v);
   return out;
 }
 

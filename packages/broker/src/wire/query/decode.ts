@@ -1,3 +1,4 @@
+import { setOwn } from 'sqs-mega/core';
 import type { Members, Shape } from './schema.js';
 
 /** A node of the parameter tree: `A.1.B=x` becomes A → 1 → B with value `x`. */
@@ -122,10 +123,7 @@ function decodeMember(shape: Shape, name: string, parent: Node): unknown {
     if (key === undefined) continue;
     const value = decodeMember(shape.map, valueName, entry);
     if (value === undefined) continue;
-    // An own property even for `__proto__`, as JSON.parse would make it.
-    if (key === '__proto__')
-      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-    else out[key] = value;
+    setOwn(out, key, value); // an own property even for `__proto__`, as JSON.parse would make it
   }
   return out;
 }
