@@ -2,6 +2,7 @@ import type { Message } from '@aws-sdk/client-sqs';
 import type { SqsMessageAttribute } from '../codec/attributes.js';
 import { type DecodedPayload, decodeMessage } from '../codec/decode.js';
 import type { SnsNotification } from '../codec/sns.js';
+import { setOwn } from '../own.js';
 import type { ErrorClassifier } from './errors.js';
 import type { OutcomeMemory } from './outcomes.js';
 import type { Subscription } from './subscribers.js';
@@ -59,16 +60,20 @@ export async function dispatch(
   await Promise.all(
     matching.map(async (subscription) => {
       if (finished.has(subscription.name)) {
-        statuses[subscription.name] = ProcessStatus.DONE;
+        setOwn(statuses, subscription.name, ProcessStatus.DONE);
         return;
       }
       const release = subscription.limit ? await subscription.limit.acquire() : undefined;
       const context: MessageContext = { ...base, subscriber: subscription.name };
       try {
-        statuses[subscription.name] = (await subscription.handler(decoded, context)) ?? ProcessStatus.DONE;
+        setOwn(
+          statuses,
+          subscription.name,
+          (await subscription.handler(decoded, context)) ?? ProcessStatus.DONE,
+        );
       } catch (error) {
-        statuses[subscription.name] = classify(error);
-        errors[subscription.name] = error;
+        setOwn(statuses, subscription.name, classify(error));
+        setOwn(errors, subscription.name, error);
       } finally {
         release?.();
       }

@@ -243,6 +243,26 @@ describe('Listener: statuses', () => {
     assert.equal(listener.stats.retried, 1);
   });
 
+  test('subscribers named __proto__ or constructor have statuses like any other', async () => {
+    const { client, queue, listener } = await setup('inherited-names', {
+      backoff: { initialMs: 0, jitter: 'none' },
+    });
+    let tries = 0;
+    listener
+      .subscribe(undefined, () => (tries++ === 0 ? ProcessStatus.RETRY_LATER : ProcessStatus.DONE), {
+        name: '__proto__',
+      })
+      .subscribe(undefined, () => ProcessStatus.DONE, { name: 'constructor' })
+      .start();
+    const processed = waitForEvents(listener, 'processed', 2);
+    await publishAll(client, queue.url, [{ x: 1 }]);
+    const [first, second] = await processed;
+    assert.equal(first?.verdict, 'retry', "the __proto__ subscriber's RETRY_LATER counts");
+    assert.deepEqual(Object.keys(first?.statuses ?? {}).sort(), ['__proto__', 'constructor']);
+    assert.equal(second?.verdict, 'done');
+    assert.equal(tries, 2);
+  });
+
   test('retriable errors are retried; fatal beats retry', async () => {
     const { client, queue, listener } = await setup('statuses', {
       backoff: { initialMs: 0, jitter: 'none' },
