@@ -22,7 +22,7 @@ export type { Dialect, FilterPolicyScope } from './match/json-rules.js';
 export { SNS_LIMITS } from './match/json-rules.js';
 export * from './match/set.js';
 export { asInstant, asNumber, compareValues, valuesEqual } from './match/values.js';
-export { isInheritedName, ownMember, setOwn } from './own.js';
+export { setOwn } from './own.js';
 export {
   mergePolicy as mergeQueuePolicy,
   snsStatement as snsQueuePolicyStatement,
