@@ -1,7 +1,7 @@
 // What one message row costs SQLite to insert, by body size, with the broker's own schema, in memory
 // and in a WAL file: the floor under the broker's ingest figures, since every sent message is a row.
-// Rows go in as the broker writes them (10-row INSERTs, one COMMIT per 200 rows); medians of 5 slices
-// of 20,000 rows each, after a warm-up slice.
+// Rows go in as a batched send writes them (10-row INSERTs), with a COMMIT per 200 rows (the broker
+// commits once per event-loop turn); medians of 5 slices of 20,000 rows each, after a warm-up slice.
 //
 //   node --conditions=source --import tsx bench/broker/sqlite-rows.ts
 import { randomUUID } from 'node:crypto';
