@@ -123,7 +123,7 @@ function decodeMember(shape: Shape, name: string, parent: Node): unknown {
     if (key === undefined) continue;
     const value = decodeMember(shape.map, valueName, entry);
     if (value === undefined) continue;
-    setOwn(out, key, value); // an own property even for `__proto__`, as JSON.parse would make it
+    setOwn(out, key, value);
   }
   return out;
 }
