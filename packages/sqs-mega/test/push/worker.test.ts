@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { CronConfigError, PushWorker, parseCronYaml } from 'sqs-mega';
 import { queueCounts, receiveAll, startTestBroker, type TestBroker, waitFor } from 'sqs-mega-broker/testing';
-import { testApp } from './app.js';
+import { type Received, testApp } from './app.js';
 
 describe('PushWorker (sqsd-compatible HTTP push worker) against the broker and a real HTTP app', () => {
   let broker: TestBroker;
@@ -72,13 +73,15 @@ describe('PushWorker (sqsd-compatible HTTP push worker) against the broker and a
     });
   });
 
-  for (const [what, respond] of [
+  type Respond = (req: Received, res: ServerResponse) => void;
+  const endpoints: [string, Respond][] = [
     ['answers 500 forever', (_q, res) => res.writeHead(500).end('boom')],
     ['resets every connection', (_q, res) => res.socket?.destroy()],
     ['hangs (no answer within the inactivity timeout)', () => {}],
-  ] as const) {
+  ];
+  for (const [what, respond] of endpoints) {
     it(`an endpoint that ${what}: bounded retries, then the queue's RedrivePolicy dead-letters it; the worker keeps going`, async () => {
-      const { app, queue } = await setup(respond as never, 2);
+      const { app, queue } = await setup(respond, 2);
       await broker.sqsClient.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'doomed' }));
       const w = worker({
         queueUrl: queue.url,
