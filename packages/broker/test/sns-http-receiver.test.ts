@@ -24,7 +24,7 @@ import { createSigningIdentity } from '../src/sns/certificate.js';
 import { envelopeSigner } from '../src/sns/signing.js';
 
 // Genuine messages signed by Amazon SNS (us-east-1, September 2021) with the certificate they name,
-// as published in the test data of the MIT/Artistic-licensed AWS::SNS::Notification Raku module.
+// as published in the test data of the AWS::SNS::Notification Raku module (github.com/jonathanstowe/AWS-SNS-Notification, t/data).
 const fixtures = new URL('./fixtures/aws-sns/', import.meta.url);
 const awsNotification = JSON.parse(readFileSync(new URL('notification.json', fixtures), 'utf8'));
 const awsConfirmation = JSON.parse(readFileSync(new URL('subscription-confirmation.json', fixtures), 'utf8'));
