@@ -331,6 +331,47 @@ describe('SnsHttpReceiver end to end: the broker delivers over HTTP to the recei
     assert.equal(calls, 2);
   });
 
+  it('fetches a signing certificate once from the trusted broker URL and caches it; a failed fetch is refused with 403', async () => {
+    const identity = createSigningIdentity(Date.now());
+    const sign = envelopeSigner(() => identity);
+    let fetches = 0;
+    const fake = await serve((req, res) => {
+      fetches++;
+      if (req.url === '/sns/cert.pem') res.end(identity.certPem);
+      else res.writeHead(404).end();
+    });
+    servers.push(fake.server);
+    const brokerUrl = new URL(fake.url).origin;
+    const host = new URL(fake.url).host;
+    const receiver = new SnsHttpReceiver({ brokerUrl });
+    let handled = 0;
+    receiver.subscribe(undefined, () => {
+      handled++;
+    });
+    const { url, server } = await serve(receiver.handler);
+    servers.push(server);
+    const note = (id: string, cert: string) => {
+      const m: Record<string, unknown> = {
+        Type: 'Notification',
+        MessageId: id,
+        TopicArn: 'arn:aws:sns:us-east-1:000000000000:t',
+        Message: '{"n":1}',
+        Timestamp: new Date().toISOString(),
+        SignatureVersion: '1',
+        SigningCertURL: `https://${host}${cert}`,
+      };
+      m.Signature = sign(m, '1');
+      return m;
+    };
+    assert.equal((await postJson(url, note('a', '/sns/cert.pem'))).status, 200);
+    assert.equal((await postJson(url, note('b', '/sns/cert.pem'))).status, 200);
+    assert.equal(fetches, 1, 'the certificate is fetched once');
+    const missing = await postJson(url, note('c', '/sns/other.pem'));
+    assert.equal(missing.status, 403);
+    assert.match(String(missing.body.reason), /answered HTTP 404/);
+    assert.equal(handled, 2);
+  });
+
   it('does not confirm a topic outside confirmSubscriptions, and refuses a SubscribeURL on an untrusted host', async () => {
     const identity = createSigningIdentity(Date.now());
     const sign = envelopeSigner(() => identity);
