@@ -36,7 +36,10 @@ function mega(args: string[]) {
     out.stderr += d;
   });
   const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => resolve((out.code = code))),
+    child.on('exit', (code) => {
+      out.code = code;
+      resolve(code);
+    }),
   );
   return { child, out, exited };
 }
