@@ -88,8 +88,8 @@ describe('mega worker and mega lambda', () => {
       '--json',
     ]);
     try {
-      await waitFor(() => posts.some((p) => p.msgid === MessageId), { timeoutMs: 20_000 });
-      await waitFor(() => run.out.stdout.includes('"event":"delivered"'), { timeoutMs: 5000 });
+      await waitFor(() => posts.some((p) => p.msgid === MessageId), { timeoutMs: 90_000 });
+      await waitFor(() => run.out.stdout.includes('"event":"delivered"'), { timeoutMs: 30_000 });
       assert.equal(posts.find((p) => p.msgid === MessageId)?.path, '/jobs');
       await waitFor(async () => (await queueCounts(broker.sqsClient, q.url)).inFlight === 0);
     } finally {
@@ -137,7 +137,7 @@ describe('mega worker and mega lambda', () => {
     try {
       const { readFileSync, existsSync } = await import('node:fs');
       await waitFor(() => existsSync(seen) && readFileSync(seen, 'utf8') === 'hello aws:sqs handler\n', {
-        timeoutMs: 20_000,
+        timeoutMs: 90_000,
       });
       await waitFor(async () => {
         const c = await queueCounts(broker.sqsClient, q.url);
