@@ -227,7 +227,7 @@ export class MatcherSet<T = string> {
       // The common shapes inline (see ConditionShape); anything else asks the condition. The hot
       // paths test `typeof` before (or instead of) `instanceof Many`, which is not free on a primitive.
       const shape = this.conditionShapes[c];
-      if (shape === EXISTS) holds = found !== MISSING;
+      if (shape === EXISTS) holds = found !== MISSING && found !== null;
       else if (shape === DIFFERS && typeof found === 'string') holds = found !== this.conditionOperands[c];
       else {
         const condition = this.conditions[c] as Condition;
