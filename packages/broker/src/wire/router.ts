@@ -10,7 +10,6 @@ import { sqsActions } from '../sqs/actions/index.js';
 import type { SqsState } from '../sqs/state.js';
 import type { RequestContext } from '../sqs/types.js';
 import type { BrowserGuard } from './browser-guard.js';
-import { RESET_PATHS, routeReset } from './reset.js';
 import { credentialScope } from './credentials.js';
 import {
   decodeJsonInput,
@@ -20,6 +19,7 @@ import {
   type WireResponse,
 } from './json.js';
 import { decodeQueryInput, encodeQueryError, encodeQueryOutput } from './query/index.js';
+import { RESET_PATHS, routeReset } from './reset.js';
 import { type CredentialStore, verifySignature } from './sigv4.js';
 
 /** A request as the router sees it, protocol not yet known. */

@@ -1,8 +1,8 @@
+import { isPlainObject } from '../event/validate.js';
 import { attributeValues } from './attributes.js';
 import { compileCidr } from './cidr.js';
 import type { Condition, Hint, NumericRange, PayloadMode } from './core.js';
 import type { KeyRule, ValueRule } from './json-rules.js';
-import { isPlainObject } from '../event/validate.js';
 import { Many, MISSING, pathResolver } from './resolve.js';
 import { jsonKey, snsNumber } from './values.js';
 
@@ -39,7 +39,8 @@ class KeyCondition implements Condition {
   shape(): ConditionShape | undefined {
     if (this.existsFalse || this.nullMatchesMissing) return undefined;
     const only = this.tests[0];
-    if (this.existsTrue) return { kind: 'exists' };
+    // inline `exists` only when it is the whole condition: beside another test, a null may still match
+    if (this.existsTrue) return this.tests.length === 0 ? { kind: 'exists' } : undefined;
     if (this.tests.length === 1 && only?.kind === Kind.NotEqual && typeof only.operand === 'string')
       return { kind: 'differs', value: only.operand };
     return undefined;
