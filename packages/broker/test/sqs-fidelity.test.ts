@@ -2,7 +2,8 @@
 // each as AWS answers it (AWS's API reference, and responses recorded against AWS by LocalStack's
 // validated snapshot tests), over both wire protocols through real SDK clients.
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { describe, it } from 'node:test';
+import { startTestBroker } from 'sqs-mega-broker/testing';
 import { describeOverProtocols, queueName } from './support/clients.js';
 
 describeOverProtocols('AWS fidelity: receipt handles, batches, attributes', ({ sqs, clock }) => {
@@ -363,6 +364,39 @@ describeOverProtocols('AWS fidelity: receipt handles, batches, attributes', ({ s
         messageOf(e),
         `Value SQS:${owner} for parameter ActionName is invalid. Reason: Only the queue owner is allowed to invoke this action.`,
       );
+    }
+  });
+});
+
+describe('AWS fidelity: JSON error shapes', () => {
+  it('InvalidParameterValue and MissingParameter carry AWS __type names; x-amzn-query-error the Query codes', async () => {
+    const broker = await startTestBroker();
+    try {
+      const call = async (action: string, input: object) => {
+        const res = await fetch(`${broker.url}/`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${action}` },
+          body: JSON.stringify(input),
+        });
+        return {
+          status: res.status,
+          header: res.headers.get('x-amzn-query-error'),
+          body: (await res.json()) as Record<string, string>,
+        };
+      };
+      const { QueueUrl } = (await call('CreateQueue', { QueueName: 'shapes' })).body;
+      const bad = await call('SendMessage', { QueueUrl, MessageBody: 'm', DelaySeconds: 901 });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.__type, 'com.amazonaws.sqs#InvalidParameterValueException');
+      assert.equal(bad.header, 'InvalidParameterValue;Sender');
+      const missing = await call('SendMessage', { QueueUrl });
+      assert.equal(missing.body.__type, 'com.amazonaws.sqs#MissingRequiredParameterException');
+      assert.equal(missing.header, 'MissingParameter;Sender');
+      const unknown = await call('GetQueueAttributes', { QueueUrl, AttributeNames: ['Nope'] });
+      assert.equal(unknown.body.__type, 'com.amazonaws.sqs#InvalidAttributeName');
+      assert.equal(unknown.header, 'InvalidAttributeName;Sender');
+    } finally {
+      await broker.stop();
     }
   });
 });

@@ -96,7 +96,7 @@ describe('reset API', () => {
     try {
       const res = await fetch(`${broker.url}/moto-api/reset`, { method: 'POST' });
       assert.equal(res.status, 404);
-      assert.match((await res.json()).error, /--allow-reset/);
+      assert.match(((await res.json()) as { error: string }).error, /--allow-reset/);
       assert.equal((await env.state()).queues.length, 2);
       await broker.reset();
       assert.deepEqual(await env.state(), EMPTY);
