@@ -3,6 +3,9 @@
 // moto-style boto3 suite would run.
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as sns from '@aws-sdk/client-sns';
 import * as sqs from '@aws-sdk/client-sqs';
@@ -10,6 +13,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { startBroker } from 'sqs-mega-broker';
 import { startTestBroker } from 'sqs-mega-broker/testing';
 import { clientEnv, docExample, PYTHON, requireClient, run, skipClients } from './fixtures/clients.js';
+import { startBrokerProcess } from './support/broker-process.js';
 
 const config = (url: string, accessKeyId = 'test', secretAccessKey = 'test') => ({
   endpoint: url,
@@ -103,6 +107,24 @@ describe('reset API', () => {
     } finally {
       env.destroy();
       await broker.stop();
+    }
+  });
+
+  it('`mega serve` serves the routes only with --allow-reset', async () => {
+    const dirs = [mkdtempSync(join(tmpdir(), 'mega-reset-')), mkdtempSync(join(tmpdir(), 'mega-reset-'))];
+    const off = await startBrokerProcess(dirs[0] as string, ['--in-memory']);
+    const on = await startBrokerProcess(dirs[1] as string, ['--in-memory', '--allow-reset']);
+    try {
+      const q = new sqs.SQSClient(config(on.url));
+      await q.send(new sqs.CreateQueueCommand({ QueueName: 'cli' }));
+      assert.equal((await fetch(`${off.url}/moto-api/reset`, { method: 'POST' })).status, 404);
+      assert.equal((await fetch(`${on.url}/_localstack/state/reset`, { method: 'POST' })).status, 200);
+      assert.deepEqual((await q.send(new sqs.ListQueuesCommand({}))).QueueUrls ?? [], []);
+      q.destroy();
+    } finally {
+      await off.stop();
+      await on.stop();
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     }
   });
 
