@@ -49,7 +49,9 @@ export interface BrokerOptions {
   /**
    * Largest request body accepted, in bytes. Default 16 MiB. A larger body is refused with a 413
    * `RequestEntityTooLarge` in the request's protocol — as soon as its `Content-Length` announces it,
-   * or once that many bytes arrived — without buffering it, and the connection is closed.
+   * or once that many bytes arrived — without buffering it. The rest of the body is read and dropped so
+   * that the client reads the answer (up to {@link DRAIN_BYTES} or this limit, whichever is larger, for
+   * at most {@link DRAIN_MS}); past that the connection is closed.
    */
   maxBodyBytes?: number;
   /**
