@@ -16,4 +16,6 @@ export * from './publish/message.js';
 export * from './publish/publisher.js';
 export * from './publish/sns-publisher.js';
 export * from './publish/sqs-publisher.js';
+export * from './route/producer.js';
+export { type RouteDeclaration, RouteError, type RouteTarget } from './route/table.js';
 export * from './topology/index.js';
