@@ -26,6 +26,7 @@ async function setup(name: string) {
     deadLetterQueueUrl: dlq.url,
     waitTimeSeconds: 1,
     backoff: { initialMs: 1000, maxMs: 1000 },
+    maxAttempts: 100, // the crashing job keeps coming back; only a fatal error dead-letters here
   });
   fixture.listeners.push(listener);
   return { client, queue, dlq, listener };
