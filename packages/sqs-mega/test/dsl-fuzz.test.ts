@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   and,
+  type CompiledPattern,
   compilePattern,
   type DslPattern,
   eq,
@@ -115,7 +116,7 @@ describe('DSL fuzz', () => {
         fc.array(anyValue, { maxLength: 4 }),
         (specs, payloads) => {
           const set = new MatcherSet<number>();
-          const compiled = [];
+          const compiled: CompiledPattern[] = [];
           for (const [i, spec] of specs.entries()) {
             try {
               const p = compilePattern(build(spec));
