@@ -54,13 +54,28 @@ function measure(fn: (i: number) => number): number {
   return rates.sort((a, b) => a - b)[Math.floor(RUNS / 2)] as number;
 }
 
+/** One run of `fn` over the events for RUN_MS; events/s. */
+function runOnce(fn: (i: number) => number): number {
+  let n = 0;
+  let sink = 0;
+  const start = process.hrtime.bigint();
+  let elapsed = 0;
+  while (elapsed < RUN_MS * 1e6) {
+    for (let k = 0; k < 64; k++) sink += fn((n + k) % EVENT_COUNT);
+    n += 64;
+    elapsed = Number(process.hrtime.bigint() - start);
+  }
+  if (sink < 0) console.log(sink);
+  return n / (elapsed / 1e9);
+}
+
 const fmt = (n: number): string =>
   n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K` : n.toFixed(0);
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 if (process.env.SHAPES !== '0') {
   console.log(
-    `shapes: 512 events of ~1 KiB per shape and size; medians of ${RUNS} runs of ${RUN_MS} ms; events/s`,
+    `shapes: 512 events of ~1 KiB per shape and size; set: medians of ${RUNS} runs of ${RUN_MS} ms, the sizes interleaved; events/s`,
   );
   console.log('(sift and fauxqs evaluate every subscription in turn; they read JSON patterns only)\n');
   const cols = ['shape', 'patterns', 'hits/event', 'set', 'vs 10', 'sift', 'fauxqs', 'set/fauxqs'];
@@ -72,10 +87,7 @@ if (process.env.SHAPES !== '0') {
   );
   const summary: { shape: string; ratio: number; at1000: number }[] = [];
   for (const shape of SHAPES) {
-    let at10 = 0;
-    let at1000 = 0;
-    let at10000 = 0;
-    for (const size of SIZES) {
+    const rows = SIZES.map((size) => {
       const { json, compiled, events: shapeEvents } = build(shape, size);
       const set = new MatcherSet<number>();
       for (const [i, p] of compiled.entries()) set.add(i, p);
@@ -95,7 +107,18 @@ if (process.env.SHAPES !== '0') {
         matched += a;
       }
       const n = shapeEvents.length;
-      const rate = measure((i) => set.match(shapeEvents[i % n]).length);
+      const fn = (i: number) => set.match(shapeEvents[i % n]).length;
+      runOnce(fn); // warm-up
+      return { size, set, siftFns, flat, flatShapeEvents, shapeEvents, matched, fn, rates: [] as number[] };
+    });
+    // The sizes' runs interleaved, so that load drifting on a shared machine hits all sizes alike.
+    for (let run = 0; run < RUNS; run++) for (const row of rows) row.rates.push(runOnce(row.fn));
+    let at10 = 0;
+    let at1000 = 0;
+    let at10000 = 0;
+    for (const { size, siftFns, flat, flatShapeEvents, shapeEvents, matched, rates } of rows) {
+      const n = shapeEvents.length;
+      const rate = rates.sort((a, b) => a - b)[Math.floor(RUNS / 2)] as number;
       const siftRate = siftFns
         ? measure((i) => {
             let m = 0;
