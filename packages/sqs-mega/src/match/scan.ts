@@ -75,7 +75,6 @@ export class LayoutMatcher<T> {
     }
     if (layout.unanchored >= 0) this.collect(layout.unanchored);
     this.root = undefined;
-    this.out = [];
     return this.count;
   }
 

@@ -156,9 +156,10 @@ export class MatcherSet<T = string> {
       if (tier.dead.size * 4 > tier.members.size) tiers[i] = this.tier(new Map(liveMembers(tier)));
     }
     this.tiers = tiers;
-    let total = 0;
-    for (const tier of tiers) total += tier.members.size;
-    if (this.out.length < total) this.out = new Array(total).fill(undefined);
+    // Scratch sized for every compiled pattern, filled with ids so that it keeps their elements kind.
+    const out: T[] = [];
+    for (const tier of tiers) for (const id of tier.members.keys()) out.push(id);
+    this.out = out;
     this.dirty = false;
   }
 
