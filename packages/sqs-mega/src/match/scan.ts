@@ -61,7 +61,8 @@ export class LayoutMatcher<T> {
         const code = layout.code;
         let hits = 0;
         for (const value of found.values) hits = index.lookup(value, buckets, hits);
-        if (present >= 0) buckets[hits++] = present;
+        // `exists: true` wants a value other than JSON null
+        if (present >= 0 && found.values.some((v) => v !== null)) buckets[hits++] = present;
         for (let b = 0; b < hits; b++) {
           const at = code[(buckets[b] as number) + 3] as number;
           const last = at + (code[at] as number);
@@ -69,7 +70,7 @@ export class LayoutMatcher<T> {
         }
       } else {
         let hits = index.lookup(found, buckets, 0);
-        if (present >= 0) buckets[hits++] = present;
+        if (present >= 0 && found !== null) buckets[hits++] = present;
         for (let b = 0; b < hits; b++) this.collect(buckets[b] as number);
       }
     }
@@ -149,7 +150,7 @@ export class LayoutMatcher<T> {
       // The common shapes inline (see ConditionShape); anything else asks the condition. The hot
       // paths test `typeof` before (or instead of) `instanceof Many`, which is not free on a primitive.
       const shape = layout.conditionShapes[c];
-      if (shape === EXISTS) holds = found !== MISSING;
+      if (shape === EXISTS) holds = found !== MISSING && found !== null;
       else if (shape === DIFFERS && typeof found === 'string') holds = found !== layout.conditionOperands[c];
       else {
         const condition = layout.conditions[c] as Condition;
