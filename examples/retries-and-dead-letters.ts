@@ -3,7 +3,7 @@
 // the dead-letter queue, with the reason attached). A malformed MEGA event — a poison message that
 // would "plug the queue" in a hand-written consumer — goes to the dead-letter queue at once.
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { FatalError, Listener, type MegaEvent, ProcessStatus, SqsPublisher } from 'sqs-mega';
+import { FatalError, Listener, type MegaPayload, ProcessStatus, SqsPublisher } from 'sqs-mega';
 import { counters, type Example, every, isMain, main } from './lib/example.js';
 import { queue } from './lib/setup.js';
 
@@ -20,7 +20,7 @@ export const retriesAndDeadLetters: Example = async ({ sqs, print, intervalMs = 
     maxAttempts: 3,
     backoff: { initialMs: 1000, maxMs: 4000 },
   });
-  listener.subscribe({ event: { name: 'order.placed' } }, (event: MegaEvent, ctx) => {
+  listener.subscribe({ event: { name: 'order.placed' } }, (event: MegaPayload, ctx) => {
     const order = event.event.subject as string;
     const kind = event.event.attributes?.kind;
     if (kind === 'flaky' && ctx.receiveCount < 2) {

@@ -1,13 +1,13 @@
 import { deserialize } from 'bson';
 import { readPayload } from '../event/reader.js';
-import type { JsonObject, MegaEvent } from '../event/types.js';
+import type { JsonObject, MegaPayload } from '../event/types.js';
 import { type AnyMessageAttribute, type Encoding, encodingMarker } from './attributes.js';
 import { decodeStrictBase64, isPlausiblyText } from './base64.js';
 import { parseSnsEnvelope, type SnsConfirmation, type SnsNotification } from './sns.js';
 
 /** A decoded payload: narrow on `kind`. */
 export type DecodedPayload =
-  | { kind: 'mega'; event: MegaEvent; encoding: 'json' | 'bson' }
+  | { kind: 'mega'; event: MegaPayload; encoding: 'json' | 'bson' }
   | { kind: 'data'; data: unknown; encoding: 'json' | 'bson' }
   | { kind: 'text'; text: string; encoding: 'text' }
   | { kind: 'binary'; bytes: Uint8Array; encoding: 'binary' }

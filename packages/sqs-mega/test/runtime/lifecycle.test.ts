@@ -21,13 +21,29 @@ async function setup(name: string, options: Partial<ListenerOptions> = {}) {
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('graceful shutdown', () => {
-  test('stop() ends an idle long poll at once', async () => {
+  test('stop({ abort: true }) ends an idle long poll at once', async () => {
     const { make } = await setup('idle', { waitTimeSeconds: 20 });
     const listener = make().start();
     await pause(50);
     const started = performance.now();
-    await listener.stop();
+    await listener.stop({ abort: true });
     assert.ok(performance.now() - started < 500, `${performance.now() - started} ms`);
+  });
+
+  test('stop() lets an idle long poll end by itself (up to waitTimeSeconds) and takes nothing after', async () => {
+    const { client, queue, make, counts } = await setup('idle-landing', { waitTimeSeconds: 1 });
+    const listener = make()
+      .subscribe(undefined, () => {})
+      .start();
+    await pause(50);
+    const started = performance.now();
+    const stopped = listener.stop();
+    await publishAll(client, queue.url, [{ late: true }]);
+    await stopped;
+    const took = performance.now() - started;
+    assert.ok(took < 2500, `${took} ms`);
+    assert.equal(listener.stats.processed, 0, 'nothing processed after stop()');
+    assert.deepEqual(await counts(), { visible: 1, inFlight: 0, delayed: 0 });
   });
 
   test('drains in-flight handlers, flushes deletes, leaves the rest: zero redeliveries across two consumers', async () => {
@@ -59,8 +75,7 @@ describe('graceful shutdown', () => {
   });
 
   test('past the deadline, handler signals abort and their messages are released at once', async () => {
-    // concurrency 1: no receive is pending while the message runs. (The broker does not yet notice a
-    // long poll whose client went away, so a poll aborted by stop() could still take the released message.)
+    // concurrency 1: no receive is pending while the message runs.
     const { client, queue, make, counts } = await setup('deadline', {
       shutdownTimeoutMs: 100,
       waitTimeSeconds: 1,

@@ -86,7 +86,6 @@ describe('topology against the broker', () => {
     assert.deepEqual(result.topics.orders, {}, 'a topic to create has no ARN yet, in the same shape');
   });
 
-
   it('applies: queues with their dead-letter wiring, topics, policies and subscriptions', async () => {
     const result = await applyTopology(clients, shop);
     assert.equal(result.changed, true);
