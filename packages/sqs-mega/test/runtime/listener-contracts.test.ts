@@ -145,12 +145,16 @@ describe('subscribe: text and binary subscribers', () => {
     assert.deepEqual(await counts(), { visible: 0, inFlight: 0, delayed: 0 });
   });
 
-  test('a binary subscriber gets the bytes', async () => {
+  test('a binary subscriber gets the bytes, and nothing else', async () => {
     const { client, queue, listener } = await setup('binary-kind');
     const got = deferred<Uint8Array>();
     listener.subscribe({ kind: 'binary', handler: (bytes: Uint8Array) => got.resolve(bytes) }).start();
-    await new SqsPublisher({ client, queueUrl: queue.url }).publish(new Uint8Array([0, 1, 2, 255]));
+    const unmatched = waitForEvents(listener, 'unmatched', 1);
+    const publisher = new SqsPublisher({ client, queueUrl: queue.url });
+    await publisher.publish({ not: 'bytes' });
+    await publisher.publish(new Uint8Array([0, 1, 2, 255]));
     assert.deepEqual([...(await got.promise)], [0, 1, 2, 255]);
+    assert.equal((await unmatched)[0]?.payload.kind, 'data', 'a data object is not for a binary subscriber');
   });
 });
 
