@@ -118,22 +118,20 @@ describe('FIFO ordering', () => {
     const activeByGroup = new Map<string, number>();
     let peakGroups = 0;
     let failedOnce = false;
-    listener
-      .subscribe(undefined, async (payload) => {
-        const { group, n } = payload as { group: string; n: number };
-        activeByGroup.set(group, (activeByGroup.get(group) ?? 0) + 1);
-        assert.equal(activeByGroup.get(group), 1, `group ${group} runs one at a time`);
-        peakGroups = Math.max(peakGroups, [...activeByGroup.values()].filter((v) => v > 0).length);
-        await pause(10);
-        activeByGroup.set(group, (activeByGroup.get(group) ?? 1) - 1);
-        order.push(`${group}${n}`);
-        if (group === 'A' && n === 2 && !failedOnce) {
-          failedOnce = true;
-          return ProcessStatus.RETRY_LATER;
-        }
-        return undefined;
-      })
-      .start();
+    listener.subscribe(undefined, async (payload) => {
+      const { group, n } = payload as { group: string; n: number };
+      activeByGroup.set(group, (activeByGroup.get(group) ?? 0) + 1);
+      assert.equal(activeByGroup.get(group), 1, `group ${group} runs one at a time`);
+      peakGroups = Math.max(peakGroups, [...activeByGroup.values()].filter((v) => v > 0).length);
+      await pause(10);
+      activeByGroup.set(group, (activeByGroup.get(group) ?? 1) - 1);
+      order.push(`${group}${n}`);
+      if (group === 'A' && n === 2 && !failedOnce) {
+        failedOnce = true;
+        return ProcessStatus.RETRY_LATER;
+      }
+      return undefined;
+    });
     const payloads = [1, 2, 3, 4, 5].flatMap((n) => [
       { group: 'A', n },
       { group: 'B', n },
@@ -147,6 +145,9 @@ describe('FIFO ordering', () => {
       deduplicationId: 'content',
     });
     for (const p of payloads) await publisher.publish(p);
+    // Started once all are queued, so that receives carry both groups (published one by one to a
+    // running listener, each message may come alone, faster than the handlers could overlap).
+    listener.start();
     await waitFor(() => order.length === 11, { timeoutMs: 5000 });
     assert.deepEqual(
       order.filter((x) => x.startsWith('A')),

@@ -289,4 +289,48 @@ describe('re-polling', () => {
     assert.ok(performance.now() - released < 3000, `${performance.now() - released} ms`);
     await listener.stop({ abort: true });
   });
+
+  test('slots freed while a long poll waits get a receive of their own at once', async () => {
+    const client = fixture.client();
+    const queue = await createQueue(client, 'repoll-slots');
+    // Slots asked for by the ReceiveMessage calls under way (their MaxNumberOfMessages).
+    let asked = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'ReceiveMessageCommand') return next(args);
+        const max = (args.input as { MaxNumberOfMessages?: number }).MaxNumberOfMessages ?? 1;
+        asked += max;
+        try {
+          return await next(args);
+        } finally {
+          asked -= max;
+        }
+      },
+      { step: 'initialize', name: 'asked-slots' },
+    );
+    const listener = new Listener({
+      client,
+      queueUrl: queue.url,
+      waitTimeSeconds: 20,
+      concurrency: 2,
+      batchSize: 2,
+    });
+    listeners.push(listener);
+    const slow = deferred();
+    let running = 0;
+    listener
+      .subscribe(undefined, async () => {
+        running++;
+        await slow.promise;
+      })
+      .start();
+    await publishAll(client, queue.url, [{ n: 1 }]);
+    await waitFor(() => running === 1 && asked === 1); // one slot busy, one long poll for the other
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(asked, 1);
+    slow.resolve();
+    await waitFor(() => listener.stats.processed === 1);
+    await waitFor(() => asked === 2, { timeoutMs: 1000 }); // the freed slot is asked for without waiting 20 s
+    await listener.stop({ abort: true });
+  });
 });
