@@ -5,7 +5,7 @@
 import {
   EventSubscriber,
   Listener,
-  type MegaEvent,
+  type MegaPayload,
   type MessageContext,
   oneOf,
   RetriableError,
@@ -30,13 +30,13 @@ export const eventBus: Example = async ({ sqs, sns, print, intervalMs = 1500 }) 
   class WelcomeEmail extends EventSubscriber {
     override name = 'welcome-email';
     override pattern = { event: { name: 'user.created' } };
-    process(event: MegaEvent) {
+    process(event: MegaPayload) {
       stats.emails++;
       print('done', 'email', `welcome email to ${event.event.subject} (via SNS → email queue)`);
     }
   }
   let attempts = 0;
-  const charge = async (event: MegaEvent, ctx: MessageContext) => {
+  const charge = async (event: MegaPayload, ctx: MessageContext) => {
     if (++attempts % 3 === 0) {
       stats.billingRetries++;
       print(

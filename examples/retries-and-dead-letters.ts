@@ -14,7 +14,7 @@ import {
   DEAD_LETTER_REASON_ATTRIBUTE,
   FatalError,
   Listener,
-  type MegaEvent,
+  type MegaPayload,
   ProcessStatus,
   SqsPublisher,
 } from 'sqs-mega';
@@ -52,7 +52,7 @@ export const retriesAndDeadLetters: Example = async ({ sqs, print, intervalMs = 
     maxAttempts: 3,
     backoff: { initialMs: 1000, maxMs: 4000 },
   });
-  listener.subscribe({ event: { name: 'order.placed' } }, (event: MegaEvent, ctx) => {
+  listener.subscribe({ event: { name: 'order.placed' } }, (event: MegaPayload, ctx) => {
     const order = event.event.subject as string;
     const kind = event.event.attributes?.kind;
     if (kind === 'flaky' && ctx.receiveCount < 2) {

@@ -1,7 +1,7 @@
 // Seed 002: pattern-matched subscribers on a FIFO queue where order per cart matters. Each cart's
 // events share a message group (the event subject), so they are processed strictly in order, one at
 // a time, while different carts proceed in parallel. Subscribers pick events with the MEGA DSL.
-import { and, EventSubscriber, gt, Listener, type MegaEvent, not, SqsPublisher } from 'sqs-mega';
+import { and, EventSubscriber, gt, Listener, type MegaPayload, not, SqsPublisher } from 'sqs-mega';
 import { counters, type Example, every, isMain, main } from './lib/example.js';
 import { queueWithDlq } from './lib/setup.js';
 
@@ -20,7 +20,7 @@ export const shoppingCart: Example = async ({ sqs, print, intervalMs = 1500 }) =
   const publisher = new SqsPublisher({ client: sqs, queueUrl: carts.url, groupId: 'subject' });
   const lastStep = new Map<string, number>();
 
-  const inOrder = (event: MegaEvent) => {
+  const inOrder = (event: MegaPayload) => {
     const cart = event.event.subject as string;
     const step = Number(event.event.attributes?.step);
     if (step !== (lastStep.get(cart) ?? 0) + 1) {
@@ -35,7 +35,7 @@ export const shoppingCart: Example = async ({ sqs, print, intervalMs = 1500 }) =
     override pattern = {
       event: { name: 'shopping_cart.item.added', attributes: { quantity: and(gt(5), not(gt(10))) } },
     };
-    process(event: MegaEvent) {
+    process(event: MegaPayload) {
       stats.bulk++;
       print(
         'match',
@@ -51,7 +51,7 @@ export const shoppingCart: Example = async ({ sqs, print, intervalMs = 1500 }) =
     waitTimeSeconds: 1,
     concurrency: 10,
   });
-  listener.subscribe({ event: { domain: 'shop' } }, (event: MegaEvent) => {
+  listener.subscribe({ event: { domain: 'shop' } }, (event: MegaPayload) => {
     inOrder(event);
     stats.processed++;
     print(

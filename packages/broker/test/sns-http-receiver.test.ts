@@ -15,7 +15,7 @@ import Fastify from 'fastify';
 import {
   expressSnsHandler,
   fastifySnsHandler,
-  type MegaEvent,
+  type MegaPayload,
   ProcessStatus,
   SnsHttpReceiver,
 } from 'sqs-mega';
@@ -294,7 +294,7 @@ describe('SnsHttpReceiver end to end: the broker delivers over HTTP to the recei
       receiver.subscribe({
         kind: 'event',
         pattern: { event: { name: 'order.placed' } },
-        handler: (event: MegaEvent, ctx) => {
+        handler: (event: MegaPayload, ctx) => {
           got.push({ name: event.event.name, subject: event.event.subject, topic: ctx.sns?.topicArn });
         },
       });

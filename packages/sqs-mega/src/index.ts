@@ -9,6 +9,7 @@ export * from './listen/listener.js';
 export * from './listen/middleware/logging.js';
 export * from './listen/middleware/timeout.js';
 export { combine, type Verdict } from './listen/outcomes.js';
+export * from './listen/redrive.js';
 export * from './listen/subscribers.js';
 export * from './listen/types.js';
 export * from './publish/batcher.js';

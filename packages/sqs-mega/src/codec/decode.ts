@@ -1,5 +1,5 @@
 import { readPayload } from '../event/reader.js';
-import type { JsonObject, MegaEvent } from '../event/types.js';
+import type { JsonObject, MegaPayload } from '../event/types.js';
 import {
   type AnyMessageAttribute,
   type Encoding,
@@ -13,7 +13,7 @@ import { parseSnsEnvelope, type SnsConfirmation, type SnsNotification } from './
 
 /** A decoded payload: narrow on `kind`. */
 export type DecodedPayload =
-  | { kind: 'mega'; event: MegaEvent; encoding: ObjectEncoding }
+  | { kind: 'mega'; event: MegaPayload; encoding: ObjectEncoding }
   | { kind: 'data'; data: unknown; encoding: ObjectEncoding }
   | { kind: 'text'; text: string; encoding: 'text' }
   | { kind: 'binary'; bytes: Uint8Array; encoding: 'binary' }

@@ -1,5 +1,5 @@
 import { MegaEventError } from '../errors.js';
-import type { MegaEvent, MegaEventInfo, MegaEventInput, MegaObjectInfo } from './types.js';
+import type { MegaEventInfo, MegaEventInput, MegaObjectInfo, MegaPayload } from './types.js';
 import {
   checkName,
   checkOptionalObject,
@@ -22,7 +22,7 @@ import {
  * const e = createMegaEvent({ name: 'user.created', subject: '42', attributes: { plan: 'pro' } });
  * ```
  */
-export function createMegaEvent(input: MegaEventInput, now: () => Date = () => new Date()): MegaEvent {
+export function createMegaEvent(input: MegaEventInput, now: () => Date = () => new Date()): MegaPayload {
   if (!isPlainObject(input)) throw new MegaEventError('event', input, 'an object');
   const timestamp =
     input.timestamp === undefined
@@ -39,7 +39,7 @@ export function createMegaEvent(input: MegaEventInput, now: () => Date = () => n
   assignIfDefined(event, 'domain', checkOptionalString(input.domain, 'event.domain'));
   assignIfDefined(event, 'subject', checkOptionalString(input.subject, 'event.subject'));
   assignIfDefined(event, 'publisher', checkOptionalString(input.publisher, 'event.publisher'));
-  const result: MegaEvent = { protocol: 'mega', version: 1, event };
+  const result: MegaPayload = { protocol: 'mega', version: 1, event };
   if (input.object !== undefined) result.object = buildObject(input.object);
   const extra = checkOptionalObject(input.extra, 'extra');
   if (extra !== undefined) result.extra = extra;

@@ -1,7 +1,7 @@
 import { MegaEventError } from '../errors.js';
 import { setOwn } from '../own.js';
 import { buildObject } from './builder.js';
-import type { JsonObject, MegaEvent, MegaEventInfo } from './types.js';
+import type { JsonObject, MegaEventInfo, MegaPayload } from './types.js';
 import {
   checkName,
   checkOptionalObject,
@@ -13,7 +13,7 @@ import {
 
 /** The outcome of reading a parsed payload: a MEGA event, a generic data value, or an invalid MEGA event. */
 export type ReadResult =
-  | { kind: 'mega'; event: MegaEvent }
+  | { kind: 'mega'; event: MegaPayload }
   | { kind: 'data'; data: unknown }
   | { kind: 'invalid'; error: MegaEventError; data: JsonObject };
 
@@ -52,7 +52,7 @@ export function readPayload(value: unknown): ReadResult {
  * Reads a payload that must be a MEGA event.
  * @throws {@link MegaEventError} naming the first invalid field.
  */
-export function readMegaEvent(value: unknown): MegaEvent {
+export function readMegaEvent(value: unknown): MegaPayload {
   if (!isMegaPayload(value)) throw new MegaEventError('protocol', value, '"mega" with version 1');
   const raw = value.event;
   if (!isPlainObject(raw)) throw new MegaEventError('event', raw, 'an object');
@@ -74,7 +74,7 @@ export function readMegaEvent(value: unknown): MegaEvent {
   if (domain !== undefined) event.domain = domain;
   if (subject !== undefined) event.subject = subject;
   if (publisher !== undefined) event.publisher = publisher;
-  const result: MegaEvent = { protocol: 'mega', version: 1, event };
+  const result: MegaPayload = { protocol: 'mega', version: 1, event };
   if (value.object !== undefined && value.object !== null) result.object = buildObject(value.object);
   const extra = checkOptionalObject(value.extra, 'extra');
   if (extra !== undefined) result.extra = extra;

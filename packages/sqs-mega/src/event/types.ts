@@ -31,8 +31,12 @@ export interface MegaObjectInfo {
   version: number;
 }
 
-/** A MEGA event, protocol `mega` version 1, as read or built (defaults filled in). */
-export interface MegaEvent {
+/**
+ * A MEGA payload, protocol `mega` version 1, as read or built (defaults filled in): the wrapper
+ * `{ protocol, version, event, object?, extra? }`. What an event subscriber's handler receives, so the
+ * event's own fields are one level down: `(payload: MegaPayload) => payload.event.subject`.
+ */
+export interface MegaPayload {
   protocol: 'mega';
   version: 1;
   event: MegaEventInfo;
@@ -40,6 +44,13 @@ export interface MegaEvent {
   /** Free-form metadata. */
   extra?: JsonObject;
 }
+
+/**
+ * The old name of {@link MegaPayload}, the whole wrapper (not the `event` section, which is
+ * {@link MegaEventInfo}): `(e: MegaEvent) => e.subject` is a type error, `e.event.subject` is right.
+ * @deprecated Use {@link MegaPayload} (same type); kept so existing code compiles.
+ */
+export type MegaEvent = MegaPayload;
 
 /** What {@link createMegaEvent} accepts: `name` is required, everything else has a default. */
 export interface MegaEventInput {

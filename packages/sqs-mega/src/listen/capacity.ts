@@ -5,6 +5,7 @@
 export class Capacity {
   private used = 0;
   private readonly waiters: Array<() => void> = [];
+  private watchers: Array<() => void> = [];
 
   constructor(readonly limit: number) {}
 
@@ -36,6 +37,26 @@ export class Capacity {
     return taken;
   }
 
+  /** Takes up to `max` free slots now, without waiting; returns how many (0 when none is free). */
+  take(max: number): number {
+    const taken = Math.max(0, Math.min(max, this.free));
+    this.used += taken;
+    return taken;
+  }
+
+  /** Resolves at the next release of slots, or when `signal` aborts. */
+  released(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const wake = () => {
+        signal?.removeEventListener('abort', wake);
+        resolve();
+      };
+      this.watchers.push(wake);
+      signal?.addEventListener('abort', wake, { once: true });
+    });
+  }
+
   /** Takes one slot (waiting for it) and resolves with its release function. */
   async acquire(): Promise<() => void> {
     await this.reserve(1);
@@ -53,5 +74,8 @@ export class Capacity {
     this.used -= count;
     let n = this.free;
     while (n-- > 0 && this.waiters.length > 0) this.waiters.shift()?.();
+    const watchers = this.watchers;
+    this.watchers = [];
+    for (const wake of watchers) wake();
   }
 }

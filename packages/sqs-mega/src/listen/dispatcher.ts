@@ -1,12 +1,12 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SqsMessageAttribute } from '../codec/attributes.js';
-import { type DecodedPayload, decodeMessage } from '../codec/decode.js';
+import { type DecodedMessage, type DecodedPayload, decodeMessage } from '../codec/decode.js';
 import type { SnsNotification } from '../codec/sns.js';
 import { setOwn } from '../own.js';
 import type { ErrorClassifier } from './errors.js';
 import type { OutcomeMemory } from './outcomes.js';
 import type { Subscription } from './subscribers.js';
-import { type MessageContext, ProcessStatus } from './types.js';
+import { isProcessStatus, type MessageContext, ProcessStatus } from './types.js';
 
 /** What dispatching one message found. */
 export type Dispatch =
@@ -18,6 +18,8 @@ export type Dispatch =
 /** Per-message facts the dispatcher needs from the listener. */
 export interface DispatchInput {
   message: Message;
+  /** The message decoded once by the listener (decoded here when absent). */
+  decoded?: DecodedMessage;
   receiveCount: number;
   signal: AbortSignal;
   extendVisibility(seconds: number): Promise<void>;
@@ -36,7 +38,7 @@ export async function dispatch(
 ): Promise<Dispatch> {
   const { message } = input;
   const attributes = (message.MessageAttributes ?? {}) as Record<string, SqsMessageAttribute>;
-  const decoded = decodeMessage(message.Body ?? '', attributes);
+  const decoded = input.decoded ?? decodeMessage(message.Body ?? '', attributes);
   if (decoded.kind === 'sns-confirmation') return { kind: 'confirmation' };
   if (decoded.kind === 'invalid') return { kind: 'poison', reason: `invalid payload: ${decoded.reason}` };
   const matching = subscriptions.filter((s) => s.accepts(decoded));
@@ -66,11 +68,10 @@ export async function dispatch(
       const release = subscription.limit ? await subscription.limit.acquire() : undefined;
       const context: MessageContext = { ...base, subscriber: subscription.name };
       try {
-        setOwn(
-          statuses,
-          subscription.name,
-          (await subscription.handler(decoded, context)) ?? ProcessStatus.DONE,
-        );
+        // Returning normally is success: only an explicit status means otherwise (a handler that
+        // returns, say, the Map of `map.set()` is done, not retried forever).
+        const result: unknown = await subscription.handler(decoded, context);
+        setOwn(statuses, subscription.name, isProcessStatus(result) ? result : ProcessStatus.DONE);
       } catch (error) {
         setOwn(statuses, subscription.name, classify(error));
         setOwn(errors, subscription.name, error);

@@ -20,6 +20,24 @@ export class HandlerTimeoutError extends MegaError {
   }
 }
 
+/**
+ * `subscribe` was given a pattern that could never match a payload, e.g. a JSON pattern compiled in
+ * `MessageAttributes` scope (it reads an SNS attribute map, not the payload).
+ */
+export class SubscriberPatternError extends MegaError {
+  override name = 'SubscriberPatternError';
+  constructor(
+    /** The subscriber's name. */
+    readonly subscriber: string,
+    /** The offending field, e.g. `pattern`. */
+    readonly field: string,
+    /** What the field must be. */
+    readonly rule: string,
+  ) {
+    super(`subscriber ${subscriber}: ${field} must be ${rule}`);
+  }
+}
+
 /** Maps an exception thrown by a handler to a status. */
 export type ErrorClassifier = (
   error: unknown,

@@ -1,26 +1,48 @@
 import type { Message } from '@aws-sdk/client-sqs';
+import type { DecodedMessage } from '../codec/decode.js';
 import type { Verdict } from './outcomes.js';
 import type { ProcessStatus } from './types.js';
 
-/** The listener's observability events, by name. */
+/** What every event about one message carries: its id, the raw SQS message and its decoded payload. */
+export interface MessageEventBase {
+  messageId: string;
+  /** The raw SQS message (body, attributes, receipt handle). */
+  message: Message;
+  /** The decoded payload, with its `kind` (`mega`, `data`, `text`, `binary`, `invalid`, `sns-confirmation`). */
+  payload: DecodedMessage;
+}
+
+/** The listener's observability events, by name. Every event about a message carries {@link MessageEventBase}. */
 export interface ListenerEvents {
-  /** A message was received (before decoding). */
-  received: { messageId: string; receiveCount: number; message: Message };
+  /** A message was received (decoded, not yet dispatched). */
+  received: MessageEventBase & { receiveCount: number };
   /** A message's subscribers ran: `verdict` combines their `statuses`. */
-  processed: {
-    messageId: string;
+  processed: MessageEventBase & {
     verdict: Verdict;
     statuses: Record<string, ProcessStatus>;
     durationMs: number;
   };
   /** A message was left for a retry after `delaySeconds`. */
-  retried: { messageId: string; receiveCount: number; delaySeconds: number };
+  retried: MessageEventBase & { receiveCount: number; delaySeconds: number };
   /** A message was moved to the dead-letter queue. */
-  'dead-lettered': { messageId: string; reason: string; deadLetterQueueUrl: string };
+  'dead-lettered': MessageEventBase & { reason: string; deadLetterQueueUrl: string };
   /** No subscriber matched the message; `action` says what was done with it. */
-  unmatched: { messageId: string; action: 'delete' | 'dead-letter' | 'leave' };
-  /** Something failed: a receive, a delete, a dead-letter move, a handler (with `messageId`). */
-  error: { error: unknown; phase: string; messageId?: string };
+  unmatched: MessageEventBase & { action: 'delete' | 'dead-letter' | 'leave' };
+  /**
+   * A received message was given back unprocessed (visibility 0): it arrived while stopping, or it
+   * waited behind a FIFO group's message that was left for a retry.
+   */
+  released: MessageEventBase & { reason: 'stopping' | 'fifo-group' };
+  /**
+   * A configuration the listener corrected or cannot honour, found at construction or at start (e.g.
+   * `maxAttempts` above the queue's `maxReceiveCount`, a sub-second backoff). `code` is stable.
+   */
+  warning: { code: string; detail: string };
+  /**
+   * Something failed: a receive, a delete, a dead-letter move, a handler. Failures about one message
+   * carry its `messageId`, `message` and `payload`.
+   */
+  error: { error: unknown; phase: string } & Partial<MessageEventBase>;
 }
 
 /** Counters kept by the listener, one per event. */

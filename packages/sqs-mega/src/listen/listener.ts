@@ -1,5 +1,7 @@
 import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type Clock, systemClock } from '../clock.js';
+import type { SqsMessageAttribute } from '../codec/attributes.js';
+import { type DecodedMessage, decodeMessage } from '../codec/decode.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { Acknowledger } from './acks.js';
 import type { BackoffOptions } from './backoff.js';
@@ -12,6 +14,7 @@ import { startHeartbeat } from './heartbeat.js';
 import { timeout } from './middleware/timeout.js';
 import { combine, OutcomeMemory } from './outcomes.js';
 import { pollLoop } from './poller.js';
+import { readRedrivePolicy } from './redrive.js';
 import { Settler } from './settle.js';
 import { drain, onSignals } from './shutdown.js';
 import { type AnySubscriber, type Subscription, toSubscription } from './subscribers.js';
@@ -34,12 +37,31 @@ export interface ListenerOptions {
   heartbeatSeconds?: number | false;
   /** Handler timeout, ms: aborts the handler's signal and counts as a retriable error (default: none). */
   handlerTimeoutMs?: number;
-  /** Receives after which a message needing a retry goes to the dead-letter queue (default 5). */
+  /**
+   * Receives after which a message needing a retry goes to the dead-letter queue (default 5, lowered
+   * to the queue's `maxReceiveCount` when its RedrivePolicy has a smaller one: see `readRedrivePolicy`).
+   */
   maxAttempts?: number;
-  /** Backoff between retries, applied with ChangeMessageVisibility (default: 1 s doubling to 5 min, equal jitter). */
+  /**
+   * Backoff between retries, applied with ChangeMessageVisibility (default: 1 s doubling to 5 min,
+   * equal jitter). Values are in ms but every delay is rounded **up to whole seconds**, since SQS
+   * visibility timeouts are in seconds: a 200 ms backoff waits 1 s. Sub-second `initialMs`/`maxMs`
+   * (other than 0) raise a `warning` event (`backoff-rounded`) at start.
+   */
   backoff?: BackoffOptions;
-  /** Where fatal, exhausted and poison messages go. Without it the queue's RedrivePolicy acts. */
+  /**
+   * Where fatal, exhausted and poison messages go, with the `mega-dead-letter-reason` attribute.
+   * Default: the queue's RedrivePolicy target, when it has one (read at start); with neither, such
+   * messages are left (backed off) for SQS and an `error` event is emitted.
+   */
   deadLetterQueueUrl?: string;
+  /**
+   * Read the queue's RedrivePolicy at start (GetQueueAttributes) to dead-letter before SQS's redrive
+   * does it silently: `maxAttempts` is lowered to its `maxReceiveCount` (a `warning` event
+   * `max-attempts-above-max-receive-count` when `maxAttempts` was set higher), and its target is the
+   * default dead-letter queue. Default true; a failed read is a `warning` (`redrive-policy-unread`).
+   */
+  readRedrivePolicy?: boolean;
   /** Messages no subscriber matches: `delete` (default, logged and counted), `dead-letter`, or `leave`. */
   unmatched?: 'delete' | 'dead-letter' | 'leave';
   /** Maps handler exceptions to statuses (default {@link defaultErrorClassifier}). */
@@ -77,6 +99,8 @@ export class Listener {
     retried: 0,
     'dead-lettered': 0,
     unmatched: 0,
+    released: 0,
+    warning: 0,
     error: 0,
   };
   private readonly clock: Clock;
@@ -88,6 +112,10 @@ export class Listener {
   private readonly fifo: FifoGroups | undefined;
   private readonly inFlight = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
   private pollController: AbortController | undefined;
+  private readonly receiveController = new AbortController();
+  private readonly decodedMessages = new WeakMap<Message, DecodedMessage>();
+  private maxAttempts: number;
+  private redriveDeadLetterQueueUrl: string | undefined;
   private loops: Promise<void>[] = [];
   private stopping: Promise<void> | undefined;
   private readonly middleware: Middleware[];
@@ -98,6 +126,7 @@ export class Listener {
     this.capacity = new Capacity(options.concurrency ?? 10);
     this.acks = new Acknowledger(options.client, options.queueUrl, this.clock);
     this.memory = new OutcomeMemory(options.outcomeMemory);
+    this.maxAttempts = options.maxAttempts ?? 5;
     this.middleware = [
       ...(options.middleware ?? []),
       ...(options.handlerTimeoutMs === undefined ? [] : [timeout(options.handlerTimeoutMs, this.clock)]),
@@ -113,36 +142,47 @@ export class Listener {
       queueUrl: options.queueUrl,
       backoff: options.backoff ?? {},
       stopping: () => this.stopping !== undefined,
+      decoded: (message) => this.decode(message),
+      deadLetterQueue: () => options.deadLetterQueueUrl ?? this.redriveDeadLetterQueueUrl,
     });
     for (const name of Object.keys(this.counters) as (keyof ListenerEvents)[])
       this.events.on(name, () => this.counters[name]++);
     if (options.fifo ?? options.queueUrl.endsWith('.fifo'))
       this.fifo = new FifoGroups(
         (message) => this.process(message),
-        (messages) => this.releaseUnstarted(messages),
+        (messages) => this.releaseUnstarted(messages, 'fifo-group'),
       );
   }
 
   /**
    * Adds a subscriber: a definition (`{ pattern, handler, kind }`), a class-based
-   * `EventSubscriber`/`DataSubscriber`/`MessageSubscriber`, or a pattern and a handler.
+   * `EventSubscriber`/`DataSubscriber`/`MessageSubscriber`/`TextSubscriber`/`BinarySubscriber`, or a
+   * pattern and a handler. The last argument, {@link SubscriberOptions}, is the one place for the
+   * subscriber's `name` (and `concurrency`, `middleware`, `syntax`) in every form.
+   * @throws {@link SubscriberPatternError} for a pattern that can never match a payload (a JSON
+   * pattern compiled in `MessageAttributes` scope); `Error` for a duplicate name.
    */
-  subscribe(subscriber: AnySubscriber): this;
+  subscribe(subscriber: AnySubscriber, options?: SubscriberOptions): this;
   subscribe<P = unknown>(
     pattern: SubscriberPattern | undefined,
     handler: Handler<P>,
     options?: SubscriberOptions,
   ): this;
-  subscribe(first: unknown, handler?: Handler<never>, options: SubscriberOptions = {}): this {
+  subscribe(
+    first: unknown,
+    second?: Handler<never> | SubscriberOptions,
+    third: SubscriberOptions = {},
+  ): this {
+    const functional = typeof second === 'function';
     const subscriber = (
-      handler === undefined
-        ? first
-        : { ...options, handler, ...(first === undefined ? {} : { pattern: first }) }
+      functional ? { handler: second, ...(first === undefined ? {} : { pattern: first }) } : first
     ) as AnySubscriber;
+    const options = (functional ? third : (second ?? {})) as SubscriberOptions;
     const subscription = toSubscription(
       subscriber,
       `subscriber-${this.subscriptions.length + 1}`,
       this.middleware,
+      options,
     );
     if (this.subscriptions.some((s) => s.name === subscription.name))
       throw new Error(`a subscriber named ${subscription.name} is already registered; give it a unique name`);
@@ -165,11 +205,15 @@ export class Listener {
     return this.capacity.inUse;
   }
 
-  /** Starts polling (idempotent). */
+  /**
+   * Starts polling (idempotent). First checks the configuration (sub-second backoff) and, unless
+   * `readRedrivePolicy: false`, reads the queue's RedrivePolicy; `warning` events report what it found.
+   */
   start(): this {
     if (this.pollController || this.stopping) return this;
     const controller = new AbortController();
     this.pollController = controller;
+    const ready = this.prepare();
     const batchSize = Math.min(10, Math.max(1, this.options.batchSize ?? 10));
     const pollers = Math.max(1, Math.min(10, Math.ceil(this.capacity.limit / batchSize)));
     for (let i = 0; i < pollers; i++)
@@ -179,7 +223,10 @@ export class Listener {
           batchSize,
           clock: this.clock,
           signal: controller.signal,
-          receive: (max, signal) => this.receive(max, signal),
+          receive: async (max) => {
+            await ready;
+            return this.receive(max, this.receiveController.signal);
+          },
           deliver: (messages) => this.deliver(messages),
           onError: (error, failures) => {
             this.logger.warn({ err: error, failures }, 'receive failed; backing off');
@@ -191,13 +238,22 @@ export class Listener {
   }
 
   /**
-   * Graceful shutdown: ends the long poll at once, stops taking messages, releases received but
-   * unstarted ones (visibility 0), lets in-flight handlers finish up to `shutdownTimeoutMs` (then
-   * aborts their signals), flushes pending deletes, and resolves. Idempotent.
+   * Graceful shutdown: starts no more receives and lets those under way land — up to
+   * `waitTimeSeconds` for an idle long poll, bounded by `shutdownTimeoutMs` — so no received message
+   * is lost in transit; releases every message received but not started (visibility 0, a `released`
+   * event each); lets in-flight handlers finish up to `shutdownTimeoutMs` (then aborts their
+   * signals); flushes pending deletes; and resolves. Idempotent.
+   *
+   * `stop({ abort: true })` aborts the receives under way instead, for a stop that does not wait for
+   * a long poll: a receive whose response was already on its way is then lost, and its messages stay
+   * invisible until their visibility timeout (each having used one receive).
    */
-  stop(): Promise<void> {
+  stop(options: { abort?: boolean } = {}): Promise<void> {
+    if (options.abort && this.stopping) this.receiveController.abort();
     this.stopping ??= drain({
-      abortPolling: () => this.pollController?.abort(),
+      stopPolling: () => this.pollController?.abort(),
+      abortReceives: () => this.receiveController.abort(),
+      abort: options.abort ?? false,
       loops: () => Promise.all(this.loops),
       releaseWaiting: () => this.fifo?.releaseWaiting(),
       inFlight: () => [...this.inFlight.values()],
@@ -228,22 +284,77 @@ export class Listener {
     return out.Messages ?? [];
   }
 
+  /** Checks the options, reads the queue's RedrivePolicy; never rejects (problems are warnings). */
+  private async prepare(): Promise<void> {
+    const backoff = this.options.backoff ?? {};
+    for (const field of ['initialMs', 'maxMs'] as const) {
+      const ms = backoff[field];
+      if (ms !== undefined && ms > 0 && ms < 1000)
+        this.warn(
+          'backoff-rounded',
+          `backoff.${field} is ${ms} ms, but retries wait whole seconds (SQS visibility timeouts are in seconds): it acts as 1 s`,
+        );
+    }
+    if (this.options.readRedrivePolicy === false) return;
+    try {
+      const redrive = await readRedrivePolicy(this.options.client, this.options.queueUrl);
+      if (!redrive) return;
+      this.redriveDeadLetterQueueUrl = redrive.deadLetterQueueUrl;
+      const { maxReceiveCount } = redrive;
+      if (this.maxAttempts > maxReceiveCount) {
+        if (this.options.maxAttempts !== undefined)
+          this.warn(
+            'max-attempts-above-max-receive-count',
+            `maxAttempts is ${this.options.maxAttempts} but the queue's RedrivePolicy moves messages after maxReceiveCount ${maxReceiveCount} receives: the listener dead-letters after ${maxReceiveCount}`,
+          );
+        else
+          this.logger.info(
+            { maxReceiveCount },
+            "maxAttempts lowered to the queue's maxReceiveCount (RedrivePolicy)",
+          );
+        this.maxAttempts = maxReceiveCount;
+      }
+      if (this.options.deadLetterQueueUrl === undefined && redrive.deadLetterQueueUrl === undefined)
+        this.warn(
+          'redrive-target-unresolved',
+          `the RedrivePolicy's dead-letter queue ${redrive.deadLetterTargetArn} could not be resolved to a URL: SQS moves messages there without a reason attribute`,
+        );
+    } catch (error) {
+      this.warn(
+        'redrive-policy-unread',
+        `could not read the queue's RedrivePolicy (${error instanceof Error ? error.message : String(error)}): maxAttempts ${this.maxAttempts} may disagree with its maxReceiveCount`,
+      );
+    }
+  }
+
+  private warn(code: string, detail: string): void {
+    this.logger.warn({ code }, detail);
+    this.events.emit('warning', { code, detail });
+  }
+
+  /** The message decoded once (on receipt), for the dispatcher and every event. */
+  private decode(message: Message): DecodedMessage {
+    let decoded = this.decodedMessages.get(message);
+    if (!decoded) {
+      const attributes = (message.MessageAttributes ?? {}) as Record<string, SqsMessageAttribute>;
+      decoded = decodeMessage(message.Body ?? '', attributes);
+      this.decodedMessages.set(message, decoded);
+    }
+    return decoded;
+  }
+
   private deliver(messages: Message[]): void {
     for (const message of messages) {
-      this.events.emit('received', {
-        messageId: message.MessageId ?? '',
-        receiveCount: receiveCount(message),
-        message,
-      });
-      if (this.stopping) this.releaseUnstarted([message]);
+      this.events.emit('received', { ...this.settler.facts(message), receiveCount: receiveCount(message) });
+      if (this.stopping) this.releaseUnstarted([message], 'stopping');
       else if (this.fifo) this.fifo.submit(message);
       else void this.process(message);
     }
   }
 
-  private releaseUnstarted(messages: Message[]): void {
+  private releaseUnstarted(messages: Message[], reason: 'stopping' | 'fifo-group'): void {
     for (const message of messages)
-      void this.settler.release(message).finally(() => this.capacity.release(1));
+      void this.settler.release(message, reason).finally(() => this.capacity.release(1));
   }
 
   /** Runs one message to its verdict; resolves true when it left the queue. Holds one capacity slot. */
@@ -272,12 +383,14 @@ export class Listener {
             this.clock,
             heartbeatSeconds * 1000,
             () => this.acks.changeVisibility(handle, visibility),
-            (error) => this.events.emit('error', { error, phase: 'heartbeat', messageId: id }),
+            (error) =>
+              this.events.emit('error', { error, phase: 'heartbeat', ...this.settler.facts(message) }),
           );
     try {
       const outcome = await dispatch(
         {
           message,
+          decoded: this.decode(message),
           receiveCount: count,
           signal,
           extendVisibility: (seconds) => this.acks.changeVisibility(handle, seconds),
@@ -299,10 +412,10 @@ export class Listener {
       const verdict = combine(Object.values(outcome.statuses));
       for (const [subscriber, error] of Object.entries(outcome.errors)) {
         this.logger.warn({ err: error, messageId: id, subscriber }, 'handler failed');
-        this.events.emit('error', { error, phase: 'handler', messageId: id });
+        this.events.emit('error', { error, phase: 'handler', ...this.settler.facts(message) });
       }
       this.events.emit('processed', {
-        messageId: id,
+        ...this.settler.facts(message),
         verdict,
         statuses: outcome.statuses,
         durationMs: this.clock.now() - started,
@@ -310,7 +423,7 @@ export class Listener {
       if (verdict === 'done') return this.settler.delete(message);
       if (verdict === 'fatal')
         return this.settler.deadLetter(message, count, `fatal-error: ${describe(outcome)}`);
-      if (count >= (this.options.maxAttempts ?? 5))
+      if (count >= this.maxAttempts)
         return this.settler.deadLetter(
           message,
           count,
@@ -330,7 +443,7 @@ export class Listener {
     }
     const action = this.options.unmatched ?? 'delete';
     this.logger.info({ messageId: id, action }, 'no subscriber matched the message');
-    this.events.emit('unmatched', { messageId: id, action });
+    this.events.emit('unmatched', { ...this.settler.facts(message), action });
     if (action === 'delete') return this.settler.delete(message);
     if (action === 'dead-letter') return this.settler.deadLetter(message, count, 'no subscriber matched');
     return false; // 'leave': it comes back after its visibility timeout

@@ -1,10 +1,11 @@
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { Clock } from '../clock.js';
+import type { DecodedMessage } from '../codec/decode.js';
 import type { Logger } from '../logger.js';
 import type { Acknowledger } from './acks.js';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
 import { sendToDeadLetterQueue } from './dead-letter.js';
-import type { ListenerEvents, TypedEvents } from './events.js';
+import type { ListenerEvents, MessageEventBase, TypedEvents } from './events.js';
 import type { OutcomeMemory } from './outcomes.js';
 
 /** What the settler needs from the listener. */
@@ -21,6 +22,10 @@ export interface SettleDeps {
   backoff: BackoffOptions;
   /** True while shutting down: retries are released at once (visibility 0) instead of backed off. */
   stopping: () => boolean;
+  /** The decoded payload of a received message (decoded once, on receipt). */
+  decoded: (message: Message) => DecodedMessage;
+  /** Where this listener itself sends dead letters: the option, or the queue's redrive target (read at start). */
+  deadLetterQueue?: () => string | undefined;
 }
 
 /**
@@ -39,31 +44,41 @@ export class Settler {
       return true;
     } catch (error) {
       // The subscribers' outcomes stay remembered: a redelivery here only deletes it.
-      this.report(error, 'delete', id);
+      this.report(error, 'delete', message);
       return false;
     }
   }
 
-  /** Leaves the message for a retry: visibility set to the backoff for its receive count. */
+  /**
+   * Leaves the message for a retry: visibility set to the backoff for its receive count, rounded up
+   * to whole seconds (SQS visibility timeouts are in seconds).
+   */
   async retry(message: Message, receiveCount: number): Promise<boolean> {
-    const id = message.MessageId ?? '';
     const delaySeconds = this.deps.stopping()
       ? 0
       : Math.ceil(backoffDelay(receiveCount, { initialMs: 1000, ...this.deps.backoff }) / 1000);
     try {
       await this.deps.acks.changeVisibility(message.ReceiptHandle ?? '', delaySeconds);
-      this.deps.events.emit('retried', { messageId: id, receiveCount, delaySeconds });
+      this.deps.events.emit('retried', { ...this.facts(message), receiveCount, delaySeconds });
     } catch (error) {
-      this.report(error, 'retry', id);
+      this.report(error, 'retry', message);
     }
     return false;
   }
 
-  /** Gives a message back untouched (visibility 0). */
-  async release(message: Message): Promise<void> {
-    await this.deps.acks
-      .changeVisibility(message.ReceiptHandle ?? '', 0)
-      .catch((error) => this.report(error, 'release', message.MessageId));
+  /** Gives a message back untouched (visibility 0); emits `released` once it is back. */
+  async release(message: Message, reason: 'stopping' | 'fifo-group'): Promise<void> {
+    try {
+      await this.deps.acks.changeVisibility(message.ReceiptHandle ?? '', 0);
+      this.deps.events.emit('released', { ...this.facts(message), reason });
+    } catch (error) {
+      this.report(error, 'release', message);
+    }
+  }
+
+  /** The id, raw message and decoded payload every message event carries. */
+  facts(message: Message): MessageEventBase {
+    return { messageId: message.MessageId ?? '', message, payload: this.deps.decoded(message) };
   }
 
   /**
@@ -73,13 +88,17 @@ export class Settler {
    */
   async deadLetter(message: Message, receiveCount: number, reason: string): Promise<boolean> {
     const id = message.MessageId ?? '';
-    const url = this.deps.deadLetterQueueUrl;
+    const url = this.deps.deadLetterQueue?.() ?? this.deps.deadLetterQueueUrl;
     if (url === undefined) {
       this.deps.logger.error(
         { messageId: id, reason },
         'message cannot be processed; no dead-letter queue configured, left for the RedrivePolicy',
       );
-      this.deps.events.emit('error', { error: new Error(reason), phase: 'dead-letter', messageId: id });
+      this.deps.events.emit('error', {
+        error: new Error(reason),
+        phase: 'dead-letter',
+        ...this.facts(message),
+      });
       return this.retry(message, receiveCount);
     }
     try {
@@ -97,16 +116,16 @@ export class Settler {
           'dead-letter reason left out: no room for one more attribute',
         );
     } catch (error) {
-      this.report(error, 'dead-letter', id);
+      this.report(error, 'dead-letter', message);
       return this.retry(message, receiveCount);
     }
     this.deps.logger.warn({ messageId: id, reason }, 'message moved to the dead-letter queue');
-    this.deps.events.emit('dead-lettered', { messageId: id, reason, deadLetterQueueUrl: url });
+    this.deps.events.emit('dead-lettered', { ...this.facts(message), reason, deadLetterQueueUrl: url });
     return this.delete(message);
   }
 
-  private report(error: unknown, phase: string, messageId: string | undefined): void {
-    this.deps.logger.error({ err: error, phase, messageId }, `listener ${phase} failed`);
-    this.deps.events.emit('error', messageId === undefined ? { error, phase } : { error, phase, messageId });
+  private report(error: unknown, phase: string, message: Message): void {
+    this.deps.logger.error({ err: error, phase, messageId: message.MessageId }, `listener ${phase} failed`);
+    this.deps.events.emit('error', { error, phase, ...this.facts(message) });
   }
 }

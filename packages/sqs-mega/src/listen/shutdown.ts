@@ -2,9 +2,13 @@ import type { Clock } from '../clock.js';
 
 /** What a graceful stop needs from the listener. */
 export interface DrainSteps {
-  /** Ends the long polls at once. */
-  abortPolling(): void;
-  /** Resolves when every poll loop has returned. */
+  /** Stops starting receives (those under way land). */
+  stopPolling(): void;
+  /** Aborts the receives under way (their messages, if any, stay invisible until their timeout). */
+  abortReceives(): void;
+  /** True to abort the receives under way at once instead of letting them land. */
+  abort: boolean;
+  /** Resolves when every poll loop has returned (its receives landed and were delivered). */
   loops(): Promise<unknown>;
   /** Releases received messages that have not started (visibility 0). */
   releaseWaiting(): void;
@@ -19,9 +23,22 @@ export interface DrainSteps {
   graceMs?: number;
 }
 
-/** The shutdown sequence: stop polling, release what has not started, drain in-flight work, flush. */
+/**
+ * The shutdown sequence: stop polling and let the receives under way land (their messages are
+ * released) — or abort them when asked, or when they outlast the timeout —, release what has not
+ * started, drain in-flight work, flush.
+ */
 export async function drain(steps: DrainSteps): Promise<void> {
-  steps.abortPolling();
+  steps.stopPolling();
+  if (steps.abort) steps.abortReceives();
+  else if (
+    !(await within(
+      steps.clock,
+      steps.timeoutMs,
+      steps.loops().then(() => {}),
+    ))
+  )
+    steps.abortReceives();
   await steps.loops();
   steps.releaseWaiting();
   const settled = await within(steps.clock, steps.timeoutMs, allDone(steps));

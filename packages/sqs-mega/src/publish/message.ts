@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ObjectEncoding } from '../codec/attributes.js';
 import { codecNamed } from '../codec/codecs.js';
 import { type EncodeOptions, encodePayload } from '../codec/encode.js';
-import type { MegaEvent } from '../event/types.js';
+import type { MegaPayload } from '../event/types.js';
 import { setOwn } from '../own.js';
 import { type AttributeValue, LIMITS, messageBytes, PublishError } from './limits.js';
 
@@ -130,15 +130,15 @@ export function buildMessage(
   return message;
 }
 
-function megaEventOf(payload: unknown): MegaEvent | undefined {
-  const p = payload as Partial<MegaEvent> | null;
+function megaEventOf(payload: unknown): MegaPayload | undefined {
+  const p = payload as Partial<MegaPayload> | null;
   return p && typeof p === 'object' && p.protocol === 'mega' && p.version === 1 && p.event
-    ? (p as MegaEvent)
+    ? (p as MegaPayload)
     : undefined;
 }
 
 function derivedAttributes(
-  event: MegaEvent,
+  event: MegaPayload,
   which: readonly DerivedAttribute[] | false,
 ): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};

@@ -3,7 +3,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { MegaError } from '../errors.js';
 import { createMegaEvent } from '../event/builder.js';
 import { readMegaEvent } from '../event/reader.js';
-import type { MegaEvent, MegaEventInput } from '../event/types.js';
+import type { MegaEventInput, MegaPayload } from '../event/types.js';
 import type { PublishOptions } from '../publish/message.js';
 import type { Publisher, PublisherOptions, PublishResult } from '../publish/publisher.js';
 import { SnsPublisher } from '../publish/sns-publisher.js';
@@ -117,7 +117,7 @@ export class Producer {
    * route of its `event.name`.
    * @throws NoRouteError (as a rejection) when no route takes it; a `MegaError` when it is no MEGA event.
    */
-  publish(event: MegaEvent, options?: PublishOptions): Promise<RoutedResult> {
+  publish(event: MegaPayload, options?: PublishOptions): Promise<RoutedResult> {
     let target: Target;
     try {
       target = this.targetFor(readMegaEvent(event).event.name);

@@ -28,5 +28,7 @@ export async function applyTopology(
   }
   const queues: ApplyResult['queues'] = {};
   for (const [name, q] of plan.ctx.queues) queues[name] = { url: q.url, arn: q.arn };
-  return { steps, changed, queues, topics: Object.fromEntries(plan.ctx.topics) };
+  const topics: ApplyResult['topics'] = {};
+  for (const [name, arn] of plan.ctx.topics) topics[name] = arn === undefined ? {} : { arn };
+  return { steps, changed, queues, topics, topicArns: Object.fromEntries(plan.ctx.topics) };
 }

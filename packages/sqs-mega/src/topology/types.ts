@@ -116,8 +116,23 @@ export interface ApplyResult {
   steps: PlanStep[];
   /** Whether anything was changed (false for a dry run or when every step was unchanged). */
   changed: boolean;
-  /** Queues by name (undefined url/arn for queues a dry run would create). */
-  queues: Record<string, { url?: string; arn?: string }>;
-  /** Topic ARNs by name. */
-  topics: Record<string, string | undefined>;
+  /** Queues by name: `result.queues.billing.url` (url/arn undefined for queues a dry run would create). */
+  queues: Record<string, AppliedResource>;
+  /**
+   * Topics by name, in the same shape as queues: `result.topics.orders.arn` (undefined for a topic a
+   * dry run would create). It used to hold bare ARNs; those are in {@link topicArns}.
+   */
+  topics: Record<string, AppliedResource>;
+  /**
+   * Topic ARNs by name, the old shape of `topics`.
+   * @deprecated Use `topics[name].arn`.
+   */
+  topicArns: Record<string, string | undefined>;
+}
+
+/** Where an applied queue or topic is: its ARN, and a queue's URL. Absent for what a dry run would create. */
+export interface AppliedResource {
+  /** The queue URL (queues only). */
+  url?: string;
+  arn?: string;
 }

@@ -149,7 +149,7 @@ export class PushWorker {
           batchSize: 10,
           clock: this.clock,
           signal: controller.signal,
-          receive: (max, signal) => this.receive(max, signal),
+          receive: (max) => this.receive(max, controller.signal),
           deliver: (messages) => {
             for (const message of messages) this.track(message);
           },
@@ -173,7 +173,10 @@ export class PushWorker {
     this.stopping ??= (async () => {
       this.stopCron?.();
       await drain({
-        abortPolling: () => this.pollController?.abort(),
+        // the poll controller also aborts the receives under way: the long polls end at once
+        stopPolling: () => this.pollController?.abort(),
+        abortReceives: () => this.pollController?.abort(),
+        abort: true,
         loops: () => Promise.all(this.loops),
         releaseWaiting: () => {},
         inFlight: () => [...this.inFlight],

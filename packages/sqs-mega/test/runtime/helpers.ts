@@ -5,7 +5,7 @@ import { startTestBroker, type TestBroker, type TestBrokerOptions } from 'sqs-me
 
 /**
  * One broker for a test file (started before its tests, stopped after them), and the listeners and
- * clients its tests make, stopped and destroyed with it. `started` runs once the broker is up.
+ * clients its tests make, stopped (`stop({ abort: true })`) and destroyed with it. `started` runs once the broker is up.
  */
 export function brokerForFile(options?: TestBrokerOptions, started?: (broker: TestBroker) => void) {
   const listeners: Listener[] = [];
@@ -26,7 +26,8 @@ export function brokerForFile(options?: TestBrokerOptions, started?: (broker: Te
     started?.(fixture.broker);
   });
   after(async () => {
-    await Promise.all(listeners.map((l) => l.stop()));
+    // abort: a teardown need not wait for long polls to land (nor can it, on a manual clock)
+    await Promise.all(listeners.map((l) => l.stop({ abort: true })));
     for (const client of clients) client.destroy();
     await fixture.broker.stop();
   });

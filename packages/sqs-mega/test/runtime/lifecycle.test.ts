@@ -21,13 +21,29 @@ async function setup(name: string, options: Partial<ListenerOptions> = {}) {
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('graceful shutdown', () => {
-  test('stop() ends an idle long poll at once', async () => {
+  test('stop({ abort: true }) ends an idle long poll at once', async () => {
     const { make } = await setup('idle', { waitTimeSeconds: 20 });
     const listener = make().start();
     await pause(50);
     const started = performance.now();
-    await listener.stop();
+    await listener.stop({ abort: true });
     assert.ok(performance.now() - started < 500, `${performance.now() - started} ms`);
+  });
+
+  test('stop() lets an idle long poll end by itself (up to waitTimeSeconds) and takes nothing after', async () => {
+    const { client, queue, make, counts } = await setup('idle-landing', { waitTimeSeconds: 1 });
+    const listener = make()
+      .subscribe(undefined, () => {})
+      .start();
+    await pause(50);
+    const started = performance.now();
+    const stopped = listener.stop();
+    await publishAll(client, queue.url, [{ late: true }]);
+    await stopped;
+    const took = performance.now() - started;
+    assert.ok(took < 2500, `${took} ms`);
+    assert.equal(listener.stats.processed, 0, 'nothing processed after stop()');
+    assert.deepEqual(await counts(), { visible: 1, inFlight: 0, delayed: 0 });
   });
 
   test('drains in-flight handlers, flushes deletes, leaves the rest: zero redeliveries across two consumers', async () => {
@@ -59,8 +75,7 @@ describe('graceful shutdown', () => {
   });
 
   test('past the deadline, handler signals abort and their messages are released at once', async () => {
-    // concurrency 1: no receive is pending while the message runs. (The broker does not yet notice a
-    // long poll whose client went away, so a poll aborted by stop() could still take the released message.)
+    // concurrency 1: no receive is pending while the message runs.
     const { client, queue, make, counts } = await setup('deadline', {
       shutdownTimeoutMs: 100,
       waitTimeSeconds: 1,
@@ -103,22 +118,20 @@ describe('FIFO ordering', () => {
     const activeByGroup = new Map<string, number>();
     let peakGroups = 0;
     let failedOnce = false;
-    listener
-      .subscribe(undefined, async (payload) => {
-        const { group, n } = payload as { group: string; n: number };
-        activeByGroup.set(group, (activeByGroup.get(group) ?? 0) + 1);
-        assert.equal(activeByGroup.get(group), 1, `group ${group} runs one at a time`);
-        peakGroups = Math.max(peakGroups, [...activeByGroup.values()].filter((v) => v > 0).length);
-        await pause(10);
-        activeByGroup.set(group, (activeByGroup.get(group) ?? 1) - 1);
-        order.push(`${group}${n}`);
-        if (group === 'A' && n === 2 && !failedOnce) {
-          failedOnce = true;
-          return ProcessStatus.RETRY_LATER;
-        }
-        return undefined;
-      })
-      .start();
+    listener.subscribe(undefined, async (payload) => {
+      const { group, n } = payload as { group: string; n: number };
+      activeByGroup.set(group, (activeByGroup.get(group) ?? 0) + 1);
+      assert.equal(activeByGroup.get(group), 1, `group ${group} runs one at a time`);
+      peakGroups = Math.max(peakGroups, [...activeByGroup.values()].filter((v) => v > 0).length);
+      await pause(10);
+      activeByGroup.set(group, (activeByGroup.get(group) ?? 1) - 1);
+      order.push(`${group}${n}`);
+      if (group === 'A' && n === 2 && !failedOnce) {
+        failedOnce = true;
+        return ProcessStatus.RETRY_LATER;
+      }
+      return undefined;
+    });
     const payloads = [1, 2, 3, 4, 5].flatMap((n) => [
       { group: 'A', n },
       { group: 'B', n },
@@ -132,6 +145,9 @@ describe('FIFO ordering', () => {
       deduplicationId: 'content',
     });
     for (const p of payloads) await publisher.publish(p);
+    // Started once all are queued, so that receives carry both groups (published one by one to a
+    // running listener, each message may come alone, faster than the handlers could overlap).
+    listener.start();
     await waitFor(() => order.length === 11, { timeoutMs: 5000 });
     assert.deepEqual(
       order.filter((x) => x.startsWith('A')),

@@ -6,7 +6,7 @@ import {
   EventSubscriber,
   Listener,
   type ListenerOptions,
-  type MegaEvent,
+  type MegaPayload,
   type MessageContext,
   ProcessStatus,
 } from 'sqs-mega';
@@ -32,7 +32,7 @@ describe('Listener: dispatch', () => {
     let running = 0;
     class OrderPlaced extends EventSubscriber {
       override pattern = { event: { name: 'order.placed' } };
-      async process(event: MegaEvent) {
+      async process(event: MegaPayload) {
         running++;
         if (running === 2) both.resolve();
         await both.promise; // both subscribers of the same message run at the same time
@@ -52,7 +52,7 @@ describe('Listener: dispatch', () => {
         kind: 'event',
         name: 'orders',
         pattern: { event: { domain: 'shop' } },
-        handler: async (e: MegaEvent) => {
+        handler: async (e: MegaPayload) => {
           running++;
           if (running === 2) both.resolve();
           await both.promise;

@@ -8,7 +8,7 @@ import {
   type ListenerOptions,
   ProcessStatus,
 } from 'sqs-mega';
-import { createQueue, queueCounts, receiveAll, waitFor } from 'sqs-mega-broker/testing';
+import { createQueue, queueCounts, receiveAll, waitFor, waitForEvents } from 'sqs-mega-broker/testing';
 import { brokerForFile, publishAll } from './helpers.js';
 
 // Real time, zero backoff: each retry is redelivered at once.
@@ -136,8 +136,12 @@ describe('dead-letter moves', () => {
     assert.equal(reasonOf(moved!), undefined);
   });
 
-  test("without a configured DLQ nothing is deleted: the queue's RedrivePolicy moves it", async () => {
-    const { client, queue, dlq, listener } = await setup('redrive', { deadLetterQueueUrl: undefined }, 2);
+  test("without a configured DLQ (redrive policy unread) nothing is deleted: the queue's RedrivePolicy moves it", async () => {
+    const { client, queue, dlq, listener } = await setup(
+      'redrive',
+      { deadLetterQueueUrl: undefined, readRedrivePolicy: false },
+      2,
+    );
     let errors = 0;
     listener.on('error', (e) => {
       if (e.phase === 'dead-letter') errors++;
@@ -148,5 +152,20 @@ describe('dead-letter moves', () => {
     assert.equal(moved.Body, '{"y":2}');
     assert.equal(errors, 2);
     assert.equal(listener.stats['dead-lettered'], 0);
+  });
+
+  test("without a configured DLQ the listener dead-letters into the RedrivePolicy's target itself, with the reason", async () => {
+    const { client, queue, dlq, listener } = await setup(
+      'redrive-target',
+      { deadLetterQueueUrl: undefined },
+      2,
+    );
+    listener.subscribe(undefined, () => ProcessStatus.FATAL_ERROR, { name: 'strict' }).start();
+    await publishAll(client, queue.url, [{ y: 3 }]);
+    const [event] = await waitForEvents(listener, 'dead-lettered', 1);
+    assert.equal(event?.deadLetterQueueUrl, dlq.url);
+    const [moved] = await receiveAll(client, dlq.url);
+    assert.equal(moved?.Body, '{"y":3}');
+    assert.equal(reasonOf(moved ?? {}), 'fatal-error: strict: fatal-error');
   });
 });

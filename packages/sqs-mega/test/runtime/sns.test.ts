@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { EventSubscriber, Listener, type MegaEvent, type MessageContext, SnsPublisher } from 'sqs-mega';
+import { EventSubscriber, Listener, type MegaPayload, type MessageContext, SnsPublisher } from 'sqs-mega';
 import { createQueue, startTestBroker, type TestBroker, waitFor } from 'sqs-mega-broker/testing';
 
 describe('SnsPublisher through real SNS fan-out', () => {
@@ -50,7 +50,7 @@ describe('SnsPublisher through real SNS fan-out', () => {
       constructor(private readonly queue: string) {
         super();
       }
-      process(event: MegaEvent, ctx: MessageContext) {
+      process(event: MegaPayload, ctx: MessageContext) {
         seen.push({
           queue: this.queue,
           name: event.event.name,

@@ -83,6 +83,7 @@ describe('topology against the broker', () => {
     assert.equal(result.steps.length, 12);
     const { Topics = [] } = await clients.sns.send(new ListTopicsCommand({}));
     assert.deepEqual(Topics, []);
+    assert.deepEqual(result.topics.orders, {}, 'a topic to create has no ARN yet, in the same shape');
   });
 
   it('applies: queues with their dead-letter wiring, topics, policies and subscriptions', async () => {
@@ -100,9 +101,18 @@ describe('topology against the broker', () => {
     });
     const policy = JSON.parse(Attributes.Policy ?? '{}');
     assert.deepEqual(policy.Statement[0].Principal, { Service: 'sns.amazonaws.com' });
-    assert.equal(policy.Statement[0].Condition.ArnEquals['aws:SourceArn'], result.topics.orders);
+    assert.equal(policy.Statement[0].Condition.ArnEquals['aws:SourceArn'], result.topics.orders?.arn);
     const { Subscriptions = [] } = await clients.sns.send(new ListSubscriptionsCommand({}));
     assert.equal(Subscriptions.length, 3);
+  });
+
+  it('queues and topics come back in one shape ({ url?, arn }), the old bare-ARN map as topicArns', async () => {
+    const result = await applyTopology(clients, shop);
+    const orders = result.topics.orders;
+    assert.match(orders?.arn ?? '', /^arn:aws:sns:[^:]+:\d+:orders$/);
+    assert.match(result.queues.billing?.arn ?? '', /^arn:aws:sqs:[^:]+:\d+:billing$/);
+    assert.deepEqual(Object.keys(orders ?? {}), ['arn']);
+    assert.equal(result.topicArns.orders, orders?.arn, 'the deprecated map still holds the bare ARN');
   });
 
   it('is idempotent: a second plan is all unchanged, a second apply changes nothing', async () => {
