@@ -4,7 +4,6 @@
 // consumer with skipLibCheck false). Runs in `npm test` like every other test file; it takes
 // ~20-40 s (build ~5 s, two installs from the npm cache, a broker start, two tsc runs).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
@@ -20,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { docExample, type RunResult, run } from './fixtures/clients.js';
+import { npmEnv, serve } from './support/npm-project.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -29,27 +29,6 @@ const SQLITE_VERSION = (
   JSON.parse(readFileSync(join(SQLITE_DIR, 'package.json'), 'utf8')) as { version: string }
 ).version;
 const SQLITE_BINARY = join('build', 'Release', 'better_sqlite3.node');
-
-/**
- * The environment of the child npm processes: this one's, less what an enclosing `npm test` adds
- * about *this* project (its prefix, package and lifecycle), so that npm in a temp project treats that
- * project as its own. Registry, cache and CA settings given through npm_config_* are kept.
- */
-function npmEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    const ours =
-      key === 'npm_config_local_prefix' ||
-      key === 'npm_command' ||
-      key === 'npm_config_call' ||
-      key === 'INIT_CWD' ||
-      key.startsWith('npm_package_') ||
-      key.startsWith('npm_lifecycle_') ||
-      key.startsWith('npm_config_workspace');
-    if (!ours) env[key] = value;
-  }
-  return env;
-}
 
 interface Pack {
   name: string;
@@ -304,60 +283,6 @@ await b.stop();
     assert.ok(Number(lib.stdout.trim()) > 0);
   });
 });
-
-/**
- * Starts `npx mega serve ARGS` (default `--port 0 --in-memory`) in `dir`; resolves once it prints its URL. It runs in
- * a process group of its own: npx does not pass SIGTERM on to the bin it runs (the broker would be
- * orphaned), so signals go to the whole group, as a terminal's Ctrl-C or a process manager would.
- */
-async function serve(dir: string, args: string[] = ['--port', '0', '--in-memory']) {
-  // --no: never download `mega` from the registry, only run the installed bin.
-  const child = spawn('npx', ['--no', 'mega', 'serve', ...args], {
-    cwd: dir,
-    env: { ...npmEnv(), MEGA_LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const group = child.pid;
-  assert.ok(group, 'npx did not start');
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-group, name);
-    } catch {
-      // the group is gone already
-    }
-  };
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  // 'close': every process holding the pipes, npx and the broker, has exited (a liveness probe of
-  // the group would not do: an orphan's zombie stays in it where pid 1 does not reap). Whatever
-  // is still running after 60 s is killed, so that a failing test leaves no broker behind.
-  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const killer = setTimeout(() => signal('SIGKILL'), 60_000);
-  closed.then(() => clearTimeout(killer));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal('SIGKILL');
-      reject(new Error(`mega serve printed no URL within 30 s:\n${output}`));
-    }, 30_000);
-    child.stdout.on('data', () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    closed.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`mega serve exited before listening:\n${output}`));
-    });
-  });
-  return { url, signal, closed, output: () => output };
-}
 
 /** Paths under `dir` (recursively, following no symlinks) whose file name matches. */
 function findFiles(dir: string, match: (name: string) => boolean): string[] {
