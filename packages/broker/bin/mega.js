@@ -5,6 +5,15 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+// engines says >=20.19: on an older Node the CLI would fail with a SyntaxError about a missing export.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  process.stderr.write(
+    `mega: Node.js >= 20.19 is required; this is ${process.version}. Install Node 22 or 24 (LTS).\n`,
+  );
+  process.exit(1);
+}
+
 const cli = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(cli))) {
   process.stderr.write(
