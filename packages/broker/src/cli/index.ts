@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { registerApply } from './apply.js';
+import { registerLambda } from './lambda.js';
 import { registerMessages } from './messages.js';
 import { registerQueues } from './queues.js';
 import { registerRedrive } from './redrive.js';
 import { registerServe } from './serve.js';
 import { registerTopics } from './topics.js';
+import { registerWorker } from './worker.js';
 
 /** The package's version, from its package.json (two levels up from src/cli/ and dist/cli/). */
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -21,4 +23,6 @@ export function registerCommands(program: Command): void {
   registerMessages(program);
   registerRedrive(program);
   registerTopics(program);
+  registerWorker(program);
+  registerLambda(program);
 }
