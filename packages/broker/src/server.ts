@@ -116,9 +116,15 @@ export interface Broker {
   readonly url: string;
   readonly host: string;
   readonly port: number;
-  /** The SQS state (store, queues, clock), for test kits and embedding. */
+  /**
+   * The SQS state (store, queues, clock), for the broker's own tests and test kit.
+   * @internal Not in the published types (they name the SQLite store's types); may change any time.
+   */
   readonly sqs: SqsState;
-  /** The SNS state (topics, subscriptions, signing identity, HTTP/S deliveries). */
+  /**
+   * The SNS state (topics, subscriptions, signing identity, HTTP/S deliveries).
+   * @internal Not in the published types, like `sqs`.
+   */
   readonly sns: SnsState;
   readonly clock: Clock;
   /**
