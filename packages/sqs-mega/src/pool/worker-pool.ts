@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
 import { MegaError } from '../errors.js';
 import { HandlerTimeoutError, RetriableError } from '../listen/errors.js';
 import { type MessageContext, ProcessStatus } from '../listen/types.js';
@@ -42,6 +41,16 @@ export class WorkerPoolClosedError extends RetriableError {
 }
 
 const STATUSES = new Set<string>(Object.values(ProcessStatus));
+
+/** The pool library, an optional peer dependency: installed by the users of `sqs-mega/pool` only. */
+const { Piscina } = await import('piscina').catch((error: unknown) => {
+  throw new MegaError(
+    `sqs-mega/pool needs the package piscina (an optional peer dependency of sqs-mega): npm install piscina (${
+      error instanceof Error ? error.message : String(error)
+    })`,
+  );
+});
+type Piscina = InstanceType<typeof Piscina>;
 
 /**
  * Runs handlers in worker threads (with piscina): for CPU-bound handlers, which would stall the
