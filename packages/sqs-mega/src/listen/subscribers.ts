@@ -1,8 +1,10 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { DecodedPayload } from '../codec/decode.js';
 import type { MegaEvent } from '../event/types.js';
 import type { CompiledPattern } from '../match/core.js';
 import { compilePattern } from '../match/dsl.js';
 import { Capacity } from './capacity.js';
+import { withSchema } from './schema.js';
 import type {
   Handler,
   MessageContext,
@@ -24,6 +26,7 @@ abstract class ClassSubscriber<P> implements SubscriberOptions {
   name?: string;
   concurrency?: number;
   middleware?: Middleware[];
+  schema?: StandardSchemaV1;
   /** Processes one payload; return a status, or nothing for `done`; throw to have the error classified. */
   abstract process(payload: P, context: MessageContext): Result;
 }
@@ -73,9 +76,10 @@ export function toSubscription(
   const kind = subscriber.kind ?? 'message';
   const name = subscriber.name ?? (isClass ? subscriber.constructor.name : fallbackName);
   const pattern = subscriber.pattern === undefined ? undefined : compile(subscriber.pattern);
-  const run: Handler = isClass
+  const bare: Handler = isClass
     ? (payload, context) => subscriber.process(payload as never, context)
     : (payload, context) => (subscriber as SubscriberDefinition<unknown>).handler(payload, context);
+  const run = withSchema(subscriber.schema, bare, name);
   const chain = [...outer, ...(subscriber.middleware ?? [])];
   const wrapped = chain.reduceRight<Handler>((next, middleware) => middleware(next), run);
   const view = kind === 'message' && isClass ? (d: DecodedPayload) => d : payloadOf;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { type EncodeOptions, encodePayload } from '../codec/encode.js';
 import type { MegaEvent } from '../event/types.js';
 import { setOwn } from '../own.js';
@@ -34,6 +35,11 @@ export interface PublishOptions extends EncodeOptions {
   delaySeconds?: number;
   /** SNS only: the notification's `Subject`. */
   subject?: string;
+  /**
+   * A Standard Schema (zod, valibot, …) the payload must pass before anything is sent (the payload
+   * is sent as given, not the schema's output). Default: none.
+   */
+  schema?: StandardSchemaV1;
 }
 
 /** Publisher-wide settings that shape every message. */

@@ -41,6 +41,7 @@ export class SqsPublisher extends Publisher {
 
 class SqsTransport implements PublishTransport {
   readonly fifo: boolean;
+  readonly destination: string;
   readonly sns = false;
   readonly maxBytes = LIMITS.sqsMaxBytes;
   private readonly client: SQSClient;
@@ -49,6 +50,7 @@ class SqsTransport implements PublishTransport {
   constructor(options: SqsPublisherOptions) {
     this.client = options.client;
     this.queueUrl = options.queueUrl;
+    this.destination = options.queueUrl;
     this.fifo = options.fifo ?? options.queueUrl.endsWith('.fifo');
   }
 
