@@ -60,6 +60,8 @@ export interface MessageDefaults {
 export interface OutgoingMessage {
   body: string;
   attributes: Record<string, AttributeValue>;
+  /** SQS system attributes (only `AWSTraceHeader` exists; not counted against the 10 attributes). SQS targets only. */
+  systemAttributes?: Record<string, { DataType: 'String'; StringValue: string }>;
   bytes: number;
   groupId?: string;
   deduplicationId?: string;

@@ -76,6 +76,7 @@ function entry(m: OutgoingMessage): Omit<SendMessageBatchRequestEntry, 'Id'> {
   return {
     MessageBody: m.body,
     MessageAttributes: m.attributes as Record<string, MessageAttributeValue>,
+    ...(m.systemAttributes === undefined ? {} : { MessageSystemAttributes: m.systemAttributes }),
     ...(m.groupId === undefined ? {} : { MessageGroupId: m.groupId }),
     ...(m.deduplicationId === undefined ? {} : { MessageDeduplicationId: m.deduplicationId }),
     ...(m.delaySeconds === undefined ? {} : { DelaySeconds: m.delaySeconds }),
