@@ -1,11 +1,13 @@
 // `npm start`: the durable broker (data under ./.mega, dashboard at its root URL) and the examples
 // running together against it — an event bus with filter policies, a FIFO shopping-cart flow,
-// retries and dead letters with a poison message, and a slow task kept alive by the heartbeat.
+// retries and dead letters with a poison message, a slow task kept alive by the heartbeat, and
+// exactly-once payments (idempotency, a typed event, Prometheus metrics on /metrics).
 // Ctrl-C stops the producers, drains the listeners and stops the broker.
 import { startBroker } from 'sqs-mega-broker';
 import { eventBus } from '../event-bus.js';
 import { clientsFor, type Running } from '../lib/example.js';
 import { terminal } from '../lib/terminal.js';
+import { payments } from '../payments.js';
 import { retriesAndDeadLetters } from '../retries-and-dead-letters.js';
 import { shoppingCart } from '../shopping-cart.js';
 import { slowTask } from '../slow-task.js';
@@ -39,7 +41,7 @@ print(
 
 const { sqs, sns } = clientsFor(broker.url);
 const running: Running[] = [];
-for (const example of [eventBus, shoppingCart, retriesAndDeadLetters, slowTask]) {
+for (const example of [eventBus, shoppingCart, retriesAndDeadLetters, slowTask, payments]) {
   running.push(await example({ sqs, sns, print }));
 }
 
