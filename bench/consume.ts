@@ -1,16 +1,20 @@
 // Consume benchmark: messages/s with a no-op handler on one process, sqs-mega's Listener vs
 // sqs-consumer 14 on the same broker in the same run, and publish→handler latency on an idle system.
 // Run: npm run bench:consume   (node --conditions=source --import tsx bench/consume.ts)
-// Env: COUNT (messages per run, default 20000), RUNS (default 3), CONCURRENCY (ours, default 50).
+// Env: COUNT (messages per run, default 20000), RUNS (default 3), CONCURRENCY (ours, default 50),
+// MIDDLEWARE_COUNT (messages per middleware variant, default 5000; 0 skips the middleware table:
+// its Redis and PostgreSQL rows need the servers at REDIS_URL / PG_URL, 127.0.0.1 by default).
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { middlewareOverhead, printOverhead } from './consume/middleware.js';
 import { type ClientConfig, fill, freshQueue, latency, runOurs, runSqsConsumer } from './consume/runners.js';
 
 const COUNT = Number(process.env.COUNT ?? 20_000);
 const RUNS = Number(process.env.RUNS ?? 3);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 50);
+const MIDDLEWARE_COUNT = Number(process.env.MIDDLEWARE_COUNT ?? 5000);
 
 const brokerScript = fileURLToPath(new URL('./consume/broker-process.ts', import.meta.url));
 const brokerProcess = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', brokerScript], {
@@ -63,6 +67,12 @@ try {
   console.log(`| p50 | ${pct(50).toFixed(2)} |`);
   console.log(`| p99 | ${pct(99).toFixed(2)} |`);
   console.log(`| max | ${(samples.at(-1) ?? 0).toFixed(2)} |`);
+  if (MIDDLEWARE_COUNT > 0)
+    printOverhead(
+      await middlewareOverhead(config, MIDDLEWARE_COUNT, RUNS, CONCURRENCY),
+      MIDDLEWARE_COUNT,
+      RUNS,
+    );
 } finally {
   brokerProcess.kill();
 }
