@@ -99,7 +99,7 @@ for (const kind of kinds) {
       assert.ok(started.includes('A') && started.includes('B'), `both listeners received one: ${started}`);
     });
 
-    test("a crashed claimant's lease expires and the message runs again", async () => {
+    test('a claim left behind (never completed nor released) holds until its lease expires, then the message runs', async () => {
       const { client, url } = await queue(`crash-${kind.name}`);
       const store = kind.make();
       const id = `c-${runId()}`;
