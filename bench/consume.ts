@@ -9,6 +9,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { middlewareOverhead, printOverhead } from './consume/middleware.js';
+import { chainOverhead, printChain } from './consume/middleware-chain.js';
 import { type ClientConfig, fill, freshQueue, latency, runOurs, runSqsConsumer } from './consume/runners.js';
 
 const COUNT = Number(process.env.COUNT ?? 20_000);
@@ -67,12 +68,11 @@ try {
   console.log(`| p50 | ${pct(50).toFixed(2)} |`);
   console.log(`| p99 | ${pct(99).toFixed(2)} |`);
   console.log(`| max | ${(samples.at(-1) ?? 0).toFixed(2)} |`);
-  if (MIDDLEWARE_COUNT > 0)
-    printOverhead(
-      await middlewareOverhead(config, MIDDLEWARE_COUNT, RUNS, CONCURRENCY),
-      MIDDLEWARE_COUNT,
-      RUNS,
-    );
+  if (MIDDLEWARE_COUNT > 0) {
+    const rows = await middlewareOverhead(config, MIDDLEWARE_COUNT, RUNS, CONCURRENCY);
+    printOverhead(rows, MIDDLEWARE_COUNT, RUNS);
+    printChain(await chainOverhead(RUNS), rows[0]?.perSecond ?? o);
+  }
 } finally {
   brokerProcess.kill();
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { createMegaEvent, Listener, type ListenerOptions, ProcessStatus, RetriableError } from 'sqs-mega';
-import { IdempotencyStoreError, idempotency } from 'sqs-mega/idempotency';
+import { defaultIdempotencyKey, IdempotencyStoreError, idempotency } from 'sqs-mega/idempotency';
 import { postgresStore, transactionOf } from 'sqs-mega/idempotency/postgres';
 import { redisStore } from 'sqs-mega/idempotency/redis';
 import { createQueue, queueCounts, waitFor } from 'sqs-mega-broker/testing';
@@ -249,5 +249,33 @@ describe('idempotency: PostgreSQL transactional inbox', () => {
 
   test('transactionOf outside a transactional store names what is missing', () => {
     assert.throws(() => transactionOf({} as never), /no PostgreSQL transaction/);
+  });
+});
+
+describe('idempotency: the default key', () => {
+  const context = (over: Record<string, unknown>) =>
+    ({
+      messageId: 'sqs-1',
+      systemAttributes: {},
+      decoded: { kind: 'data', data: {} },
+      ...over,
+    }) as never;
+  test('the MEGA event id first, then the FIFO deduplication id (with its group), the SNS message id, the SQS message id', () => {
+    const mega = { kind: 'mega', event: createMegaEvent({ name: 'a.b', attributes: { id: 'e-1' } }) };
+    assert.equal(
+      defaultIdempotencyKey(context({ decoded: mega, systemAttributes: { MessageDeduplicationId: 'd' } })),
+      'event:e-1',
+    );
+    assert.equal(
+      defaultIdempotencyKey(
+        context({
+          systemAttributes: { MessageDeduplicationId: 'd-1', MessageGroupId: 'g' },
+          sns: { messageId: 's' },
+        }),
+      ),
+      'dedup:g:d-1',
+    );
+    assert.equal(defaultIdempotencyKey(context({ sns: { messageId: 'sns-1' } })), 'sns:sns-1');
+    assert.equal(defaultIdempotencyKey(context({})), 'sqs:sqs-1');
   });
 });
