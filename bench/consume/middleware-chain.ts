@@ -4,7 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Registry } from 'prom-client';
-import { decodeMessage, type Handler, type MessageContext, type Middleware } from 'sqs-mega';
+import {
+  decodeMessage,
+  type Handler,
+  type ListenerInstrumentation,
+  type MessageContext,
+  type Middleware,
+} from 'sqs-mega';
 import { idempotency, memoryStore } from 'sqs-mega/idempotency';
 import { postgresStore } from 'sqs-mega/idempotency/postgres';
 import { redisStore } from 'sqs-mega/idempotency/redis';
@@ -41,8 +47,14 @@ async function time(handler: Handler, list: MessageContext[], parallel: number):
 /** µs per message of each middleware around a no-op handler (median of `runs`), bare handler first. */
 export async function chainOverhead(runs: number): Promise<Array<{ name: string; n: number; us: number }>> {
   const noop: Handler = () => {};
-  const tracing = listenerTracing().middleware as Middleware;
+  const tracingHooks = listenerTracing();
   const metrics = listenerMetrics({ registry: new Registry() });
+  // An instrumentation's per-message hook and its middleware, as the listener runs them.
+  const both = (hooks: ListenerInstrumentation): Handler => {
+    const inner = (hooks.middleware as Middleware)(noop);
+    return (payload, context) =>
+      hooks.message?.(context.message, 'q', async () => inner(payload, context)) as never;
+  };
   const redis = redisStore({ prefix: `bench:${randomUUID()}:` });
   const table = `bench_chain_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
   const pool = new pg.Pool({
@@ -51,8 +63,8 @@ export async function chainOverhead(runs: number): Promise<Array<{ name: string;
   });
   const variants: Array<{ name: string; n: number; make: () => Handler }> = [
     { name: 'bare handler', n: 50_000, make: () => noop },
-    { name: 'metrics', n: 50_000, make: () => (metrics.middleware as Middleware)(noop) },
-    { name: 'tracing (no SDK)', n: 50_000, make: () => tracing(noop) },
+    { name: 'metrics', n: 50_000, make: () => both(metrics) },
+    { name: 'tracing (no SDK)', n: 50_000, make: () => both(tracingHooks) },
     {
       name: 'idempotency, memory',
       n: 50_000,

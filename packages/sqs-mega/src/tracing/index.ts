@@ -58,10 +58,12 @@ function fail(span: Span, error: unknown): void {
  * already it is dropped (`mega.trace_context = dropped` on the span).
  */
 export function publisherTracing(options: TracingOptions = {}): PublisherInstrumentation {
+  // A ProxyTracer from the global provider follows an SDK registered later on.
+  const tracerOf = tracer(options);
   return {
     async message(message, target, publish) {
       const name = destination(target.destination);
-      const span = tracer(options).startSpan(`send ${name}`, {
+      const span = tracerOf.startSpan(`send ${name}`, {
         kind: SpanKind.PRODUCER,
         attributes: {
           'messaging.system': target.sns ? 'aws_sns' : 'aws_sqs',
@@ -97,6 +99,7 @@ export function publisherTracing(options: TracingOptions = {}): PublisherInstrum
  */
 export function listenerTracing(options: TracingOptions = {}): ListenerInstrumentation {
   const spans = new WeakMap<Message, Span>();
+  const tracerOf = tracer(options);
   let queue = '';
   const base = () => ({ 'messaging.system': 'aws_sqs', 'messaging.destination.name': queue });
   return {
@@ -111,7 +114,7 @@ export function listenerTracing(options: TracingOptions = {}): ListenerInstrumen
             (command !== 'DeleteMessageBatchCommand' && command !== 'DeleteMessageCommand')
           )
             return next(args);
-          const span = tracer(options).startSpan(`delete ${queue}`, {
+          const span = tracerOf.startSpan(`delete ${queue}`, {
             kind: SpanKind.CLIENT,
             attributes: {
               ...base(),
@@ -133,7 +136,7 @@ export function listenerTracing(options: TracingOptions = {}): ListenerInstrumen
       );
     },
     async receive(_url, receive) {
-      const span = tracer(options).startSpan(`receive ${queue}`, {
+      const span = tracerOf.startSpan(`receive ${queue}`, {
         kind: SpanKind.CLIENT,
         attributes: {
           ...base(),
@@ -156,7 +159,7 @@ export function listenerTracing(options: TracingOptions = {}): ListenerInstrumen
       const producer = extractTraceContext(message, snsAttributes(message));
       const producerSpan = trace.getSpanContext(producer);
       const links: Link[] = producerSpan ? [{ context: producerSpan }] : [];
-      const span = tracer(options).startSpan(
+      const span = tracerOf.startSpan(
         `process ${queue}`,
         {
           kind: SpanKind.CONSUMER,
@@ -171,6 +174,8 @@ export function listenerTracing(options: TracingOptions = {}): ListenerInstrumen
         },
         producer,
       );
+      // No SDK and no producer context: nothing to record or pass on.
+      if (!span.isRecording() && !trace.isSpanContextValid(span.spanContext())) return process();
       spans.set(message, span);
       try {
         const left = await context.with(trace.setSpan(producer, span), process);
@@ -187,11 +192,12 @@ export function listenerTracing(options: TracingOptions = {}): ListenerInstrumen
     middleware: (next) => async (payload, ctx) => {
       const parent = spans.get(ctx.message);
       const parentContext = parent ? trace.setSpan(context.active(), parent) : context.active();
-      const span = tracer(options).startSpan(
+      const span = tracerOf.startSpan(
         `handle ${ctx.subscriber}`,
         { kind: SpanKind.INTERNAL, attributes: { ...base(), 'mega.subscriber': ctx.subscriber } },
         parentContext,
       );
+      if (!span.isRecording() && !trace.isSpanContextValid(span.spanContext())) return next(payload, ctx);
       try {
         const status = await context.with(trace.setSpan(parentContext, span), () => next(payload, ctx));
         span.setAttribute('mega.status', status ?? ProcessStatus.DONE);
