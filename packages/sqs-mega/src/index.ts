@@ -1,4 +1,5 @@
 export * from './core.js';
+export * from './lambda/index.js';
 export * from './listen/acks.js';
 export * from './listen/backoff.js';
 export * from './listen/dead-letter.js';
@@ -19,4 +20,6 @@ export * from './publish/message.js';
 export * from './publish/publisher.js';
 export * from './publish/sns-publisher.js';
 export * from './publish/sqs-publisher.js';
+export * from './sns-http/index.js';
 export * from './topology/index.js';
+export * from './worker/index.js';
