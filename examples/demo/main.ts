@@ -7,7 +7,6 @@ import { startBroker } from 'sqs-mega-broker';
 import { eventBus } from '../event-bus.js';
 import { clientsFor, type Running } from '../lib/example.js';
 import { terminal } from '../lib/terminal.js';
-import { payments } from '../payments.js';
 import { retriesAndDeadLetters } from '../retries-and-dead-letters.js';
 import { shoppingCart } from '../shopping-cart.js';
 import { slowTask } from '../slow-task.js';
@@ -39,6 +38,8 @@ print(
   'point any AWS SDK, boto3 or the AWS CLI at it with dummy credentials; Ctrl-C stops everything',
 );
 
+// loaded after the broker answers: zod and prom-client stay out of the start-up time
+const { payments } = await import('../payments.js');
 const { sqs, sns } = clientsFor(broker.url);
 const running: Running[] = [];
 for (const example of [eventBus, shoppingCart, retriesAndDeadLetters, slowTask, payments]) {
