@@ -5,7 +5,9 @@
 // add→processor latency, charted to docs/img/listener-vs-bullmq.svg.
 // Run: npm run bench:consume   (node --conditions=source --import tsx bench/consume.ts)
 // Env: COUNT (messages per run, default 20000), RUNS (default 3), CONCURRENCY (ours, default 50),
-// E2E_COUNT (jobs per end-to-end run, default 5000), BULLMQ=0 to skip BullMQ.
+// E2E_COUNT (jobs per end-to-end run, default 5000), BULLMQ=0 to skip BullMQ,
+// MIDDLEWARE_COUNT (messages per middleware variant, default 5000; 0 skips the middleware table:
+// its Redis and PostgreSQL rows need the servers at REDIS_URL / PG_URL, 127.0.0.1 by default).
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -13,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { bullLatency, runBull } from './consume/bullmq.js';
 import { barChart } from './consume/chart.js';
+import { middlewareOverhead, printOverhead } from './consume/middleware.js';
+import { chainOverhead, printChain } from './consume/middleware-chain.js';
 import {
   type ClientConfig,
   fill,
@@ -30,6 +34,7 @@ const CONCURRENCY = Number(process.env.CONCURRENCY ?? 50);
 const E2E_COUNT = Number(process.env.E2E_COUNT ?? 5000);
 const LEVELS = [1, 8, 32];
 const PAYLOAD = { kind: 'bench', padding: 'x'.repeat(200) };
+const MIDDLEWARE_COUNT = Number(process.env.MIDDLEWARE_COUNT ?? 5000);
 
 const brokerScript = fileURLToPath(new URL('./consume/broker-process.ts', import.meta.url));
 const brokerProcess = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', brokerScript], {
@@ -145,6 +150,11 @@ try {
     mkdirSync(fileURLToPath(new URL('../docs/img/', import.meta.url)), { recursive: true });
     writeFileSync(out, svg);
     console.log(`\nchart: docs/img/listener-vs-bullmq.svg`);
+  }
+  if (MIDDLEWARE_COUNT > 0) {
+    const rows = await middlewareOverhead(config, MIDDLEWARE_COUNT, RUNS, CONCURRENCY);
+    printOverhead(rows, MIDDLEWARE_COUNT, RUNS);
+    printChain(await chainOverhead(RUNS), rows[0]?.perSecond ?? o);
   }
 } finally {
   brokerProcess.kill();

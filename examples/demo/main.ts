@@ -1,6 +1,7 @@
 // `npm start`: the durable broker (data under ./.mega, dashboard at its root URL) and the examples
 // running together against it — an event bus with filter policies, a FIFO shopping-cart flow,
-// retries and dead letters with a poison message, and a slow task kept alive by the heartbeat.
+// retries and dead letters with a poison message, a slow task kept alive by the heartbeat, and
+// exactly-once payments (idempotency, a typed event, Prometheus metrics on /metrics).
 // Ctrl-C stops the producers, drains the listeners and stops the broker.
 import { startBroker } from 'sqs-mega-broker';
 import { eventBus } from '../event-bus.js';
@@ -37,9 +38,11 @@ print(
   'point any AWS SDK, boto3 or the AWS CLI at it with dummy credentials; Ctrl-C stops everything',
 );
 
+// loaded after the broker answers: zod and prom-client stay out of the start-up time
+const { payments } = await import('../payments.js');
 const { sqs, sns } = clientsFor(broker.url);
 const running: Running[] = [];
-for (const example of [eventBus, shoppingCart, retriesAndDeadLetters, slowTask]) {
+for (const example of [eventBus, shoppingCart, retriesAndDeadLetters, slowTask, payments]) {
   running.push(await example({ sqs, sns, print }));
 }
 

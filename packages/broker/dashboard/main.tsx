@@ -58,7 +58,7 @@ function App() {
           sqs-mega <span class="muted">broker</span>
         </h1>
         <p class="endpoint">
-          SQS &amp; SNS endpoint <code>{location.origin}</code>
+          SQS &amp; SNS endpoint <code>{location.origin}</code> · <a href="/metrics">Prometheus metrics</a>
         </p>
         <p class={`live ${live ? 'on' : 'off'}`} role="status">
           <span aria-hidden="true">●</span> {live ? 'Live' : 'Connecting…'}

@@ -10,6 +10,7 @@ import {
 import { type Clock, systemClock } from './clock.js';
 import { AwsError, sqsErrors } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
+import { BrokerMetrics } from './metrics.js';
 import { lazySigningIdentity } from './sns/certificate.js';
 import { DEFAULT_ALLOW_HOSTS, HostAllowList } from './sns/delivery/allow-hosts.js';
 import { resetTopics } from './sns/reset.js';
@@ -190,6 +191,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     logger,
     guard: new BrowserGuard({ allowedHosts: options.allowHosts, bindHost }),
     credentials,
+    metrics: new BrokerMetrics(() => sqs),
     health: () => ({
       status: 'ok',
       store: options.inMemory ? 'memory' : 'sqlite',

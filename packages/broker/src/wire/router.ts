@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isDashboardRequest, routeDashboard } from '../dashboard/routes.js';
 import { AwsError, snsErrors, sqsErrors } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { actionOf, type BrokerMetrics } from '../metrics.js';
 import { snsActions } from '../sns/actions/index.js';
 import { confirmSubscription, unsubscribe } from '../sns/actions/subscriptions.js';
 import { CERTIFICATE_PREFIX } from '../sns/signing.js';
@@ -45,6 +46,8 @@ export interface Services {
   guard: BrowserGuard;
   /** When set, every API request must carry a valid SigV4 signature by one of these keys. */
   credentials?: CredentialStore;
+  /** The broker's Prometheus metrics, served on `GET /metrics` (default: none, and no `/metrics`). */
+  metrics?: BrokerMetrics;
   /**
    * Clears all queues, messages, topics and subscriptions; set only when the reset routes are on
    * (`allowReset`). See `wire/reset.ts`.
@@ -63,12 +66,30 @@ const QUEUE_PATH = /^\/[^/]+\/[^/]+\/?$/;
  * `Action` parameter is the Query protocol (form-encoded POST body, or GET query string), for SNS or
  * SQS by the SigV4 credential scope's service, else the `Version` parameter (SQS 2012-11-05, SNS
  * 2010-03-31), else the path (a queue URL path is SQS, and supplies `QueueUrl`). Named unsigned
- * routes: `GET /health` (the store's state), and under `/sns/` the signing certificate and the
+ * routes: `GET /health` (the store's state), `GET /metrics` (Prometheus, `metrics.ts`), and under `/sns/` the signing certificate and the
  * token-authenticated confirmation and unsubscribe links. A GET of `/` without `Action`, and everything
  * under `/_mega/`, is the dashboard's (`dashboard/routes.ts`). The moto and LocalStack reset paths are
  * `wire/reset.ts`'s (off unless `allowReset`).
  */
 export async function route(request: WireRequest, services: Services): Promise<WireResponse> {
+  const metrics = services.metrics;
+  if (!metrics) return routeRequest(request, services);
+  if (request.path === '/metrics' && (request.method === 'GET' || request.method === 'HEAD')) {
+    const { contentType, body } = await metrics.render();
+    return { status: 200, headers: { 'content-type': contentType }, body };
+  }
+  if (request.path === '/health' || isDashboardRequest(request)) return routeRequest(request, services);
+  const started = performance.now();
+  const response = await routeRequest(request, services);
+  metrics.observe({
+    action: actionOf(request.headers, request.query, request.body),
+    status: response.status,
+    seconds: (performance.now() - started) / 1000,
+  });
+  return response;
+}
+
+async function routeRequest(request: WireRequest, services: Services): Promise<WireResponse> {
   const requestId = randomUUID();
   const header = (name: string) => {
     const value = request.headers[name];

@@ -5,6 +5,7 @@ import type { SnsNotification } from '../codec/sns.js';
 import { setOwn } from '../own.js';
 import type { ErrorClassifier } from './errors.js';
 import type { OutcomeMemory } from './outcomes.js';
+import { SchemaValidationError } from './schema.js';
 import type { Subscription } from './subscribers.js';
 import { isProcessStatus, type MessageContext, ProcessStatus } from './types.js';
 
@@ -73,7 +74,12 @@ export async function dispatch(
         const result: unknown = await subscription.handler(decoded, context);
         setOwn(statuses, subscription.name, isProcessStatus(result) ? result : ProcessStatus.DONE);
       } catch (error) {
-        setOwn(statuses, subscription.name, classify(error));
+        // A payload its schema rejects is poison whatever the classifier says: retrying cannot fix it.
+        setOwn(
+          statuses,
+          subscription.name,
+          error instanceof SchemaValidationError ? ProcessStatus.FATAL_ERROR : classify(error),
+        );
         setOwn(errors, subscription.name, error);
       } finally {
         release?.();

@@ -1,4 +1,5 @@
 import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { type Clock, systemClock } from '../clock.js';
 import type { SqsMessageAttribute } from '../codec/attributes.js';
 import { type DecodedMessage, decodeMessage } from '../codec/decode.js';
@@ -11,6 +12,7 @@ import { defaultErrorClassifier, type ErrorClassifier } from './errors.js';
 import { type ListenerEvents, type ListenerStats, TypedEvents } from './events.js';
 import { FifoGroups } from './fifo.js';
 import { startHeartbeat } from './heartbeat.js';
+import { type ListenerInstrumentation, wrapAll } from './instrumentation.js';
 import { timeout } from './middleware/timeout.js';
 import { combine, OutcomeMemory } from './outcomes.js';
 import { pollLoop } from './poller.js';
@@ -18,7 +20,13 @@ import { readRedrivePolicy } from './redrive.js';
 import { Settler } from './settle.js';
 import { drain, onSignals } from './shutdown.js';
 import { type AnySubscriber, type Subscription, toSubscription } from './subscribers.js';
-import type { Handler, Middleware, SubscriberOptions, SubscriberPattern } from './types.js';
+import type {
+  Handler,
+  Middleware,
+  SubscriberOptions,
+  SubscriberPattern,
+  TypedSubscriberDefinition,
+} from './types.js';
 
 /** Options of {@link Listener}. Durations say their unit; every option has a default. */
 export interface ListenerOptions {
@@ -68,6 +76,8 @@ export interface ListenerOptions {
   classifyError?: ErrorClassifier;
   /** Middleware around every subscriber's handler, outermost first. */
   middleware?: Middleware[];
+  /** Observability hooks, e.g. `listenerMetrics()` (`sqs-mega/metrics`) and `listenerTracing()` (`sqs-mega/tracing`). Default: none. */
+  instrument?: readonly ListenerInstrumentation[];
   /** FIFO processing (default: the queue URL ends with `.fifo`). */
   fifo?: boolean;
   /** How long `stop()` lets in-flight handlers finish, ms (default 30,000). */
@@ -119,6 +129,7 @@ export class Listener {
   private loops: Promise<void>[] = [];
   private stopping: Promise<void> | undefined;
   private readonly middleware: Middleware[];
+  private readonly instrument: readonly ListenerInstrumentation[];
 
   constructor(private readonly options: ListenerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -127,7 +138,9 @@ export class Listener {
     this.acks = new Acknowledger(options.client, options.queueUrl, this.clock);
     this.memory = new OutcomeMemory(options.outcomeMemory);
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.instrument = options.instrument ?? [];
     this.middleware = [
+      ...this.instrument.flatMap((i) => (i.middleware ? [i.middleware] : [])),
       ...(options.middleware ?? []),
       ...(options.handlerTimeoutMs === undefined ? [] : [timeout(options.handlerTimeoutMs, this.clock)]),
     ];
@@ -152,6 +165,8 @@ export class Listener {
         (message) => this.process(message),
         (messages) => this.releaseUnstarted(messages, 'fifo-group'),
       );
+    for (const i of this.instrument)
+      i.attach?.({ queueUrl: options.queueUrl, client: options.client, on: (name, fn) => this.on(name, fn) });
   }
 
   /**
@@ -162,6 +177,10 @@ export class Listener {
    * @throws {@link SubscriberPatternError} for a pattern that can never match a payload (a JSON
    * pattern compiled in `MessageAttributes` scope); `Error` for a duplicate name.
    */
+  subscribe<S extends StandardSchemaV1>(
+    subscriber: TypedSubscriberDefinition<S>,
+    options?: SubscriberOptions,
+  ): this;
   subscribe(subscriber: AnySubscriber, options?: SubscriberOptions): this;
   subscribe<P = unknown>(
     pattern: SubscriberPattern | undefined,
@@ -269,7 +288,13 @@ export class Listener {
     return onSignals(signals, () => this.stop());
   }
 
-  private async receive(max: number, signal: AbortSignal): Promise<Message[]> {
+  private receive(max: number, signal: AbortSignal): Promise<Message[]> {
+    const work = () => this.receiveOnce(max, signal);
+    if (this.instrument.length === 0) return work();
+    return wrapAll(this.instrument, (i, inner) => i.receive?.(this.options.queueUrl, inner), work);
+  }
+
+  private async receiveOnce(max: number, signal: AbortSignal): Promise<Message[]> {
     const out = await this.options.client.send(
       new ReceiveMessageCommand({
         QueueUrl: this.options.queueUrl,
@@ -361,7 +386,12 @@ export class Listener {
   private async process(message: Message): Promise<boolean> {
     const id = message.MessageId ?? '';
     const controller = new AbortController();
-    const done = this.run(message, controller.signal).finally(() => {
+    const work = () => this.run(message, controller.signal);
+    const run =
+      this.instrument.length === 0
+        ? work()
+        : wrapAll(this.instrument, (i, inner) => i.message?.(message, this.options.queueUrl, inner), work);
+    const done = run.finally(() => {
       this.inFlight.delete(id);
       this.capacity.release(1);
     });

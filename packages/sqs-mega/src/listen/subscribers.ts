@@ -1,3 +1,4 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { DecodedPayload } from '../codec/decode.js';
 import type { MegaPayload } from '../event/types.js';
 import type { CompiledPattern } from '../match/core.js';
@@ -5,6 +6,7 @@ import { compilePattern } from '../match/dsl.js';
 import { compileJsonPattern } from '../match/json-pattern.js';
 import { Capacity } from './capacity.js';
 import { SubscriberPatternError } from './errors.js';
+import { withSchema } from './schema.js';
 import type {
   Handler,
   HandlerResult,
@@ -26,6 +28,7 @@ abstract class ClassSubscriber<P> implements SubscriberOptions {
   concurrency?: number;
   middleware?: Middleware[];
   syntax?: 'dsl' | 'json';
+  schema?: StandardSchemaV1;
   /** Processes one payload; return a status, or nothing for `done`; throw to have the error classified. */
   abstract process(payload: P, context: MessageContext): HandlerResult;
 }
@@ -91,15 +94,17 @@ export function toSubscription(
   const isClass = given instanceof ClassSubscriber;
   const subscriber = given as SubscriberDefinition<unknown> & {
     process?: ClassSubscriber<unknown>['process'];
+    schema?: StandardSchemaV1;
   };
   const kind: SubscriberKind = subscriber.kind ?? 'message';
   const name = options.name ?? subscriber.name ?? (isClass ? given.constructor.name : fallbackName);
   const syntax = options.syntax ?? subscriber.syntax ?? 'dsl';
   const pattern = subscriber.pattern === undefined ? undefined : compile(subscriber.pattern, syntax, name);
   const concurrency = options.concurrency ?? subscriber.concurrency;
-  const run: Handler = isClass
+  const bare: Handler = isClass
     ? (payload, context) => (given as ClassSubscriber<unknown>).process(payload, context)
     : (payload, context) => subscriber.handler(payload, context);
+  const run = withSchema(subscriber.schema, bare, name);
   const chain = [...outer, ...(subscriber.middleware ?? []), ...(options.middleware ?? [])];
   const wrapped = chain.reduceRight<Handler>((next, middleware) => middleware(next), run);
   const view = kind === 'message' && isClass ? (d: DecodedPayload) => d : payloadOf;

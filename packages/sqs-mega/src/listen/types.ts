@@ -1,4 +1,5 @@
 import type { Message } from '@aws-sdk/client-sqs';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { SqsMessageAttribute } from '../codec/attributes.js';
 import type { DecodedPayload } from '../codec/decode.js';
 import type { SnsNotification } from '../codec/sns.js';
@@ -99,6 +100,12 @@ export interface SubscriberOptions {
   concurrency?: number;
   /** Middleware for this subscriber only, applied inside the listener's. */
   middleware?: Middleware[];
+  /**
+   * A Standard Schema (zod, valibot, arktype, …) for what the handler receives (the MEGA event, the
+   * data object): the handler gets the schema's output; a payload that fails it is a poison message
+   * (dead-lettered with the issues, never handled). Default: none.
+   */
+  schema?: StandardSchemaV1;
 }
 
 /**
@@ -114,4 +121,10 @@ export interface SubscriberDefinition<P = unknown> extends SubscriberOptions {
   /** No pattern: matches everything of its kind. */
   pattern?: SubscriberPattern;
   handler: Handler<P>;
+}
+
+/** A subscriber definition whose handler's payload type is inferred from its `schema`. */
+export interface TypedSubscriberDefinition<S extends StandardSchemaV1>
+  extends Omit<SubscriberDefinition<StandardSchemaV1.InferOutput<S>>, 'schema'> {
+  schema: S;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { ObjectEncoding } from '../codec/attributes.js';
 import { codecNamed } from '../codec/codecs.js';
 import { type EncodeOptions, encodePayload } from '../codec/encode.js';
@@ -36,6 +37,11 @@ export interface PublishOptions extends EncodeOptions {
   delaySeconds?: number;
   /** SNS only: the notification's `Subject`. */
   subject?: string;
+  /**
+   * A Standard Schema (zod, valibot, …) the payload must pass before anything is sent (the payload
+   * is sent as given, not the schema's output). Default: none.
+   */
+  schema?: StandardSchemaV1;
 }
 
 /** Publisher-wide settings that shape every message. */
@@ -56,6 +62,8 @@ export interface MessageDefaults {
 export interface OutgoingMessage {
   body: string;
   attributes: Record<string, AttributeValue>;
+  /** SQS system attributes (only `AWSTraceHeader` exists; not counted against the 10 attributes). SQS targets only. */
+  systemAttributes?: Record<string, { DataType: 'String'; StringValue: string }>;
   bytes: number;
   groupId?: string;
   deduplicationId?: string;

@@ -2,8 +2,10 @@ import { type Clock, systemClock } from '../clock.js';
 import { createMegaEvent } from '../event/builder.js';
 import type { MegaEventInput } from '../event/types.js';
 import { retrying } from '../listen/backoff.js';
+import { validateWithSchema } from '../listen/schema.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { Batcher, type EntryResult, resultsById } from './batcher.js';
+import { instrumented, type PublisherInstrumentation } from './instrumentation.js';
 import { LIMITS, PublishEntryError } from './limits.js';
 import { buildMessage, type MessageDefaults, type OutgoingMessage, type PublishOptions } from './message.js';
 
@@ -24,6 +26,8 @@ export interface PublisherOptions extends MessageDefaults {
   batching?: false | { lingerMs?: number };
   /** Attempts per call on transient failures (network, throttling, 5xx), with backoff (default 5). */
   attempts?: number;
+  /** Observability hooks, e.g. `publisherMetrics()` (`sqs-mega/metrics`) and `publisherTracing()` (`sqs-mega/tracing`). Default: none. */
+  instrument?: readonly PublisherInstrumentation[];
   /** The clock for batching windows and retry backoff (default: the system clock). */
   clock?: Clock;
   logger?: Logger;
@@ -31,6 +35,8 @@ export interface PublisherOptions extends MessageDefaults {
 
 /** How a publisher reaches its target: one message, or a batch. */
 export interface PublishTransport {
+  /** The queue URL or topic ARN. */
+  readonly destination: string;
   readonly fifo: boolean;
   readonly sns: boolean;
   readonly maxBytes: number;
@@ -47,6 +53,7 @@ export class Publisher {
   private readonly clock: Clock;
   private readonly attempts: number;
   private readonly logger: Logger;
+  private readonly instrument: readonly PublisherInstrumentation[];
 
   protected constructor(
     private readonly transport: PublishTransport,
@@ -55,6 +62,7 @@ export class Publisher {
     this.clock = options.clock ?? systemClock;
     this.attempts = options.attempts ?? 5;
     this.logger = options.logger ?? silentLogger;
+    this.instrument = options.instrument ?? [];
     if (options.batching !== false) {
       this.batcher = new Batcher({
         clock: this.clock,
@@ -64,11 +72,11 @@ export class Publisher {
         size: (m) => m.bytes,
         send: (entries) =>
           entries.length === 1
-            ? this.retry(() => transport.sendOne(entries[0]!)).then(
+            ? this.call(1, () => this.retry(() => transport.sendOne(entries[0]!))).then(
                 (value) => [{ ok: true, value }],
                 (error) => [{ ok: false, error }],
               )
-            : this.retry(() => transport.sendBatch(entries)),
+            : this.call(entries.length, () => this.retry(() => transport.sendBatch(entries))),
       });
     }
   }
@@ -78,16 +86,25 @@ export class Publisher {
    * Resolves with this message's id, or rejects with this message's error.
    * @throws `PublishError` (before sending) when the message breaks a limit: attributes > 10,
    *   size > 1 MiB (SQS) / 256 KiB (SNS), a FIFO target without group id, delay out of range.
+   * @throws `SchemaValidationError` when `options.schema` rejects the payload (nothing is sent).
    */
   publish(payload: unknown, options: PublishOptions = {}): Promise<PublishResult> {
+    if (options.schema) {
+      const { schema, ...rest } = options;
+      return validateWithSchema(schema, payload, 'publish').then(() => this.publish(payload, rest));
+    }
     let message: OutgoingMessage;
     try {
       message = buildMessage(payload, options, this.options, this.transport);
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.batcher) return this.batcher.add(message);
-    return this.retry(() => this.transport.sendOne(message));
+    const send = () =>
+      this.batcher
+        ? this.batcher.add(message)
+        : this.call(1, () => this.retry(() => this.transport.sendOne(message)));
+    if (this.instrument.length === 0) return send();
+    return instrumented(this.instrument, (i, inner) => i.message?.(message, this.transport, inner), send);
   }
 
   /** Builds a MEGA event with `createMegaEvent` and publishes it. */
@@ -104,6 +121,11 @@ export class Publisher {
   /** Sends whatever is waiting for a batch and waits for every call under way. */
   async flush(): Promise<void> {
     await this.batcher?.flush();
+  }
+
+  private call<T>(count: number, send: () => Promise<T>): Promise<T> {
+    if (this.instrument.length === 0) return send();
+    return instrumented(this.instrument, (i, inner) => i.call?.(count, this.transport, inner), send);
   }
 
   private retry<T>(fn: () => Promise<T>): Promise<T> {

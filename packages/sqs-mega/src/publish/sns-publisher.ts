@@ -37,6 +37,7 @@ export class SnsPublisher extends Publisher {
 
 class SnsTransport implements PublishTransport {
   readonly fifo: boolean;
+  readonly destination: string;
   readonly sns = true;
   readonly maxBytes = LIMITS.snsMaxBytes;
   private readonly client: SNSClient;
@@ -45,6 +46,7 @@ class SnsTransport implements PublishTransport {
   constructor(options: SnsPublisherOptions) {
     this.client = options.client;
     this.topicArn = options.topicArn;
+    this.destination = options.topicArn;
     this.fifo = options.fifo ?? options.topicArn.endsWith('.fifo');
   }
 

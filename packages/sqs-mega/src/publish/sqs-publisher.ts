@@ -41,6 +41,7 @@ export class SqsPublisher extends Publisher {
 
 class SqsTransport implements PublishTransport {
   readonly fifo: boolean;
+  readonly destination: string;
   readonly sns = false;
   readonly maxBytes = LIMITS.sqsMaxBytes;
   private readonly client: SQSClient;
@@ -49,6 +50,7 @@ class SqsTransport implements PublishTransport {
   constructor(options: SqsPublisherOptions) {
     this.client = options.client;
     this.queueUrl = options.queueUrl;
+    this.destination = options.queueUrl;
     this.fifo = options.fifo ?? options.queueUrl.endsWith('.fifo');
   }
 
@@ -74,6 +76,7 @@ function entry(m: OutgoingMessage): Omit<SendMessageBatchRequestEntry, 'Id'> {
   return {
     MessageBody: m.body,
     MessageAttributes: m.attributes as Record<string, MessageAttributeValue>,
+    ...(m.systemAttributes === undefined ? {} : { MessageSystemAttributes: m.systemAttributes }),
     ...(m.groupId === undefined ? {} : { MessageGroupId: m.groupId }),
     ...(m.deduplicationId === undefined ? {} : { MessageDeduplicationId: m.deduplicationId }),
     ...(m.delaySeconds === undefined ? {} : { DelaySeconds: m.delaySeconds }),

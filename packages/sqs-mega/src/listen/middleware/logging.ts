@@ -1,5 +1,5 @@
 import type { Logger } from '../../logger.js';
-import type { Middleware } from '../types.js';
+import { isProcessStatus, type Middleware } from '../types.js';
 
 /**
  * Logs each handler run: its status and duration at `debug`, a thrown error at `warn`, with the
@@ -15,7 +15,10 @@ export function logging(logger: Logger): Middleware {
     };
     try {
       const status = await next(payload, context);
-      logger.debug({ ...fields, status: status ?? 'done', ms: performance.now() - started }, 'handled');
+      logger.debug(
+        { ...fields, status: isProcessStatus(status) ? status : 'done', ms: performance.now() - started },
+        'handled',
+      );
       return status;
     } catch (error) {
       logger.warn({ ...fields, err: error, ms: performance.now() - started }, 'handler threw');
