@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { createLogger } from '../src/logger.js';
 import { HeapStore } from '../src/store/heap/index.js';
 import type { NewMessage, Store } from '../src/store/index.js';
 import { SqliteStore } from '../src/store/sqlite.js';
@@ -423,3 +424,27 @@ for (const engine of ENGINES) {
     );
   });
 }
+
+const silent = createLogger('silent');
+
+describe('engine selection', () => {
+  it('in memory is the heap engine, a data directory the SQLite engine; /health names it', async () => {
+    const { startBroker } = await import('../src/server.js');
+    const dir = mkdtempSync(join(tmpdir(), 'mega-engine-'));
+    dirs.push(dir);
+    for (const [options, engine, type] of [
+      [{ inMemory: true }, 'memory', HeapStore],
+      [{ dataDir: dir }, 'sqlite', SqliteStore],
+    ] as const) {
+      const broker = await startBroker({ ...options, port: 0, logger: silent });
+      try {
+        assert.ok(broker.sqs.store instanceof type);
+        assert.equal(broker.sqs.store.engine, engine);
+        const health = (await (await fetch(`${broker.url}/health`)).json()) as { store: string };
+        assert.equal(health.store, engine);
+      } finally {
+        await broker.stop();
+      }
+    }
+  });
+});
