@@ -11,13 +11,21 @@
  * Rows returned are snapshots: changing one changes nothing stored.
  */
 
-import type { DedupRow } from './fifo.js';
-import type { MessageCounts, MessageRow, NewMessage } from './messages.js';
-import type { MoveTaskRow, MoveTaskStatus } from './move-tasks.js';
-import type { PeekedRow, PendingDeliveries } from './peek.js';
-import type { QueueRow } from './queues.js';
-import type { DeliveryRow, NewDelivery } from './sns-deliveries.js';
-import type { SubscriptionRow, TopicRow } from './sns-topics.js';
+import type {
+  DedupRow,
+  DeliveryRow,
+  MessageCounts,
+  MessageRow,
+  MoveTaskRow,
+  MoveTaskStatus,
+  NewDelivery,
+  NewMessage,
+  PeekedRow,
+  PendingDeliveries,
+  QueueRow,
+  SubscriptionRow,
+  TopicRow,
+} from './rows.js';
 
 export type {
   DedupRow,

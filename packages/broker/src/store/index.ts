@@ -1,10 +1,10 @@
 import type { Store } from './contract.js';
-import type { DatabaseOptions } from './database.js';
 import { HeapStore } from './heap/index.js';
+import type { DatabaseOptions } from './options.js';
 import { SqliteStore } from './sqlite.js';
 
 export type * from './contract.js';
-export type { DatabaseOptions } from './database.js';
+export type { DatabaseOptions } from './options.js';
 
 /**
  * Opens the store `options` describe: the heap engine when `inMemory` is true (nothing survives the
