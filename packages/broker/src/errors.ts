@@ -14,6 +14,11 @@ export class AwsError extends Error {
     readonly queryCode = code,
     /** `Sender` (client's fault) or `Receiver` (server's fault). */
     readonly fault: 'Sender' | 'Receiver' = status >= 500 ? 'Receiver' : 'Sender',
+    /**
+     * The JSON `__type` shape name, where AWS's differs from `code` (SQS answers InvalidParameterValue
+     * as `InvalidParameterValueException` over JSON). Default `code`.
+     */
+    readonly jsonType: string = code,
   ) {
     super(message);
     this.name = code;
@@ -101,12 +106,27 @@ export const sqsErrors = {
       400,
       `${SQS}BatchRequestTooLong`,
     ),
-  invalidParameterValue: (message: string) => new AwsError('InvalidParameterValue', message, 400),
+  invalidParameterValue: (message: string) =>
+    new AwsError(
+      'InvalidParameterValue',
+      message,
+      400,
+      'InvalidParameterValue',
+      'Sender',
+      'InvalidParameterValueException',
+    ),
   invalidAttributeName: (message: string) => new AwsError('InvalidAttributeName', message, 400),
   invalidAttributeValue: (message: string) => new AwsError('InvalidAttributeValue', message, 400),
   invalidMessageContents: (message: string) => new AwsError('InvalidMessageContents', message, 400),
   missingParameter: (name: string) =>
-    new AwsError('MissingParameter', `The request must contain the parameter ${name}.`, 400),
+    new AwsError(
+      'MissingParameter',
+      `The request must contain the parameter ${name}.`,
+      400,
+      'MissingParameter',
+      'Sender',
+      'MissingRequiredParameterException',
+    ),
   invalidAction: (action: string) =>
     new AwsError('InvalidAction', `The action ${truncate(action)} is not valid for this endpoint.`, 400),
   internal: (message = 'We encountered an internal error. Please try again.') =>

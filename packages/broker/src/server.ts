@@ -12,7 +12,9 @@ import { AwsError, sqsErrors } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { lazySigningIdentity } from './sns/certificate.js';
 import { DEFAULT_ALLOW_HOSTS, HostAllowList } from './sns/delivery/allow-hosts.js';
+import { resetTopics } from './sns/reset.js';
 import { SnsState } from './sns/state.js';
+import { resetQueues } from './sqs/reset.js';
 import { SqsState } from './sqs/state.js';
 import { isStorageFailure, storageFailureAdvice } from './store/database.js';
 import { openStore, type Store } from './store/index.js';
@@ -90,6 +92,13 @@ export interface BrokerOptions {
   allowHosts?: readonly string[];
   /** Bind to a non-loopback address without credentials (anyone who can reach it can use it). Default false. */
   insecure?: boolean;
+  /**
+   * Serve the reset routes test suites call between tests, moto's `POST /moto-api/reset` and
+   * LocalStack's `POST /_localstack/state/reset`: each deletes every queue, message, topic and
+   * subscription. With credentials the request must be signed like any API request. Default false
+   * (the routes answer 404); {@link Broker.reset} works either way.
+   */
+  allowReset?: boolean;
 }
 
 /** A running broker. */
@@ -103,6 +112,11 @@ export interface Broker {
   /** The SNS state (topics, subscriptions, signing identity, HTTP/S deliveries). */
   readonly sns: SnsState;
   readonly clock: Clock;
+  /**
+   * Deletes every queue (with its messages), topic and subscription, in every region, as a fresh
+   * broker has none; waiting receives return empty and queue names are free again at once.
+   */
+  reset(): Promise<void>;
   /** Stops accepting requests, releases long polls, commits and closes the store. */
   stop(): Promise<void>;
 }
@@ -147,9 +161,16 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     identity,
     logger,
   });
+  const sqsState = sqs;
+  const snsReset = sns;
+  const reset = async () => {
+    await resetTopics(snsReset);
+    await resetQueues(sqsState);
+  };
   const services: Services = {
     sqs,
     sns,
+    reset: options.allowReset ? reset : undefined,
     defaultRegion: options.region ?? 'us-east-1',
     logger,
     guard: new BrowserGuard({ allowedHosts: options.allowHosts, bindHost }),
@@ -209,6 +230,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     sqs: state,
     sns: snsState,
     clock,
+    reset,
     stop: () => stop(front, [server, tls], state, snsState, store),
   };
 }

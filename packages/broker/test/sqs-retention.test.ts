@@ -102,7 +102,7 @@ describe('SQS retention, purge and permissions', async () => {
           (await sqs().call('GetQueueAttributes', { QueueUrl, AttributeNames: ['Policy'] })).Attributes
             ?.Policy;
         const policy = JSON.parse(await policyOf());
-        assert.equal(policy.Version, '2012-10-17');
+        assert.equal(policy.Version, '2008-10-17');
         assert.deepEqual(
           policy.Statement.map((s: { Sid: string }) => s.Sid),
           ['send', 'all'],
@@ -113,6 +113,10 @@ describe('SQS retention, purge and permissions', async () => {
           'arn:aws:iam::444455556666:root',
         ]);
         assert.deepEqual(send.Action, ['SQS:SendMessage', 'SQS:ReceiveMessage']);
+        // one principal, one action: plain strings, as SQS writes them
+        const [, all] = policy.Statement;
+        assert.equal(all.Principal.AWS, 'arn:aws:iam::111122223333:root');
+        assert.equal(all.Action, 'SQS:*');
         assert.match(send.Resource, /^arn:aws:sqs:/);
         const dup = await sqs().error('AddPermission', {
           QueueUrl,

@@ -130,7 +130,10 @@ describe('wire: values that only look like values', () => {
           body: JSON.stringify({ MaxResults }),
         });
         assert.equal(res.status, 400, JSON.stringify(MaxResults));
-        assert.match(String(((await res.json()) as { __type: string }).__type), /InvalidParameterValue$/);
+        assert.match(
+          String(((await res.json()) as { __type: string }).__type),
+          /#InvalidParameterValueException$/,
+        );
       }
     } finally {
       await broker.stop();

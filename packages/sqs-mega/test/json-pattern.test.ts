@@ -240,8 +240,10 @@ describe('scopes', () => {
     );
   });
 
-  it('MessageAttributes: null stands for an absent attribute', () => {
-    assert.equal(attrs({ a: [null, { 'anything-but': 'whatever' }] }, {}), true);
+  it('MessageAttributes: null stands for an absent attribute, in a message that has attributes', () => {
+    // as recorded against SNS: a message without any attribute is not delivered (issue 24)
+    assert.equal(attrs({ a: [null, { 'anything-but': 'whatever' }] }, {}), false);
+    assert.equal(attrs({ a: [null, { 'anything-but': 'whatever' }] }, { b: S('x') }), true);
     assert.equal(attrs({ a: [null, { 'anything-but': 'whatever' }] }, { a: S('whatever') }), false);
   });
 });

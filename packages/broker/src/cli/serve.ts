@@ -87,6 +87,11 @@ export function registerServe(program: Command): void {
     )
     .option('--insecure', 'allow a non-loopback --host without credentials', false)
     .option(
+      '--allow-reset',
+      'serve POST /moto-api/reset and /_localstack/state/reset: delete every queue, message, topic and subscription',
+      false,
+    )
+    .option(
       '--max-body-bytes <bytes>',
       'largest request body accepted (413 beyond)',
       positive,
@@ -118,6 +123,7 @@ export function registerServe(program: Command): void {
         credentialsFile?: string;
         allowHost?: string[];
         insecure: boolean;
+        allowReset: boolean;
         maxBodyBytes: number;
         maxConnections: number;
         maxBufferedBytes: number;

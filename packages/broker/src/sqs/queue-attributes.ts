@@ -9,8 +9,6 @@ import { type RedrivePolicy, redrivePolicyOf } from './dead-letter.js';
 interface AttributeSpec {
   /** Default value, or undefined when the attribute is absent until set. */
   default?: string;
-  /** Only settable when creating the queue. */
-  createOnly?: boolean;
   /** Only valid on FIFO queues. */
   fifoOnly?: boolean;
   /** Validates and normalizes a value; throws InvalidAttributeValue naming the attribute and limit. */
@@ -74,8 +72,10 @@ export const QUEUE_ATTRIBUTE_SPECS: Record<string, AttributeSpec> = {
   RedriveAllowPolicy: { check: json },
   KmsMasterKeyId: { check: text },
   KmsDataKeyReusePeriodSeconds: { check: integer(60, 86400, 'seconds') },
-  SqsManagedSseEnabled: { default: 'false', check: boolean },
-  FifoQueue: { createOnly: true, fifoOnly: true, check: boolean },
+  // new queues have SSE-SQS on by default (AWS since 2022; nothing is encrypted here)
+  SqsManagedSseEnabled: { default: 'true', check: boolean },
+  // set at creation; SetQueueAttributes takes only `true` again (see checkQueueAttributes)
+  FifoQueue: { fifoOnly: true, check: boolean },
   ContentBasedDeduplication: { fifoOnly: true, check: boolean },
   DeduplicationScope: { fifoOnly: true, check: oneOf('messageGroup', 'queue') },
   FifoThroughputLimit: { fifoOnly: true, check: oneOf('perQueue', 'perMessageGroupId') },
@@ -111,8 +111,20 @@ export function settingsOf(attributes: Record<string, string>): QueueSettings {
 }
 
 /**
+ * A FIFO-only attribute given for a standard queue, refused as SQS refuses it: `FifoQueue` (even
+ * `false`) and `ContentBasedDeduplication` are unknown attributes there; the high-throughput pair says
+ * it needs FifoQueue=true.
+ */
+function notOnStandard(name: string) {
+  return name === 'DeduplicationScope' || name === 'FifoThroughputLimit'
+    ? sqsErrors.invalidAttributeName(`You can specify the ${name} only when FifoQueue is set to true.`)
+    : sqsErrors.invalidAttributeName(`Unknown Attribute ${name}.`);
+}
+
+/**
  * Validates attributes given to CreateQueue (`creating`) or SetQueueAttributes and returns them
- * normalized. Unknown names are InvalidAttributeName; read-only or create-only ones on a set are too.
+ * normalized. Unknown names are InvalidAttributeName, as are FIFO-only ones on a standard queue;
+ * `FifoQueue=false` on a FIFO queue's SetQueueAttributes is InvalidAttributeValue (the type is fixed).
  */
 export function checkQueueAttributes(
   given: Record<string, string>,
@@ -121,11 +133,14 @@ export function checkQueueAttributes(
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(given)) {
     const spec = Object.hasOwn(QUEUE_ATTRIBUTE_SPECS, name) ? QUEUE_ATTRIBUTE_SPECS[name] : undefined;
-    if (!spec || (spec.createOnly && !options.creating)) {
-      throw sqsErrors.invalidAttributeName(`Unknown Attribute ${name.slice(0, 128)}.`);
-    }
-    if (spec.fifoOnly && !options.fifo && name !== 'FifoQueue') {
-      throw sqsErrors.invalidAttributeName(`Unknown Attribute ${name}.`);
+    if (!spec) throw sqsErrors.invalidAttributeName(`Unknown Attribute ${name.slice(0, 128)}.`);
+    if (spec.fifoOnly && !options.fifo) throw notOnStandard(name);
+    if (name === 'FifoQueue' && !options.creating) {
+      // a FIFO queue may be told it is one; the type itself cannot change
+      if (spec.check(value, name) === 'true') continue;
+      throw sqsErrors.invalidAttributeValue(
+        'Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.',
+      );
     }
     out[name] = spec.check(value, name);
   }

@@ -45,4 +45,6 @@ export interface RequestContext {
   accessKeyId?: string;
   /** Aborted when the client goes away before the answer (a long poll then stops, taking nothing). */
   signal?: AbortSignal;
+  /** The request's `X-Amzn-Trace-Id` header (X-Ray), which SendMessage keeps as `AWSTraceHeader`. */
+  traceHeader?: string;
 }

@@ -36,6 +36,11 @@ export interface TestBrokerOptions extends BrokerOptions {
   time?: 'manual' | Clock;
   /** Queues to create at start (see {@link QueueSpec}); found in `broker.queues` by name. */
   queues?: QueueSpec[];
+  /**
+   * Serve moto's and LocalStack's reset routes (see {@link BrokerOptions.allowReset}). Default true
+   * here, a test broker being the suite's own; `broker.reset()` works either way.
+   */
+  allowReset?: boolean;
 }
 
 /** A broker started for a test, with the settings an AWS SDK client needs to reach it. */
@@ -75,6 +80,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
     inMemory: options.dataDir === undefined,
     port: 0,
     logger: createLogger(process.env.MEGA_LOG_LEVEL ?? 'silent'),
+    allowReset: true,
     ...options,
     ...(tempDir === undefined ? {} : { inMemory: false, dataDir: tempDir }),
     region,

@@ -53,6 +53,6 @@ export function encodeJsonError(error: AwsError, namespace: string, requestId: s
       'x-amzn-requestid': requestId,
       'x-amzn-query-error': `${error.queryCode};${error.fault}`,
     },
-    body: JSON.stringify({ __type: `${namespace}#${error.code}`, message: error.message }),
+    body: JSON.stringify({ __type: `${namespace}#${error.jsonType}`, message: error.message }),
   };
 }

@@ -19,6 +19,7 @@ import {
   type WireResponse,
 } from './json.js';
 import { decodeQueryInput, encodeQueryError, encodeQueryOutput } from './query/index.js';
+import { RESET_PATHS, routeReset } from './reset.js';
 import { type CredentialStore, verifySignature } from './sigv4.js';
 
 /** A request as the router sees it, protocol not yet known. */
@@ -44,6 +45,11 @@ export interface Services {
   guard: BrowserGuard;
   /** When set, every API request must carry a valid SigV4 signature by one of these keys. */
   credentials?: CredentialStore;
+  /**
+   * Clears all queues, messages, topics and subscriptions; set only when the reset routes are on
+   * (`allowReset`). See `wire/reset.ts`.
+   */
+  reset?: () => Promise<void>;
 }
 
 const SQS_NAMESPACE = 'com.amazonaws.sqs';
@@ -59,7 +65,8 @@ const QUEUE_PATH = /^\/[^/]+\/[^/]+\/?$/;
  * 2010-03-31), else the path (a queue URL path is SQS, and supplies `QueueUrl`). Named unsigned
  * routes: `GET /health` (the store's state), and under `/sns/` the signing certificate and the
  * token-authenticated confirmation and unsubscribe links. A GET of `/` without `Action`, and everything
- * under `/_mega/`, is the dashboard's (`dashboard/routes.ts`).
+ * under `/_mega/`, is the dashboard's (`dashboard/routes.ts`). The moto and LocalStack reset paths are
+ * `wire/reset.ts`'s (off unless `allowReset`).
  */
 export async function route(request: WireRequest, services: Services): Promise<WireResponse> {
   const requestId = randomUUID();
@@ -82,11 +89,14 @@ export async function route(request: WireRequest, services: Services): Promise<W
       : queryError(error as AwsError, requestId);
   }
   if (isDashboardRequest(request)) return routeDashboard(request, services);
+  if (RESET_PATHS.has(request.path))
+    return routeReset(request.method, services.reset, () => authenticate(request, services, ['sqs', 'sns']));
   const scope = credentialScope(header('authorization'), request.query);
   const ctx: RequestContext = {
     region: scope?.region ?? services.defaultRegion,
     origin: `http://${header('host') ?? 'localhost'}`,
     accessKeyId: scope?.accessKeyId,
+    traceHeader: header('x-amzn-trace-id'),
     get signal() {
       return request.signal;
     },

@@ -1,3 +1,4 @@
+import { isPlainObject } from '../event/validate.js';
 import { attributeValues } from './attributes.js';
 import { compileCidr } from './cidr.js';
 import type { Condition, Hint, NumericRange, PayloadMode } from './core.js';
@@ -38,7 +39,8 @@ class KeyCondition implements Condition {
   shape(): ConditionShape | undefined {
     if (this.existsFalse || this.nullMatchesMissing) return undefined;
     const only = this.tests[0];
-    if (this.existsTrue) return { kind: 'exists' };
+    // inline `exists` only when it is the whole condition: beside another test, a null may still match
+    if (this.existsTrue) return this.tests.length === 0 ? { kind: 'exists' } : undefined;
     if (this.tests.length === 1 && only?.kind === Kind.NotEqual && typeof only.operand === 'string')
       return { kind: 'differs', value: only.operand };
     return undefined;
@@ -46,11 +48,12 @@ class KeyCondition implements Condition {
 
   check(found: unknown, root: unknown): boolean {
     if (found === MISSING) {
-      if (this.nullMatchesMissing) return true;
-      // SNS: `exists: false` only matches a message that has at least one attribute.
-      return this.existsFalse && (!this.attributes || hasKeys(root));
+      // SNS: a key's absence matches (`exists: false`, or in scope MessageAttributes a `null`
+      // alternative) only in a message that has at least one attribute; in scope MessageBody only
+      // in a body that is a JSON object — plain text matches no body policy at all.
+      if (!(this.existsFalse || this.nullMatchesMissing)) return false;
+      return this.attributes ? hasKeys(root) : isPlainObject(root);
     }
-    if (this.existsTrue) return true;
     if (typeof found === 'object' && found instanceof Many) {
       for (const v of found.values) if (this.any(v)) return true;
       return false;
@@ -59,6 +62,8 @@ class KeyCondition implements Condition {
   }
 
   private any(value: unknown): boolean {
+    // `exists: true` wants a value: a JSON null does not count as one
+    if (this.existsTrue && value !== null) return true;
     const tests = this.tests;
     for (let i = 0; i < tests.length; i++) if ((tests[i] as ValueTest).test(value)) return true;
     return false;
@@ -67,7 +72,7 @@ class KeyCondition implements Condition {
 
 /**
  * The simple shapes a {@link MatcherSet} checks inline, without calling the condition: `exists`
- * (true when a value is present) and `differs` (an `anything-but` of one string: true when a single
+ * (true when a value other than JSON null is present) and `differs` (an `anything-but` of one string: true when a single
  * present value is not that string; for several values the condition itself decides).
  */
 export type ConditionShape = { kind: 'exists' } | { kind: 'differs'; value: string };

@@ -68,6 +68,18 @@ export function parsePolicy(policy: unknown, dialect: Dialect, scope: FilterPoli
 
 type RawBranch = [string[], unknown[]][];
 
+/**
+ * The path steps a policy key stands for. In scope `MessageBody` a dotted key addresses nested
+ * objects, as on SNS: `"a.b"` is the path `a`, `b` (which the resolver also finds written at mixed
+ * depth in the payload, `{"a.b": ...}` or `{"a": {"b": ...}}`). A key with an empty segment, and every
+ * key in scope `MessageAttributes` (flat attribute names), is one step as written.
+ */
+function segmentsOf(key: string, walk: Walk): string[] {
+  if (walk.scope !== 'MessageBody' || !key.includes('.')) return [key];
+  const parts = key.split('.');
+  return parts.includes('') ? [key] : parts;
+}
+
 function walkObject(
   object: Record<string, unknown>,
   path: string[],
@@ -100,10 +112,10 @@ function walkObject(
     } else if (Array.isArray(value)) {
       if (value.length === 0) throw new FilterPolicyError('Empty arrays are not allowed');
       combinations *= value.length * depth;
-      const leaf: [string[], unknown[]] = [[...path, key], value];
+      const leaf: [string[], unknown[]] = [[...path, ...segmentsOf(key, walk)], value];
       for (const b of branches) b.push(leaf);
     } else if (isPlainObject(value)) {
-      const inner = walkObject(value, [...path, key], depth + 1, walk);
+      const inner = walkObject(value, [...path, ...segmentsOf(key, walk)], depth + 1, walk);
       combinations *= inner.combinations;
       branches = branches.flatMap((b) => inner.branches.map((alt) => [...b, ...alt]));
     } else {

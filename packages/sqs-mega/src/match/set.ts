@@ -140,7 +140,8 @@ export class MatcherSet<T = string> {
         const code = this.code;
         let hits = 0;
         for (const value of found.values) hits = index.lookup(value, buckets, hits);
-        if (present >= 0) buckets[hits++] = present;
+        // `exists: true` wants a value other than JSON null
+        if (present >= 0 && found.values.some((v) => v !== null)) buckets[hits++] = present;
         for (let b = 0; b < hits; b++) {
           const at = code[(buckets[b] as number) + 3] as number;
           const last = at + (code[at] as number);
@@ -148,7 +149,7 @@ export class MatcherSet<T = string> {
         }
       } else {
         let hits = index.lookup(found, buckets, 0);
-        if (present >= 0) buckets[hits++] = present;
+        if (present >= 0 && found !== null) buckets[hits++] = present;
         for (let b = 0; b < hits; b++) this.collect(buckets[b] as number);
       }
     }
@@ -227,7 +228,7 @@ export class MatcherSet<T = string> {
       // The common shapes inline (see ConditionShape); anything else asks the condition. The hot
       // paths test `typeof` before (or instead of) `instanceof Many`, which is not free on a primitive.
       const shape = this.conditionShapes[c];
-      if (shape === EXISTS) holds = found !== MISSING;
+      if (shape === EXISTS) holds = found !== MISSING && found !== null;
       else if (shape === DIFFERS && typeof found === 'string') holds = found !== this.conditionOperands[c];
       else {
         const condition = this.conditions[c] as Condition;

@@ -31,3 +31,19 @@ export function batchFailure(id: string, error: unknown): BatchResultErrorEntry 
   }
   throw error;
 }
+
+/**
+ * A batch action's answer as SQS gives it: `Successful` and `Failed` each present only when it has an
+ * entry. Over the Query protocol an empty list has no XML form at all; over JSON AWS omits it too (a
+ * batch whose entries all fail has no `Successful`, one whose entries all succeed no `Failed`), so
+ * clients written against SQS already read both as optional.
+ */
+export function batchResult<S>(
+  successful: S[],
+  failed: BatchResultErrorEntry[],
+): { Successful?: S[]; Failed?: BatchResultErrorEntry[] } {
+  const out: { Successful?: S[]; Failed?: BatchResultErrorEntry[] } = {};
+  if (successful.length > 0) out.Successful = successful;
+  if (failed.length > 0) out.Failed = failed;
+  return out;
+}

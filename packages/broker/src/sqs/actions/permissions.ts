@@ -11,9 +11,33 @@ import type { RequestContext } from '../types.js';
 interface Statement {
   Sid: string;
   Effect: string;
-  Principal: { AWS: string[] };
-  Action: string[];
+  /** One principal is written as a plain string, several as an array (as SQS writes them). */
+  Principal: { AWS: string | string[] };
+  Action: string | string[];
   Resource: string;
+}
+
+/** A policy statement holds at most this many actions (AddPermission answers 403 OverLimit beyond). */
+const MAX_ACTIONS = 7;
+/**
+ * The actions AddPermission may grant: the rest (AddPermission, RemovePermission, SetQueueAttributes,
+ * DeleteQueue, TagQueue, ...) are the queue owner's only. The batch actions come with their single forms.
+ */
+const GRANTABLE = new Set([
+  '*',
+  'ChangeMessageVisibility',
+  'DeleteMessage',
+  'GetQueueAttributes',
+  'GetQueueUrl',
+  'ListDeadLetterSourceQueues',
+  'PurgeQueue',
+  'ReceiveMessage',
+  'SendMessage',
+]);
+
+/** A list of one as its only element, as SQS writes a policy. */
+function oneOrMany(values: string[]): string | string[] {
+  return values.length === 1 ? (values[0] as string) : values;
 }
 
 interface PolicyDocument {
@@ -34,7 +58,8 @@ function labelError(label: string, reason: string) {
 function policyOf(attributes: Record<string, string>, arn: string): PolicyDocument {
   const parsed = attributes.Policy ? (JSON.parse(attributes.Policy) as Partial<PolicyDocument>) : {};
   return {
-    Version: parsed.Version ?? '2012-10-17',
+    // the policy language version SQS writes into the policies AddPermission generates
+    Version: parsed.Version ?? '2008-10-17',
     Id: parsed.Id ?? `${arn}/SQSDefaultPolicy`,
     Statement: Array.isArray(parsed.Statement) ? parsed.Statement : [],
   };
@@ -52,8 +77,22 @@ export async function addPermission(state: SqsState, ctx: RequestContext, input:
   }
   const accounts = stringList(input, 'AWSAccountIds');
   const actions = stringList(input, 'Actions');
-  if (accounts.length === 0) throw sqsErrors.missingParameter('AWSAccountIds');
   if (actions.length === 0) throw sqsErrors.missingParameter('Actions');
+  if (actions.length > MAX_ACTIONS) {
+    throw sqsErrors.overLimit(`${actions.length} Actions were found, maximum allowed is ${MAX_ACTIONS}.`);
+  }
+  if (accounts.length === 0) {
+    throw sqsErrors.invalidParameterValue(
+      'Value [] for parameter PrincipalId is invalid. Reason: Unable to verify.',
+    );
+  }
+  for (const action of actions) {
+    if (!GRANTABLE.has(action)) {
+      throw sqsErrors.invalidParameterValue(
+        `Value SQS:${action.slice(0, 80)} for parameter ActionName is invalid. Reason: Only the queue owner is allowed to invoke this action.`,
+      );
+    }
+  }
   for (const account of accounts) {
     if (!ACCOUNT.test(account)) {
       throw sqsErrors.invalidParameterValue(
@@ -66,8 +105,8 @@ export async function addPermission(state: SqsState, ctx: RequestContext, input:
   policy.Statement.push({
     Sid: label,
     Effect: 'Allow',
-    Principal: { AWS: accounts.map((a) => `arn:aws:iam::${a}:root`) },
-    Action: actions.map((a) => (a === '*' ? 'SQS:*' : `SQS:${a}`)),
+    Principal: { AWS: oneOrMany(accounts.map((a) => `arn:aws:iam::${a}:root`)) },
+    Action: oneOrMany(actions.map((a) => `SQS:${a}`)),
     Resource: queue.arn,
   });
   const attributes = { ...queue.attributes, Policy: JSON.stringify(policy) };

@@ -122,6 +122,8 @@ export async function purgeQueue(state: SqsState, ctx: RequestContext, input: In
     else state.store.fair.deleteAll(queue.id);
     state.queues.markPurged(queue, now);
   });
+  // an in-flight message that held its FIFO group is gone: waiting receives look again
+  state.polls.notify(queue.id);
   state.sweeper.due(now);
   return {};
 }

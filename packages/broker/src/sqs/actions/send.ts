@@ -9,7 +9,7 @@ import { type Input, optionalInt, optionalString, requiredString } from '../para
 import type { Queue } from '../queue-registry.js';
 import type { SqsState } from '../state.js';
 import type { RequestContext } from '../types.js';
-import { batchEntries, batchFailure } from './batch.js';
+import { batchEntries, batchFailure, batchResult } from './batch.js';
 
 /** A validated message, ready to store, with what the sender is told about it. */
 export interface Prepared {
@@ -61,6 +61,17 @@ export function checkContent(input: Input): CheckedContent {
   };
 }
 
+/** The message's own DelaySeconds: 0 to 900 s, refused beyond with the message SQS gives. */
+function delayOf(input: Input): number | undefined {
+  const value = input.DelaySeconds;
+  if (typeof value === 'number' && Number.isInteger(value) && (value < 0 || value > 900)) {
+    throw sqsErrors.invalidParameterValue(
+      `Value ${value} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.`,
+    );
+  }
+  return optionalInt(input, 'DelaySeconds', 0, 900);
+}
+
 /**
  * Validates one message for `queue` and prepares its row. Throws the error SQS gives for that message.
  * `content` is {@link checkContent} of `input`, when the caller has it already.
@@ -73,14 +84,16 @@ export function prepare(
   now: number,
   content: CheckedContent = checkContent(input),
 ): Prepared {
-  const { body, size, trace } = content;
+  const { body, size } = content;
+  // MessageSystemAttributes.AWSTraceHeader wins; else the X-Ray header of the request, as SQS does
+  const trace = content.trace ?? ctx.traceHeader;
   const limit = queue.settings.maximumMessageSize;
   if (size > limit) {
     throw sqsErrors.invalidParameterValue(
       `One or more parameters are invalid. Reason: Message must be shorter than ${limit} bytes (MaximumMessageSize); this one is ${size} bytes (body and attributes).`,
     );
   }
-  const delay = optionalInt(input, 'DelaySeconds', 0, 900);
+  const delay = delayOf(input);
   let groupId = optionalString(input, 'MessageGroupId');
   let dedupId = optionalString(input, 'MessageDeduplicationId');
   if (queue.fifo) {
@@ -210,5 +223,5 @@ export async function sendMessageBatch(state: SqsState, ctx: RequestContext, inp
     await state.store.write(() => storeAll(state, queue, rows, now));
     state.polls.notify(queue.id);
   }
-  return { Successful: successful, Failed: failed };
+  return batchResult(successful, failed);
 }

@@ -5,7 +5,7 @@ import type { Queue } from '../queue-registry.js';
 import { decodeReceipt } from '../receipt.js';
 import type { SqsState } from '../state.js';
 import type { RequestContext } from '../types.js';
-import { batchEntries, batchFailure } from './batch.js';
+import { batchEntries, batchFailure, batchResult } from './batch.js';
 
 /** A message stays in flight at most 12 hours after the receive that returned it. */
 const MAX_VISIBILITY_S = 43_200;
@@ -25,7 +25,10 @@ function changeByHandle(state: SqsState, queue: Queue, handle: string, timeout: 
     );
   }
   const now = state.clock.now();
-  if (row.visible_at <= now) throw sqsErrors.messageNotInflight();
+  // A standard queue takes the change even once the timeout ran out, the handle still being the
+  // message's latest: the message is hidden again (AWS answers 200). A FIFO message whose timeout ran
+  // out is no longer in flight, and its group may have moved on.
+  if (queue.fifo && row.visible_at <= now) throw sqsErrors.messageNotInflight();
   const receivedAt = row.received_at ?? now;
   if (now + timeout * 1000 - receivedAt > MAX_VISIBILITY_S * 1000) {
     throw sqsErrors.invalidParameterValue(
@@ -53,7 +56,7 @@ export async function changeMessageVisibilityBatch(state: SqsState, ctx: Request
   const entries = batchEntries(input, 'ChangeMessageVisibilityBatchRequestEntry');
   let changed = false;
   const result = await state.store.write(() => {
-    const successful = [];
+    const successful: Array<{ Id: string }> = [];
     const failed = [];
     for (const entry of entries) {
       const id = entry.Id as string;
@@ -66,7 +69,7 @@ export async function changeMessageVisibilityBatch(state: SqsState, ctx: Request
         failed.push(batchFailure(id, error));
       }
     }
-    return { Successful: successful, Failed: failed };
+    return batchResult(successful, failed);
   });
   if (changed) state.polls.notify(queue.id);
   return result;
