@@ -4,7 +4,6 @@ export type { PeekedRow, PendingDeliveries } from './rows.js';
 
 import type Database from 'better-sqlite3';
 import { Limited } from './limited.js';
-import type { MessageRow } from './messages.js';
 
 /**
  * Read-only statements for the dashboard. Nothing here writes: peeking at a queue neither changes a
