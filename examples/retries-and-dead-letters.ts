@@ -2,15 +2,47 @@
 // needs a retry (backoff through ChangeMessageVisibility) and sometimes fails for good (straight to
 // the dead-letter queue, with the reason attached). A malformed MEGA event — a poison message that
 // would "plug the queue" in a hand-written consumer — goes to the dead-letter queue at once.
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { FatalError, Listener, type MegaEvent, ProcessStatus, SqsPublisher } from 'sqs-mega';
+//
+// The dead-letter queue is a real one: `orders` has a RedrivePolicy naming `orders-dlq` (after 5
+// receives: the listener, at 3 attempts, gets there first; the policy is the net under a listener that
+// crashes), so the dashboard shows the pair and offers Redrive, and `npx mega redrive orders-dlq` works.
+// It keeps dead letters for a minute (MessageRetentionPeriod 60 s, the least SQS allows), so it does
+// not grow while the demo runs. Redrive it: the broken orders come back and find their product (the
+// catalogue "was fixed"); the poison message fails again.
+import { SendMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import {
+  DEAD_LETTER_REASON_ATTRIBUTE,
+  FatalError,
+  Listener,
+  type MegaEvent,
+  ProcessStatus,
+  SqsPublisher,
+} from 'sqs-mega';
 import { counters, type Example, every, isMain, main } from './lib/example.js';
 import { queue } from './lib/setup.js';
 
+/** How long `orders-dlq` keeps a dead letter, in seconds (SQS's least MessageRetentionPeriod). */
+export const DEAD_LETTER_RETENTION_SECONDS = 60;
+
 export const retriesAndDeadLetters: Example = async ({ sqs, print, intervalMs = 1500 }) => {
-  const stats = counters('published', 'processed', 'recovered', 'retried', 'deadLettered');
+  const stats = counters('published', 'processed', 'recovered', 'retried', 'deadLettered', 'redriven');
   const dlq = await queue(sqs, 'orders-dlq');
   const orders = await queue(sqs, 'orders');
+  // set, not created with: a data directory from an earlier run has these queues without them
+  await sqs.send(
+    new SetQueueAttributesCommand({
+      QueueUrl: dlq.url,
+      Attributes: { MessageRetentionPeriod: String(DEAD_LETTER_RETENTION_SECONDS) },
+    }),
+  );
+  await sqs.send(
+    new SetQueueAttributesCommand({
+      QueueUrl: orders.url,
+      Attributes: {
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 }),
+      },
+    }),
+  );
   const publisher = new SqsPublisher({ client: sqs, queueUrl: orders.url });
   const listener = new Listener({
     client: sqs,
@@ -27,8 +59,16 @@ export const retriesAndDeadLetters: Example = async ({ sqs, print, intervalMs = 
       print('retry', 'orders', `${order}: warehouse busy (attempt ${ctx.receiveCount}), try again later`);
       return ProcessStatus.RETRY_LATER;
     }
-    if (kind === 'broken') throw new FatalError(`${order} references a product that does not exist`);
+    // back from the dead-letter queue (a redrive): the catalogue has the product by now
+    const redriven = ctx.attributes[DEAD_LETTER_REASON_ATTRIBUTE] !== undefined;
+    if (kind === 'broken' && !redriven)
+      throw new FatalError(`${order} references a product that does not exist`);
     stats.processed++;
+    if (redriven) {
+      stats.redriven++;
+      print('done', 'orders', `${order} reserved after a redrive from orders-dlq`);
+      return;
+    }
     if (ctx.receiveCount > 1) stats.recovered++;
     print(
       'done',
@@ -45,6 +85,11 @@ export const retriesAndDeadLetters: Example = async ({ sqs, print, intervalMs = 
     print('dead', 'orders', `message ${e.messageId.slice(0, 8)} → orders-dlq: ${e.reason}`);
   });
   listener.start();
+  print(
+    'info',
+    'orders',
+    `orders-dlq keeps dead letters ${DEAD_LETTER_RETENTION_SECONDS} s; redrive them (dashboard, or npx mega redrive orders-dlq) and the broken orders go through`,
+  );
 
   let n = 0;
   const stopProducing = every(

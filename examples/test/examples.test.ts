@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import {
+  GetQueueAttributesCommand,
+  type QueueAttributeName,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs';
 import { startTestBroker } from 'sqs-mega-broker/testing';
 import { eventBus } from '../event-bus.js';
 import { clientsFor, type Example, type Running } from '../lib/example.js';
 import { recorder } from '../lib/terminal.js';
-import { retriesAndDeadLetters } from '../retries-and-dead-letters.js';
+import { DEAD_LETTER_RETENTION_SECONDS, retriesAndDeadLetters } from '../retries-and-dead-letters.js';
 import { shoppingCart } from '../shopping-cart.js';
 import { slowTask } from '../slow-task.js';
 
@@ -30,6 +35,15 @@ async function runUntil(example: Example, done: (s: Running['stats']) => boolean
     await broker.stop();
   }
   return { stats: { ...running.stats }, lines: print.lines };
+}
+
+/** Polls `check` every 50 ms (a timer that keeps the process alive) until it holds. */
+async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) assert.fail(`not reached in time: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 describe('examples', () => {
@@ -64,6 +78,42 @@ describe('examples', () => {
         (l) => l.kind === 'dead' && /invalid|poison|mega/i.test(l.text) && !/FatalError/.test(l.text),
       ),
     );
+  });
+
+  it('retries and dead letters: orders-dlq is a real, bounded dead-letter queue, and a redrive lets the broken orders through', async () => {
+    const broker = await startTestBroker();
+    const { sqs, sns } = clientsFor(broker.url);
+    const print = recorder();
+    const running = await retriesAndDeadLetters({ sqs, sns, print, intervalMs: 150 });
+    try {
+      const url = (name: string) => `${broker.url}/000000000000/${name}`;
+      const read = async (name: string, names: QueueAttributeName[]) =>
+        (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url(name), AttributeNames: names })))
+          .Attributes ?? {};
+      const orders = await read('orders', ['RedrivePolicy']);
+      const dlq = await read('orders-dlq', ['QueueArn', 'MessageRetentionPeriod']);
+      assert.deepEqual(JSON.parse(orders.RedrivePolicy ?? '{}'), {
+        deadLetterTargetArn: dlq.QueueArn,
+        maxReceiveCount: 5,
+      });
+      assert.equal(dlq.MessageRetentionPeriod, String(DEAD_LETTER_RETENTION_SECONDS));
+      // a broken order (the 4th) is dead-lettered; the operator redrives the dead-letter queue
+      await until(
+        () => print.lines.some((l) => l.kind === 'dead' && /product that does not exist/.test(l.text)),
+        'a broken order dead-lettered',
+      );
+      const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlq.QueueArn }));
+      assert.ok(TaskHandle);
+      await until(() => (running.stats.redriven ?? 0) >= 1, 'a redriven order reserved');
+      assert.ok(
+        print.lines.some((l) => l.kind === 'done' && /reserved after a redrive from orders-dlq/.test(l.text)),
+      );
+    } finally {
+      await running.stop();
+      sqs.destroy();
+      sns.destroy();
+      await broker.stop();
+    }
   });
 
   it('slow task: a handler running 3× the visibility timeout finishes once, received once', async () => {

@@ -3,6 +3,12 @@ import { Command, CommanderError } from 'commander';
 import { describeError, UsageError } from './cli/errors.js';
 import { registerServe } from './cli/serve.js';
 
+// The AWS SDK's notice that its releases from 2027 need Node 22 (8 lines on stderr, on Node 20) is for
+// the application that owns the SDK; a command-line tool prints it on every run, burying its own output.
+// Set AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false to see it again. The SDK reads the variable
+// when the first client is made, after this line.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const program = new Command('mega')
   .description('sqs-mega: an embedded Amazon SQS and SNS compatible broker, and tools around it')
   .exitOverride();

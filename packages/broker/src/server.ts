@@ -24,6 +24,7 @@ import { BrowserGuard } from './wire/browser-guard.js';
 import { credentialScope } from './wire/credentials.js';
 import { encodeJsonError, type WireResponse } from './wire/json.js';
 import { encodeQueryError } from './wire/query/index.js';
+import { summarizeRequest } from './wire/request-log.js';
 import { route, type Services } from './wire/router.js';
 import type { CredentialStore } from './wire/sigv4.js';
 
@@ -50,7 +51,9 @@ export interface BrokerOptions {
   /**
    * Largest request body accepted, in bytes. Default 16 MiB. A larger body is refused with a 413
    * `RequestEntityTooLarge` in the request's protocol — as soon as its `Content-Length` announces it,
-   * or once that many bytes arrived — without buffering it, and the connection is closed.
+   * or once that many bytes arrived — without buffering it. The rest of the body is read and dropped so
+   * that the client reads the answer (up to {@link DRAIN_BYTES} or this limit, whichever is larger, for
+   * at most {@link DRAIN_MS}); past that the connection is closed.
    */
   maxBodyBytes?: number;
   /**
@@ -92,6 +95,12 @@ export interface BrokerOptions {
   allowHosts?: readonly string[];
   /** Bind to a non-loopback address without credentials (anyone who can reach it can use it). Default false. */
   insecure?: boolean;
+  /**
+   * Log one line per request at `info` level through {@link logger}: `action`, `queue` (the queue or
+   * topic the request names), `status` and `ms` (from the request's arrival to its answer sent).
+   * Default false (`mega serve --verbose` turns it on).
+   */
+  logRequests?: boolean;
   /**
    * Serve the reset routes test suites call between tests, moto's `POST /moto-api/reset` and
    * LocalStack's `POST /_localstack/state/reset`: each deletes every queue, message, topic and
@@ -186,8 +195,9 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     }),
   };
   const budget = new BodyBudget(options.maxBufferedBytes ?? 32 * 1024 * 1024);
+  const logRequests = options.logRequests ?? false;
   const handler = (req: IncomingMessage, res: ServerResponse) =>
-    handle(req, res, services, maxBody, budget, logger);
+    handle(req, res, services, maxBody, budget, logger, logRequests);
   const limits = {
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     headersTimeout: Math.min(options.headersTimeoutMs ?? 10_000, options.requestTimeoutMs ?? 30_000),
@@ -335,9 +345,15 @@ function handle(
   maxBody: number,
   budget: BodyBudget,
   logger: Logger,
+  logRequests: boolean,
 ): void {
   const chunks: Buffer[] = [];
   let size = 0;
+  let body: Buffer = EMPTY;
+  if (logRequests) {
+    const started = performance.now();
+    res.once('finish', () => logRequest(logger, req, body, res.statusCode, performance.now() - started));
+  }
   let released = false;
   const release = () => {
     if (released) return;
@@ -349,7 +365,7 @@ function handle(
     release();
     req.removeAllListeners('data');
     req.removeAllListeners('end');
-    refuseBody(req, res, error);
+    refuseBody(req, res, error, size, maxBody);
   };
   const announced = Number(req.headers['content-length'] ?? 0);
   if (announced > maxBody) {
@@ -369,6 +385,7 @@ function handle(
   res.once('finish', release);
   res.once('close', release);
   req.on('end', () => {
+    body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     // A client that hangs up before its answer (say, during a long poll) must not be handed messages.
@@ -393,7 +410,7 @@ function handle(
         path: q < 0 ? url : url.slice(0, q),
         query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
         headers: req.headers,
-        body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
+        body,
       },
       services,
     ).then(
@@ -420,16 +437,63 @@ function overBudget(limit: number): AwsError {
   );
 }
 
+const EMPTY = Buffer.alloc(0);
+
+/** Least number of bytes of a refused body read and dropped so that its client reads the answer. */
+export const DRAIN_BYTES = 64 * 1024 * 1024;
+/** Longest time spent reading and dropping the rest of a refused body, in ms. */
+export const DRAIN_MS = 10_000;
+
 /**
- * Answers an error at once, in the request's protocol, and closes the connection once the answer is
- * out: what the client still sends is read and dropped (never buffered) for at most a second.
+ * Answers an error at once, in the request's protocol, while the client may still be sending its body.
+ * Closing the connection then would reset it under the client's feet (most clients write the whole body
+ * before they read: they see `write EPIPE` or `ECONNRESET`, never the answer). So the rest of the body
+ * is read and dropped (never buffered) — up to {@link DRAIN_BYTES} or `maxBody`, whichever is larger,
+ * for at most {@link DRAIN_MS} — and the connection stays usable. A body announced larger than that
+ * bound, or one still arriving past it, gets the answer with `Connection: close` and the connection is
+ * closed a second after the answer is out.
  */
-function refuseBody(req: IncomingMessage, res: ServerResponse, error: AwsError): void {
-  req.resume();
+function refuseBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: AwsError,
+  received: number,
+  maxBody: number,
+): void {
+  const bound = Math.max(DRAIN_BYTES, maxBody);
+  const announced = Number(req.headers['content-length'] ?? Number.NaN);
   const response = errorResponse(req.headers, error);
-  response.headers.connection = 'close';
+  const close = () => {
+    response.headers.connection = 'close';
+    res.once('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref());
+  };
+  if (Number.isFinite(announced) && announced - received > bound) close();
+  else if (!req.complete) {
+    let dropped = 0;
+    const timer = setTimeout(() => req.socket.destroy(), DRAIN_MS).unref();
+    req.on('data', (chunk: Buffer) => {
+      dropped += chunk.length;
+      if (dropped > bound) req.socket.destroy();
+    });
+    req.once('end', () => clearTimeout(timer));
+    req.once('close', () => clearTimeout(timer));
+  }
+  req.resume();
   send(res, response);
-  res.once('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref());
+}
+
+/** The `--verbose` line of a request: action, queue, status and time to answer. */
+function logRequest(logger: Logger, req: IncomingMessage, body: Buffer, status: number, ms: number): void {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const { action, queue } = summarizeRequest(
+    req.method ?? 'GET',
+    q < 0 ? url : url.slice(0, q),
+    new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
+    req.headers,
+    body,
+  );
+  logger.info({ action, queue, status, ms: Math.round(ms * 10) / 10 }, `${action} ${status}`);
 }
 
 /** An error rendered as AWS does in the request's protocol: JSON 1.0 when it has `X-Amz-Target`, else Query XML. */

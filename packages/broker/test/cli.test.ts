@@ -1,14 +1,37 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { createMegaEvent, encodePayload } from 'sqs-mega';
-import { startTestBroker, type TestBroker } from '../src/testing/index.js';
+import {
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  SendMessageCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs';
+import {
+  createMegaEvent,
+  DEAD_LETTER_REASON_ATTRIBUTE,
+  DEAD_LETTER_SOURCE_ATTRIBUTE,
+  encodePayload,
+  Listener,
+  ProcessStatus,
+  SqsPublisher,
+} from 'sqs-mega';
+import {
+  queueCounts,
+  receiveAll,
+  startTestBroker,
+  type TestBroker,
+  waitForEvents,
+} from '../src/testing/index.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
@@ -18,20 +41,27 @@ interface Run {
   stderr: string;
 }
 
-/** Runs `mega <args>` as a child process (no colours: stdout is a pipe). */
-function mega(args: string[], input?: string): Promise<Run> {
+/**
+ * Runs `mega <args>` as a child process (no colours: stdout is a pipe), with the environment a user
+ * has: no NODE_NO_WARNINGS, no AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED (the test runner sets
+ * it for its own processes).
+ */
+function mega(args: string[], input?: string, extraEnv: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: '',
+      AWS_PROFILE: '',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    };
+    delete env.NODE_NO_WARNINGS;
+    delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    Object.assign(env, extraEnv);
     const child = execFile(
       process.execPath,
       ['--conditions=source', '--import', 'tsx', CLI, ...args],
       {
-        env: {
-          ...process.env,
-          NODE_NO_WARNINGS: '1',
-          AWS_ACCESS_KEY_ID: '',
-          AWS_PROFILE: '',
-          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-        },
+        env,
         timeout: 60_000,
       },
       (error, stdout, stderr) => {
@@ -206,7 +236,7 @@ describe('mega CLI against the broker', () => {
     assert.equal(peek.code, 0, peek.stderr);
     assert.match(peek.stdout, /^order\.placed 42 /m);
     assert.match(peek.stdout, /"protocol": "mega"/);
-    assert.match(peek.stdout, /attributes: kind=order n=3/);
+    assert.match(peek.stdout, /attributes: kind="order" n=3/);
     assert.match(peek.stdout, /^ {2}plain words$/m);
     assert.match(peek.stdout, /^ {2}from stdin$/m);
     // Released: still there, visible (the queue's maxReceiveCount is 1, so use the counts only).
@@ -282,6 +312,26 @@ describe('mega CLI against the broker', () => {
     assert.match(tail.stdout, / via alerts\n/);
     assert.match(tail.stdout, /^ {2}disk full$/m);
     assert.doesNotMatch(tail.stdout, /low one/);
+    // what came through the topic shows its Subject and the publisher's attributes (filter-policy debugging)
+    assert.match(tail.stdout, /^ {2}subject: "ops"$/m);
+    assert.match(tail.stdout, /^ {2}topic attributes: level="high"$/m);
+    await mega([
+      'publish',
+      'alerts',
+      'again',
+      '--attribute',
+      'level=high',
+      '--attribute',
+      'n:Number=2',
+      '--subject',
+      'a b',
+      ...at,
+    ]);
+    const json = await mega(['tail', 'orders-dlq', '--delete', '--json', '--idle', '1', ...at]);
+    const line = JSON.parse(json.stdout.trim());
+    assert.equal(line.subject, 'a b');
+    assert.deepEqual(line.topicAttributes, { level: 'high', n: '2' });
+    assert.equal(line.text, 'again');
   });
 
   it('redrive moves the messages of a dead-letter queue back to their source, with --json output', async () => {
@@ -311,6 +361,197 @@ describe('mega CLI against the broker', () => {
     assert.match(notDlq.stderr, /^error: \w+/);
   });
 });
+
+describe("mega CLI on a newcomer's machine", () => {
+  let broker: TestBroker;
+  let at: string[];
+  let dir: string;
+  before(async () => {
+    broker = await startTestBroker({ queues: ['inbox'] });
+    at = ['--endpoint', broker.url];
+    dir = mkdtempSync(join(tmpdir(), 'mega-cli-'));
+  });
+  after(() => broker.stop());
+
+  it('prints no AWS SDK Node-version warning on stderr (the CLI silences it)', async () => {
+    const runs = await Promise.all([mega(['queues', ...at]), mega(['send', 'inbox', 'x', ...at])]);
+    for (const run of runs) {
+      assert.equal(run.code, 0, run.stderr);
+      assert.doesNotMatch(run.stderr, /NodeVersionSupportWarning|AWS SDK for JavaScript/);
+    }
+    // a user who asks for it still gets it (the variable is only defaulted)
+    if (Number(process.versions.node.split('.')[0]) < 22) {
+      const shown = await mega(['queues', ...at], undefined, {
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false',
+      });
+      assert.match(shown.stderr, /NodeVersionSupportWarning/);
+    }
+  });
+
+  it('with no broker at the endpoint, says so, names the URL and how to start one', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const run = await mega(['queues', '--endpoint', url]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, new RegExp(`^error: no broker answers at ${url} \\(connect ECONNREFUSED`));
+    assert.ok(run.stderr.includes(`start the broker with \`mega serve --port ${port}\``), run.stderr);
+  });
+
+  it('option values out of the range SQS accepts are usage errors (exit 2), before any request', async () => {
+    const runs = await Promise.all([
+      mega(['send', 'inbox', 'x', '--delay', '901', ...at]),
+      mega(['tail', 'inbox', '--visibility', '43201', ...at]),
+      mega(['tail', 'inbox', '--count', '0', ...at]),
+      mega(['redrive', 'inbox', '--rate', '0', ...at]),
+      mega(['redrive', 'inbox', '--rate', '501', ...at]),
+      mega(['send', 'inbox', '--file', join(dir, 'missing.txt'), ...at]),
+      mega(['serve', '--in-memory', '--port', '0', '--credentials-file', join(dir, 'missing.keys')]),
+    ]);
+    for (const run of runs) assert.equal(run.code, 2, run.stderr);
+    assert.match(
+      runs[0]?.stderr ?? '',
+      /--delay <seconds>' argument '901' is invalid\. must be an integer from 0 to 900/,
+    );
+    assert.match(runs[3]?.stderr ?? '', /must be an integer from 1 to 500/);
+    assert.match(runs[5]?.stderr ?? '', /^error: --file .*missing\.txt: ENOENT/);
+    assert.match(runs[6]?.stderr ?? '', /^error: --credentials-file .*missing\.keys: ENOENT/);
+  });
+
+  it('serve --verbose logs one line per request: action, queue, status and ms', async (t) => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', CLI, 'serve', '--in-memory', '--port', '0', '--verbose'],
+      { env: { ...process.env, MEGA_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    t.after(() => child.kill('SIGKILL'));
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      out += c;
+    });
+    const url = await waitUntil(() => /listening on (http:\/\/\S+)/.exec(out)?.[1]);
+    const sqs = new SQSClient({ ...broker.clientConfig, endpoint: url });
+    t.after(() => sqs.destroy());
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'logged' }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'hello' }));
+    await assert.rejects(sqs.send(new GetQueueUrlCommand({ QueueName: 'nope' })));
+    const lines = await waitUntil(() => {
+      const parsed = out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { action?: string; queue?: string; status?: number; ms?: number });
+      return parsed.filter((l) => l.action === 'GetQueueUrl').length > 0 ? parsed : undefined;
+    });
+    const send = lines.find((l) => l.action === 'SendMessage');
+    assert.equal(send?.queue, QueueUrl);
+    assert.equal(send?.status, 200);
+    assert.equal(typeof send?.ms, 'number');
+    const missing = lines.find((l) => l.action === 'GetQueueUrl');
+    assert.equal(missing?.queue, 'nope');
+    assert.equal(missing?.status, 400);
+    assert.ok(lines.some((l) => l.action === 'CreateQueue' && l.queue === 'logged'));
+  });
+
+  it("a body over the broker's --max-body-bytes gets the 413 RequestEntityTooLarge, not write EPIPE", async (t) => {
+    const small = await startTestBroker({ maxBodyBytes: 1024 * 1024, queues: ['big'] });
+    t.after(() => small.stop());
+    const file = join(dir, 'big.txt');
+    writeFileSync(file, 'x'.repeat(20 * 1024 * 1024));
+    const run = await mega(['send', 'big', '--file', file, '--endpoint', small.url]);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /^error: RequestEntityTooLarge: The request body is larger than the broker's limit of 1048576 bytes/,
+    );
+    assert.doesNotMatch(run.stderr, /EPIPE|ECONNRESET/);
+  });
+});
+
+describe('mega redrive of a dead-letter queue a listener fills itself', () => {
+  let broker: TestBroker;
+  let at: string[];
+  before(async () => {
+    broker = await startTestBroker({ queues: ['work', 'work-dlq', 'stray-dlq'] });
+    at = ['--endpoint', broker.url];
+  });
+  after(() => broker.stop());
+
+  it('moves each message back to the queue its listener recorded, without the dead-letter attributes', async () => {
+    const work = broker.queues.work?.url as string;
+    const dlq = broker.queues['work-dlq']?.url as string;
+    const listener = new Listener({
+      client: broker.sqsClient,
+      queueUrl: work,
+      deadLetterQueueUrl: dlq,
+      waitTimeSeconds: 1,
+    });
+    listener.subscribe({ event: { name: 'job.failed' } }, () => ProcessStatus.FATAL_ERROR).start();
+    const deadLettered = waitForEvents(listener, 'dead-lettered', 2);
+    const publisher = new SqsPublisher({ client: broker.sqsClient, queueUrl: work });
+    await publisher.publishEvent({ name: 'job.failed', subject: 'a' });
+    await publisher.publishEvent({ name: 'job.failed', subject: 'b' });
+    await deadLettered;
+    await listener.stop();
+    const copies = await receiveAll(broker.sqsClient, dlq);
+    assert.equal(copies.length, 2);
+    for (const copy of copies) {
+      assert.equal(copy.MessageAttributes?.[DEAD_LETTER_SOURCE_ATTRIBUTE]?.StringValue, work);
+      await broker.sqsClient.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: dlq,
+          ReceiptHandle: copy.ReceiptHandle,
+          VisibilityTimeout: 0,
+        }),
+      );
+    }
+
+    // SQS's own API keeps SQS's rule: no RedrivePolicy names work-dlq
+    await assert.rejects(
+      broker.sqsClient.send(new StartMessageMoveTaskCommand({ SourceArn: broker.queues['work-dlq']?.arn })),
+      /Source queue must be configured as a Dead Letter Queue/,
+    );
+    const run = await mega(['redrive', 'work-dlq', ...at]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^\[#{30}\] 2\/2 COMPLETED\nmoved 2 message\(s\) out of work-dlq\n$/);
+    const back = await receiveAll(broker.sqsClient, work);
+    assert.deepEqual(back.map((m) => JSON.parse(m.Body ?? '{}').event.subject).sort(), ['a', 'b']);
+    for (const m of back) {
+      assert.equal(m.MessageAttributes?.[DEAD_LETTER_SOURCE_ATTRIBUTE], undefined);
+      assert.equal(m.MessageAttributes?.[DEAD_LETTER_REASON_ATTRIBUTE], undefined);
+    }
+    assert.equal((await queueCounts(broker.sqsClient, dlq)).visible, 0);
+  });
+
+  it('a message that names no source is left in place, and the run says to give --to (exit 1)', async () => {
+    const stray = broker.queues['stray-dlq']?.url as string;
+    await broker.sqsClient.send(new SendMessageCommand({ QueueUrl: stray, MessageBody: 'from nowhere' }));
+    const run = await mega(['redrive', 'stray-dlq', '--json', ...at]);
+    assert.equal(run.code, 1);
+    assert.equal(JSON.parse(run.stdout).status, 'FAILED');
+    assert.match(run.stderr, /has no mega-dead-letter-source attribute .*give --to <queue>/);
+    assert.equal((await queueCounts(broker.sqsClient, stray)).visible, 1);
+    const to = await mega(['redrive', 'stray-dlq', '--to', 'work', ...at]);
+    assert.equal(to.code, 0, to.stderr);
+    assert.match(to.stdout, /moved 1 message\(s\) out of stray-dlq/);
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitUntil<T>(check: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 function toSend(encoded: ReturnType<typeof encodePayload>) {
   return { MessageBody: encoded.body, MessageAttributes: encoded.messageAttributes };

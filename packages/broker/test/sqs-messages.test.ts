@@ -99,7 +99,10 @@ describeOverProtocols('SQS messages', ({ sqs, clock }) => {
       MessageAttributes: attr,
     });
     assert.equal(error.name, 'InvalidParameterValue');
-    assert.match(error.message, /1048576 bytes/);
+    assert.match(
+      error.message,
+      /Reason: Message must be at most 1048576 bytes \(MaximumMessageSize\); this one is 1048577 bytes/,
+    );
     const small = await newQueue({ MaximumMessageSize: '1024' });
     assert.match(
       (await sqs().error('SendMessage', { QueueUrl: small, MessageBody: 'x'.repeat(1025) })).message,

@@ -1,4 +1,5 @@
 export * from './core.js';
+export * from './lambda/index.js';
 export * from './listen/acks.js';
 export * from './listen/backoff.js';
 export * from './listen/dead-letter.js';
@@ -16,4 +17,8 @@ export * from './publish/message.js';
 export * from './publish/publisher.js';
 export * from './publish/sns-publisher.js';
 export * from './publish/sqs-publisher.js';
+export * from './route/producer.js';
+export { type RouteDeclaration, RouteError, type RouteTarget } from './route/table.js';
+export * from './sns-http/index.js';
 export * from './topology/index.js';
+export * from './worker/index.js';

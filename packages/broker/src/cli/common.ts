@@ -93,11 +93,38 @@ export function clientAction<A extends unknown[], O extends ClientOptions>(
     const clients = createClients(options);
     try {
       await fn(clients, options, ...args);
+    } catch (error) {
+      throw unreachable(error, options.endpoint) ?? error;
     } finally {
       clients.sqs.destroy();
       clients.sns.destroy();
     }
   };
+}
+
+/** Socket errors that mean nothing listens at the endpoint (or it cannot be reached at all). */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'EAI_AGAIN']);
+
+/**
+ * The error to print when `error` says the endpoint cannot be reached: what was tried, and (for the
+ * local default) how to start a broker there. Undefined for any other error.
+ */
+export function unreachable(error: unknown, endpoint: string): Error | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !UNREACHABLE.has(code)) return undefined;
+  const cause = (error as Error).message || code;
+  const where = endpoint === 'aws' ? 'Amazon SQS/SNS' : endpoint;
+  const hint =
+    endpoint !== 'aws' && isLocal(endpoint)
+      ? `start the broker with \`mega serve${portOf(endpoint)}\` (or \`npm start\` for the demo), or point --endpoint / MEGA_ENDPOINT at a running one`
+      : 'check --endpoint / MEGA_ENDPOINT and the network';
+  return new Error(`no broker answers at ${where} (${cause}): ${hint}`);
+}
+
+/** ` --port N` when `endpoint` is not on `mega serve`'s default port. */
+function portOf(endpoint: string): string {
+  const port = new URL(endpoint).port;
+  return port === '' || port === new URL(DEFAULT_ENDPOINT).port ? '' : ` --port ${port}`;
 }
 
 /** ANSI colours when stdout is a terminal and `NO_COLOR` is not set; plain text otherwise. */
@@ -179,7 +206,13 @@ export async function topicArn(sns: SNSClient, topic: string): Promise<string> {
 /** A message body from the argument, or `--file` (`-` for standard input). */
 export function readBody(body: string | undefined, file: string | undefined): string {
   if (body !== undefined && file !== undefined) throw new UsageError('give a body or --file, not both');
-  if (file !== undefined) return readFileSync(file === '-' ? 0 : file, 'utf8');
+  if (file !== undefined) {
+    try {
+      return readFileSync(file === '-' ? 0 : file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`--file ${file}: ${(error as Error).message}`);
+    }
+  }
   if (body === undefined) throw new UsageError('a body (argument) or --file is required');
   return body;
 }
@@ -202,4 +235,17 @@ export function integerOption(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
   return n;
+}
+
+/**
+ * An integer option within `min..max` (inclusive), e.g. the range SQS accepts for it: a value out of
+ * range is a usage error (exit 2) before any request is made.
+ */
+export function rangeOption(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isSafeInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`must be an integer from ${min} to ${max}`);
+    return n;
+  };
 }

@@ -19,6 +19,7 @@ import {
   integerOption,
   printJson,
   queueUrl,
+  rangeOption,
   readBody,
 } from './common.js';
 
@@ -57,39 +58,89 @@ interface TailOptions extends ClientOptions {
   visibility: number;
 }
 
-/** What `tail --json` prints for a message (one JSON object per line). */
+/** An attribute as `tail` shows it: its type and its value (`Binary` in base64). */
+interface ShownAttribute {
+  type: string;
+  value: string;
+}
+
+/** SQS message attributes as `tail` shows them. */
+function sqsAttributes(message: Message): Record<string, ShownAttribute> {
+  const out: Record<string, ShownAttribute> = {};
+  for (const [name, v] of Object.entries(message.MessageAttributes ?? {})) {
+    const type = v.DataType ?? 'String';
+    const value = v.BinaryValue ? Buffer.from(v.BinaryValue).toString('base64') : (v.StringValue ?? '');
+    setOwn(out, name, { type, value });
+  }
+  return out;
+}
+
+/** The message attributes of an SNS envelope (what the publisher attached), as `tail` shows them. */
+function envelopeAttributes(
+  attributes: Record<string, { Type: string; Value: string }> | undefined,
+): Record<string, ShownAttribute> {
+  const out: Record<string, ShownAttribute> = {};
+  for (const [name, a] of Object.entries(attributes ?? {}))
+    setOwn(out, name, { type: a.Type, value: a.Value });
+  return out;
+}
+
+const values = (attributes: Record<string, ShownAttribute>) =>
+  Object.fromEntries(Object.entries(attributes).map(([k, a]) => [k, a.value]));
+
+/**
+ * What `tail --json` prints for a message (one JSON object per line). `attributes` are the SQS message
+ * attributes (name → value); a message that came through an SNS topic also has the topic's
+ * `topicArn`, the publisher's `subject` and the publisher's message attributes (`topicAttributes`).
+ */
 function messageJson(message: Message) {
   const decoded = decodeMessage(message.Body ?? '', message.MessageAttributes);
+  const sns = decoded.kind === 'sns-confirmation' ? undefined : decoded.sns;
   const base = {
     messageId: message.MessageId,
     receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 1),
     groupId: message.Attributes?.MessageGroupId,
-    attributes: Object.fromEntries(
-      Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [
-        k,
-        v.StringValue ?? (v.BinaryValue ? Buffer.from(v.BinaryValue).toString('base64') : undefined),
-      ]),
-    ),
+    attributes: values(sqsAttributes(message)),
+    ...(sns
+      ? {
+          topicArn: sns.topicArn,
+          subject: sns.subject,
+          topicAttributes: values(envelopeAttributes(sns.messageAttributes)),
+        }
+      : {}),
   };
   switch (decoded.kind) {
     case 'sns-confirmation':
       return { ...base, kind: decoded.kind, type: decoded.type, topicArn: decoded.topicArn };
     case 'mega':
-      return { ...base, kind: 'mega' as const, topicArn: decoded.sns?.topicArn, event: decoded.event };
+      return { ...base, kind: 'mega' as const, event: decoded.event };
     case 'data':
-      return { ...base, kind: 'data' as const, topicArn: decoded.sns?.topicArn, data: decoded.data };
+      return { ...base, kind: 'data' as const, data: decoded.data };
     case 'text':
-      return { ...base, kind: 'text' as const, topicArn: decoded.sns?.topicArn, text: decoded.text };
+      return { ...base, kind: 'text' as const, text: decoded.text };
     case 'binary':
-      return {
-        ...base,
-        kind: 'binary' as const,
-        topicArn: decoded.sns?.topicArn,
-        base64: Buffer.from(decoded.bytes).toString('base64'),
-      };
+      return { ...base, kind: 'binary' as const, base64: Buffer.from(decoded.bytes).toString('base64') };
     case 'invalid':
-      return { ...base, kind: 'invalid' as const, topicArn: decoded.sns?.topicArn, reason: decoded.reason };
+      return { ...base, kind: 'invalid' as const, reason: decoded.reason };
   }
+}
+
+/**
+ * Attributes on one line, `name=value`: String values JSON-quoted (so spaces, `=` and empty values
+ * read unambiguously), numbers bare, binary values as `base64:<data>`; the codec's `mega-encoding`
+ * marker left out.
+ */
+export function formatAttributes(attributes: Record<string, ShownAttribute>): string {
+  return Object.entries(attributes)
+    .filter(([name]) => name !== 'mega-encoding')
+    .map(([name, { type, value }]) => {
+      const key = /^[A-Za-z0-9_.-]+$/.test(name) ? name : JSON.stringify(name);
+      if (type.startsWith('Number')) return `${key}=${value}`;
+      if (type.startsWith('Binary')) return `${key}=base64:${value}`;
+      if (type === 'String.Array') return `${key}=${value}`;
+      return `${key}=${JSON.stringify(value)}`;
+    })
+    .join(' ');
 }
 
 function indent(text: string): string {
@@ -105,10 +156,10 @@ function messageText(message: Message): string {
   const m = messageJson(message);
   const via = m.topicArn ? c.dim(` via ${m.topicArn.slice(m.topicArn.lastIndexOf(':') + 1)}`) : '';
   const head = `${c.dim(`${m.messageId}`)} ${c.dim(`#${m.receiveCount}`)}${via}`;
-  const attrs = Object.entries(m.attributes)
-    .filter(([k]) => k !== 'mega-encoding')
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
+  const decoded = decodeMessage(message.Body ?? '', message.MessageAttributes);
+  const sns = decoded.kind === 'sns-confirmation' ? undefined : decoded.sns;
+  const attrs = formatAttributes(sqsAttributes(message));
+  const topicAttrs = sns ? formatAttributes(envelopeAttributes(sns.messageAttributes)) : '';
   const lines = [head];
   switch (m.kind) {
     case 'mega': {
@@ -135,7 +186,12 @@ function messageText(message: Message): string {
       lines.push(`${c.yellow(m.type)} for ${m.topicArn}`);
       break;
   }
-  if (attrs) lines.splice(1, 0, c.dim(`  attributes: ${attrs}`));
+  const details = [
+    sns?.subject !== undefined ? `  subject: ${JSON.stringify(sns.subject)}` : '',
+    topicAttrs ? `  topic attributes: ${topicAttrs}` : '',
+    attrs ? `  attributes: ${attrs}` : '',
+  ].filter((line) => line !== '');
+  lines.splice(1, 0, ...details.map((line) => c.dim(line)));
   return lines.join('\n');
 }
 
@@ -151,7 +207,7 @@ export function registerMessages(program: Command): void {
     )
     .option('--group-id <id>', 'message group id (FIFO and fair queues)')
     .option('--dedup-id <id>', 'deduplication id (FIFO queues)')
-    .option('--delay <seconds>', 'delivery delay (standard queues)', integerOption)
+    .option('--delay <seconds>', 'delivery delay, 0-900 (standard queues)', rangeOption(0, 900))
     .action(
       clientAction(async ({ sqs }, options: SendOptions, queue: string, body: string | undefined) => {
         const MessageBody = readBody(body, options.file);
@@ -187,7 +243,7 @@ export function registerMessages(program: Command): void {
       'delete each message once printed (default: peek, and release them when tail stops)',
       false,
     )
-    .option('--count <n>', 'stop after this many messages', integerOption)
+    .option('--count <n>', 'stop after this many messages', rangeOption(1, Number.MAX_SAFE_INTEGER))
     .option(
       '--idle <seconds>',
       'stop once no message arrived for this long (default: follow until Ctrl-C)',
@@ -195,8 +251,8 @@ export function registerMessages(program: Command): void {
     )
     .option(
       '--visibility <seconds>',
-      'how long peeked messages stay hidden while tail runs',
-      integerOption,
+      'how long peeked messages stay hidden while tail runs (0-43200)',
+      rangeOption(0, 43_200),
       30,
     )
     .action(

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { startBroker } from '../server.js';
+import { UsageError } from './errors.js';
 import { keepHeapSmall } from './heap.js';
 
 /**
@@ -38,7 +39,13 @@ function splitCredential(pair: string): [string, string] {
 
 /** KEY:SECRET lines; blank lines and lines starting with # are skipped. */
 function readCredentialsFile(file: string): string[] {
-  return readFileSync(file, 'utf8')
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--credentials-file ${file}: ${(error as Error).message}`);
+  }
+  return text
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'))
@@ -46,7 +53,7 @@ function readCredentialsFile(file: string): string[] {
       try {
         return credential(line);
       } catch {
-        throw new Error(`${file}: each line must be KEY:SECRET`);
+        throw new UsageError(`${file}: each line must be KEY:SECRET`);
       }
     });
 }
@@ -109,6 +116,11 @@ export function registerServe(program: Command): void {
       'largest database file (writes get 503 beyond; default: no limit)',
       positive,
     )
+    .option(
+      '--verbose',
+      'log one line per request (action, queue, status, ms) through the broker log (MEGA_LOG_LEVEL info or lower)',
+      false,
+    )
     .action(
       async (opts: {
         host: string;
@@ -128,6 +140,7 @@ export function registerServe(program: Command): void {
         maxConnections: number;
         maxBufferedBytes: number;
         maxDatabaseBytes?: number;
+        verbose: boolean;
       }) => {
         const pairs = [
           ...(opts.credentials ?? []),
@@ -138,6 +151,7 @@ export function registerServe(program: Command): void {
           ...opts,
           credentials: new Map(pairs.map((pair) => splitCredential(pair))),
           allowHosts: opts.allowHost,
+          logRequests: opts.verbose,
         });
         const where = opts.inMemory ? 'in memory' : `data in ${opts.dataDir}`;
         const auth = pairs.length > 0 ? `, ${pairs.length} access key(s): requests must be signed` : '';

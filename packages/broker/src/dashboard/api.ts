@@ -35,8 +35,17 @@ export interface QueueView {
   attributes: Record<string, string>;
   /** Where messages received too often go (the queue's RedrivePolicy). */
   deadLetterTarget?: { arn: string; name: string; maxReceiveCount: number };
-  /** Names of the queues whose dead-letter queue this one is. */
+  /**
+   * Names of the queues whose dead-letter queue this one is: those whose RedrivePolicy names it, and
+   * the one an sqs-mega listener dead-lettered its oldest message from ({@link listenerSources}).
+   */
   deadLetterSources: string[];
+  /**
+   * The queue named by the `mega-dead-letter-source` attribute of this queue's oldest message, when no
+   * RedrivePolicy names it already: a listener dead-letters into this queue itself (Redrive sends such
+   * messages back to their source).
+   */
+  listenerSources: string[];
   /** The latest redrive out of this queue, when it is a dead-letter queue and had one. */
   moveTask?: MoveTaskView;
 }

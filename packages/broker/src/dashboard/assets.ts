@@ -59,6 +59,26 @@ export function serveAsset(path: string): WireResponse {
   return { status: 200, headers: { ...COMMON_HEADERS, 'content-type': FILES[path] as string }, body: text };
 }
 
+/** The paths of the dashboard's icon: the one its page links to, and the one browsers ask for unbidden. */
+export const ICON_PATHS: readonly string[] = ['/_mega/icon.svg', '/favicon.ico'];
+
+/** The dashboard's icon: an envelope on the queue colour, as SVG (browsers take SVG at any path). */
+const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f6feb"/><path d="M7 10h18v12H7z" fill="#fff"/><path d="M7 10l9 7 9-7" fill="none" stroke="#1f6feb" stroke-width="2"/></svg>
+`;
+
+/** The icon, cacheable for a day (it never changes within a version). */
+export function serveIcon(): WireResponse {
+  return {
+    status: 200,
+    headers: {
+      ...COMMON_HEADERS,
+      'cache-control': 'public, max-age=86400',
+      'content-type': 'image/svg+xml',
+    },
+    body: ICON,
+  };
+}
+
 /** The page: a shell that loads the bundle, with the CSRF token in a meta tag. */
 export function servePage(): WireResponse {
   if (asset('app.js') === undefined) return notBuilt();
@@ -73,6 +93,7 @@ export function servePage(): WireResponse {
 <meta name="color-scheme" content="light dark">
 <meta name="mega-csrf" content="${csrfToken()}">
 <title>sqs-mega broker</title>
+<link rel="icon" href="/_mega/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/_mega/app.css">
 <script type="module" src="/_mega/app.js"></script>
 </head>

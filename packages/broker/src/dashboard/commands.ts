@@ -1,5 +1,6 @@
 import { AwsError, sqsErrors } from '../errors.js';
 import { sqsActions } from '../sqs/actions/index.js';
+import { isConfiguredDeadLetterQueue, startMoveTask } from '../sqs/actions/move-tasks.js';
 import type { SqsState } from '../sqs/state.js';
 import type { RequestContext } from '../sqs/types.js';
 
@@ -35,6 +36,9 @@ export async function runCommand(
       return call('PurgeQueue', sqs, inRegion, { QueueUrl: queueName });
     case 'redrive': {
       const queue = sqs.resolve(inRegion, queueName);
+      // A queue a listener dead-letters into (no RedrivePolicy names it) is redriven all the same: its
+      // messages go back to the queue their mega-dead-letter-source attribute names.
+      if (!isConfiguredDeadLetterQueue(sqs, queue)) return startMoveTask(sqs, queue, undefined, null);
       return call('StartMessageMoveTask', sqs, inRegion, { SourceArn: queue.arn });
     }
   }

@@ -8,7 +8,7 @@ import type { WireResponse } from '../wire/json.js';
 import type { CredentialStore } from '../wire/sigv4.js';
 import { hasCsrfToken, isAuthorized } from './access.js';
 import type { ApiError } from './api.js';
-import { COMMON_HEADERS, isAsset, serveAsset, servePage } from './assets.js';
+import { COMMON_HEADERS, ICON_PATHS, isAsset, serveAsset, serveIcon, servePage } from './assets.js';
 import { COMMANDS, type Command, runCommand } from './commands.js';
 import { MAX_PEEK, peekMessages } from './messages.js';
 import { dashboardState } from './snapshot.js';
@@ -20,7 +20,8 @@ import { Throughput, TICK_MS } from './throughput.js';
  * - `GET /_mega/api/state`: queues (counts, dead-letter relations, redrives), topics, subscriptions;
  * - `GET /_mega/api/peek?region=&queue=&limit=`: messages read without receiving them;
  * - `POST /_mega/api/{send,purge,redrive}` (JSON, `x-mega-csrf` header): the SQS actions;
- * - `GET /_mega/events`: server-sent `state` events, about one a second.
+ * - `GET /_mega/events`: server-sent `state` events, about one a second;
+ * - `GET /_mega/icon.svg` and `GET /favicon.ico`: the page's icon.
  */
 
 /** A request as the router hands it over. */
@@ -44,6 +45,7 @@ export interface DashboardServices {
 /** Whether a request is the dashboard's rather than an AWS API call. */
 export function isDashboardRequest(request: DashboardRequest): boolean {
   if (request.path.startsWith('/_mega/')) return true;
+  if (request.path === '/favicon.ico') return request.method === 'GET' || request.method === 'HEAD';
   return (
     request.path === '/' &&
     (request.method === 'GET' || request.method === 'HEAD') &&
@@ -92,6 +94,7 @@ export async function routeDashboard(
   try {
     if (path === '/' || path === '/_mega/') return get ? servePage() : methodNotAllowed('GET');
     if (isAsset(path)) return get ? serveAsset(path) : methodNotAllowed('GET');
+    if (ICON_PATHS.includes(path)) return get ? serveIcon() : methodNotAllowed('GET');
     const dashboard = dashboardOf(services.sqs);
     const ctx: RequestContext = {
       region: services.defaultRegion,

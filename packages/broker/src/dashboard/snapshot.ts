@@ -1,5 +1,6 @@
 import type { SnsState, Subscription } from '../sns/state.js';
 import { sqsActions } from '../sqs/actions/index.js';
+import { listenerSourceOf } from '../sqs/listener-dead-letters.js';
 import type { Queue } from '../sqs/queue-registry.js';
 import { retentionCutoff } from '../sqs/retention.js';
 import type { SqsState } from '../sqs/state.js';
@@ -15,7 +16,7 @@ export function redriveSupported(): boolean {
 }
 
 /** Every queue of every region with its counts and dead-letter relations, sorted by region and name. */
-export async function queueViews(sqs: SqsState, origin: string): Promise<QueueView[]> {
+export async function queueViews(sqs: SqsState, origin: string, peek: PeekStatements): Promise<QueueView[]> {
   const now = sqs.clock.now();
   const queues = sqs.queues
     .all()
@@ -30,7 +31,16 @@ export async function queueViews(sqs: SqsState, origin: string): Promise<QueueVi
   for (const q of queues) {
     const counts = sqs.store.messages.counts(q.id, now, retentionCutoff(q, now));
     const policy = q.settings.redrivePolicy;
-    const deadLetterSources = sources.get(q.arn) ?? [];
+    const configured = sources.get(q.arn) ?? [];
+    // a queue a listener dead-letters into: its oldest message names its source (one indexed row read)
+    const oldest =
+      counts.visible + counts.inFlight + counts.delayed > 0
+        ? peek.messages(q.id, retentionCutoff(q, now), 1)[0]
+        : undefined;
+    const listenerSource = oldest && listenerSourceOf(sqs, oldest.attributes, q);
+    const listenerSources =
+      listenerSource && !configured.includes(listenerSource.name) ? [listenerSource.name] : [];
+    const deadLetterSources = [...configured, ...listenerSources];
     views.push({
       region: q.region,
       name: q.name,
@@ -46,7 +56,9 @@ export async function queueViews(sqs: SqsState, origin: string): Promise<QueueVi
         maxReceiveCount: policy.maxReceiveCount,
       },
       deadLetterSources,
-      moveTask: deadLetterSources.length > 0 ? await latestMoveTask(sqs, q, origin) : undefined,
+      listenerSources,
+      // every queue: a listener's dead-letter queue, emptied by its redrive, still shows how that went
+      moveTask: await latestMoveTask(sqs, q, origin),
     });
   }
   return views;
@@ -138,7 +150,7 @@ export async function dashboardState(
   return {
     now: sqs.clock.now(),
     redrive: redriveSupported(),
-    queues: await queueViews(sqs, origin),
+    queues: await queueViews(sqs, origin, peek),
     topics: topicViews(sns, peek),
     throughput,
   };

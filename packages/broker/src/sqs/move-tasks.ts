@@ -3,6 +3,7 @@ import type { Timer } from '../clock.js';
 import type { MoveTaskRow, MoveTaskStatus } from '../store/index.js';
 import { transferMessage } from './dead-letter.js';
 import { refreshGroup } from './fifo.js';
+import { listenerSourceOf } from './listener-dead-letters.js';
 import { retentionCutoff } from './retention.js';
 import type { SqsState } from './state.js';
 
@@ -15,6 +16,10 @@ import type { SqsState } from './state.js';
  * records the task's progress in the same transaction. Each message is deleted from the source and
  * inserted into its destination together, so a crash leaves every message in exactly one queue, and a
  * restarted broker resumes its RUNNING tasks where they stopped.
+ *
+ * Without a destination, each message goes back to the queue SQS dead-lettered it from, or — for a
+ * copy an sqs-mega listener dead-lettered itself — to the queue its `mega-dead-letter-source`
+ * attribute names (`listener-dead-letters.ts`); a message with neither fails the task, as on SQS.
  *
  * A task moves the messages its source held when it started. Messages in flight (or, on a FIFO queue,
  * behind one in flight in their group) are skipped until they are visible again; the task completes
@@ -158,7 +163,9 @@ export class MoveTasks {
         }
         const target =
           fixed ??
-          (row.dead_letter_source_arn === null ? undefined : state.byArn(row.dead_letter_source_arn));
+          (row.dead_letter_source_arn === null
+            ? listenerSourceOf(state, row.attributes, source)
+            : state.byArn(row.dead_letter_source_arn));
         if (!target) {
           failed = true;
           break scan;

@@ -110,6 +110,7 @@ export class Listener {
       clock: this.clock,
       logger: this.logger,
       deadLetterQueueUrl: options.deadLetterQueueUrl,
+      queueUrl: options.queueUrl,
       backoff: options.backoff ?? {},
       stopping: () => this.stopping !== undefined,
     });

@@ -16,6 +16,8 @@ export interface SettleDeps {
   clock: Clock;
   logger: Logger;
   deadLetterQueueUrl: string | undefined;
+  /** The queue listened to: recorded on dead-lettered copies, so that they can be redriven to it. */
+  queueUrl?: string;
   backoff: BackoffOptions;
   /** True while shutting down: retries are released at once (visibility 0) instead of backed off. */
   stopping: () => boolean;
@@ -87,6 +89,7 @@ export class Settler {
         message,
         reason,
         this.deps.clock,
+        this.deps.queueUrl,
       );
       if (!reasonAttached)
         this.deps.logger.warn(

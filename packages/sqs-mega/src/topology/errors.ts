@@ -33,6 +33,11 @@ export class TopologyConflictError extends MegaError {
 
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Object.prototype.toString.call(value); // circular, or a BigInt: never fail while reporting
+  }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

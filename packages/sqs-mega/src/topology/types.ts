@@ -1,6 +1,7 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { FilterPolicyScope } from '../match/json-rules.js';
+import type { RouteDeclaration } from '../route/table.js';
 
 /**
  * A declared topology: the queues, topics and subscriptions an application needs. Applying it creates
@@ -13,6 +14,11 @@ export interface Topology {
   topics?: TopicDeclaration[];
   /** SQS subscriptions of declared queues to declared topics. */
   subscriptions?: SubscriptionDeclaration[];
+  /**
+   * Where the central `Producer` sends each MEGA event, by name (`{ events: 'order.*', topic: 'orders' }`).
+   * Applying the topology creates nothing for them; they are checked against the declared names.
+   */
+  routes?: RouteDeclaration[];
 }
 
 /** A value of a queue or topic attribute: strings as AWS takes them; numbers, booleans and objects (JSON policies) are converted. */

@@ -1,5 +1,6 @@
 import { validateFilterPolicy } from '../match/json-pattern.js';
 import type { FilterPolicyScope } from '../match/json-rules.js';
+import { checkRoute, type RouteDeclaration, RouteError, RouteTable } from '../route/table.js';
 import { TopologyError } from './errors.js';
 import { READ_ONLY_QUEUE_ATTRIBUTES } from './read-only.js';
 import type { Topology, TopologyAttributeValue } from './types.js';
@@ -32,6 +33,8 @@ export interface NormalTopology {
   queues: NormalQueue[];
   topics: NormalTopic[];
   subscriptions: NormalSubscription[];
+  /** The producer's routes, as declared (checked). */
+  routes: RouteDeclaration[];
 }
 
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
@@ -282,11 +285,33 @@ function subscriptions(raw: unknown[], qs: NormalQueue[], ts: NormalTopic[]): No
 export function validateTopology(value: unknown): NormalTopology {
   if (!isObject(value))
     throw new TopologyError('topology', value, 'must be an object with queues, topics and subscriptions');
-  onlyKeys(value, 'topology', ['queues', 'topics', 'subscriptions']);
+  onlyKeys(value, 'topology', ['queues', 'topics', 'subscriptions', 'routes']);
   const qs = queues(list(value.queues, 'queues'));
   const ts = topics(list(value.topics, 'topics'));
   const ss = subscriptions(list(value.subscriptions, 'subscriptions'), qs, ts);
-  return { queues: qs, topics: ts, subscriptions: ss };
+  const rs = routes(list(value.routes, 'routes'), qs, ts);
+  return { queues: qs, topics: ts, subscriptions: ss, routes: rs };
+}
+
+/** Routes: each names a declared queue or topic, and no event name is routed twice. */
+function routes(raw: unknown[], qs: NormalQueue[], ts: NormalTopic[]): RouteDeclaration[] {
+  const table = new RouteTable<number>();
+  return raw.map((r, i) => {
+    const path = `routes[${i}]`;
+    let route: RouteDeclaration;
+    try {
+      route = checkRoute(r, path);
+      table.add(route.events, i, path);
+    } catch (error) {
+      if (error instanceof RouteError) throw new TopologyError(error.field, r, error.rule);
+      throw error;
+    }
+    if (route.queue !== undefined && !qs.some((q) => q.name === route.queue))
+      throw new TopologyError(`${path}.queue`, route.queue, 'must be the name of a declared queue');
+    if (route.topic !== undefined && !ts.some((t) => t.name === route.topic))
+      throw new TopologyError(`${path}.topic`, route.topic, 'must be the name of a declared topic');
+    return route;
+  });
 }
 
 /** The same topology, typed: use it to declare a topology in TypeScript with checking at compile time. */

@@ -40,13 +40,32 @@ function parseHandle(handle: string): { taskId: string; sourceArn: string } {
   throw sqsErrors.invalidParameterValue('Value for parameter TaskHandle is invalid.');
 }
 
+/** Whether some queue's RedrivePolicy names `queue` as its dead-letter queue. */
+export function isConfiguredDeadLetterQueue(state: SqsState, queue: Queue): boolean {
+  return state.queues.all().some((q) => q.settings.redrivePolicy?.deadLetterTargetArn === queue.arn);
+}
+
 export async function startMessageMoveTask(state: SqsState, _ctx: RequestContext, input: Input) {
   const source = queueOfArn(state, requiredString(input, 'SourceArn'), 'SourceArn');
   const destinationArn = optionalString(input, 'DestinationArn');
   const rate = optionalInt(input, 'MaxNumberOfMessagesPerSecond', 1, 500) ?? null;
-  if (!state.queues.all().some((q) => q.settings.redrivePolicy?.deadLetterTargetArn === source.arn)) {
+  if (!isConfiguredDeadLetterQueue(state, source)) {
     throw sqsErrors.invalidParameterValue('Source queue must be configured as a Dead Letter Queue.');
   }
+  return startMoveTask(state, source, destinationArn, rate);
+}
+
+/**
+ * Starts a move task out of `source` without SQS's check that it is a configured dead-letter queue:
+ * for the dashboard's Redrive of a queue a listener dead-letters into (`listener-dead-letters.ts`).
+ * The other checks and errors are StartMessageMoveTask's.
+ */
+export async function startMoveTask(
+  state: SqsState,
+  source: Queue,
+  destinationArn: string | undefined,
+  rate: number | null,
+): Promise<{ TaskHandle: string }> {
   if (destinationArn !== undefined) {
     const destination = queueOfArn(state, destinationArn, 'DestinationArn');
     if (destination === source) {

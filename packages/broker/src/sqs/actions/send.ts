@@ -89,8 +89,11 @@ export function prepare(
   const trace = content.trace ?? ctx.traceHeader;
   const limit = queue.settings.maximumMessageSize;
   if (size > limit) {
+    // SQS words it "Message must be shorter than 1048576 bytes." yet accepts exactly 1,048,576: the
+    // code and the "One or more parameters are invalid. Reason: Message must be" prefix are SQS's,
+    // the bound is stated as it is applied.
     throw sqsErrors.invalidParameterValue(
-      `One or more parameters are invalid. Reason: Message must be shorter than ${limit} bytes (MaximumMessageSize); this one is ${size} bytes (body and attributes).`,
+      `One or more parameters are invalid. Reason: Message must be at most ${limit} bytes (MaximumMessageSize); this one is ${size} bytes (body and attributes).`,
     );
   }
   const delay = delayOf(input);

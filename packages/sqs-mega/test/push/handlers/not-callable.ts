@@ -1,0 +1,2 @@
+export const handler = 42;
+export function other(): void {}
