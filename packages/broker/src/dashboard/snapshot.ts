@@ -16,7 +16,7 @@ export function redriveSupported(): boolean {
 }
 
 /** Every queue of every region with its counts and dead-letter relations, sorted by region and name. */
-export async function queueViews(sqs: SqsState, origin: string, peek: PeekStatements): Promise<QueueView[]> {
+export async function queueViews(sqs: SqsState, origin: string, peek: PeekStore): Promise<QueueView[]> {
   const now = sqs.clock.now();
   const queues = sqs.queues
     .all()
