@@ -1,4 +1,10 @@
-import { CreateQueueCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  type SQSClientConfig,
+} from '@aws-sdk/client-sqs';
 import { Consumer } from 'sqs-consumer';
 import { Listener, SqsPublisher } from 'sqs-mega';
 
@@ -110,4 +116,81 @@ export async function latency(config: ClientConfig, queueUrl: string, samples: n
   await listener.stop();
   client.destroy();
   return out.sort((a, b) => a - b);
+}
+
+/**
+ * The listener's ceiling: the same SQSClient with no framework — `pollers` loops each receiving 10
+ * and deleting them in one batch — until `count` messages are consumed; resolves with messages/s.
+ */
+export async function runRaw(
+  config: ClientConfig,
+  queueUrl: string,
+  count: number,
+  pollers: number,
+): Promise<number> {
+  const client = new SQSClient(config);
+  let done = 0;
+  const loop = async (): Promise<void> => {
+    while (done < count) {
+      const out = await client.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
+      const messages = out.Messages ?? [];
+      if (messages.length === 0) continue;
+      done += messages.length;
+      await client.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+        }),
+      );
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: pollers }, loop));
+  const seconds = (performance.now() - started) / 1000;
+  client.destroy();
+  return count / seconds;
+}
+
+/**
+ * End to end (publish → processed) with the Listener at `concurrency` and a no-op handler, the
+ * publisher filling the queue while the listener drains it; resolves with messages/s.
+ */
+export async function runOursEndToEnd(
+  config: ClientConfig,
+  queueUrl: string,
+  count: number,
+  concurrency: number,
+  payload: object,
+): Promise<number> {
+  const client = new SQSClient(config);
+  const publisher = new SqsPublisher({ client, queueUrl, derivedAttributes: false });
+  const listener = new Listener({
+    client,
+    queueUrl,
+    concurrency,
+    waitTimeSeconds: 1,
+    heartbeatSeconds: false,
+  });
+  let done = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  listener.subscribe(undefined, () => {});
+  listener.on('processed', () => {
+    if (++done === count) finish();
+  });
+  const started = performance.now();
+  listener.start();
+  for (let sent = 0; sent < count; sent += 500) {
+    const n = Math.min(500, count - sent);
+    await Promise.all(Array.from({ length: n }, (_, i) => publisher.publish({ ...payload, i: sent + i })));
+  }
+  await finished;
+  const seconds = (performance.now() - started) / 1000;
+  await listener.stop();
+  client.destroy();
+  return count / seconds;
 }

@@ -5,6 +5,7 @@ export * from './clock.js';
 export * from './codec/attributes.js';
 export * from './codec/base64.js';
 export * from './codec/canonical.js';
+export { codecNamed, type PayloadCodec, registerCodec } from './codec/codecs.js';
 export * from './codec/decode.js';
 export * from './codec/encode.js';
 export * from './codec/sns.js';

@@ -14,12 +14,24 @@ import {
 const body = (policy: object) => compileJsonPattern(policy, { scope: 'MessageBody' });
 const sorted = <T>(values: T[]) => [...values].sort();
 
-/** The set's private state, for the tests that reach into it. */
+/** The set's private state (its one tier, once matched), for the tests that reach into it. */
 interface Internals {
-  epoch: number;
-  conditions: Condition[];
+  tiers: { matcher: { epoch: number; layout: { conditions: Condition[] } } }[];
 }
-const internals = (set: MatcherSet<string>) => set as unknown as Internals;
+const internals = (set: MatcherSet<string>) => {
+  const tiers = (set as unknown as Internals).tiers;
+  assert.equal(tiers.length, 1);
+  const matcher = (tiers[0] as Internals['tiers'][number]).matcher;
+  return {
+    get epoch() {
+      return matcher.epoch;
+    },
+    set epoch(value: number) {
+      matcher.epoch = value;
+    },
+    conditions: matcher.layout.conditions,
+  };
+};
 
 describe('MatcherSet layout', () => {
   it('does not carry condition results or path values over to the next payload', () => {

@@ -1,3 +1,5 @@
+import { codecNamed } from './codecs.js';
+
 /** An SQS message attribute as the AWS SDK v3 shapes it. */
 export interface SqsMessageAttribute {
   DataType?: string;
@@ -17,10 +19,14 @@ export type AnyMessageAttribute = SqsMessageAttribute | SnsMessageAttribute;
 /** Name of the message attribute that marks the payload encoding. */
 export const ENCODING_ATTRIBUTE = 'mega-encoding';
 
-/** Payload encodings: `json` and `bson` (base64) carry MEGA events or data; `text` and `binary` carry raw payloads. */
-export type Encoding = 'json' | 'bson' | 'text' | 'binary';
+/**
+ * Payload encodings: built in, `json` and `bson` (base64) carry MEGA events or data; `text` and
+ * `binary` carry raw payloads; any other name is a codec added with `registerCodec`.
+ */
+export type Encoding = 'json' | 'bson' | 'text' | 'binary' | (string & {});
 
-const ENCODINGS: ReadonlySet<string> = new Set(['json', 'bson', 'text', 'binary']);
+/** The encodings that carry MEGA events and data objects: `json`, `bson`, or a registered object codec. */
+export type ObjectEncoding = 'json' | 'bson' | (string & {});
 
 /** The string value of attribute `name` in either form, or `undefined`. */
 export function attributeString(
@@ -34,10 +40,10 @@ export function attributeString(
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The encoding named by the `mega-encoding` attribute, or `undefined` when absent or unknown. */
+/** The encoding named by the `mega-encoding` attribute, or `undefined` when absent or not a registered codec. */
 export function encodingMarker(
   attributes: Record<string, AnyMessageAttribute> | undefined,
 ): Encoding | undefined {
   const value = attributeString(attributes, ENCODING_ATTRIBUTE)?.toLowerCase();
-  return value !== undefined && ENCODINGS.has(value) ? (value as Encoding) : undefined;
+  return value !== undefined && codecNamed(value) !== undefined ? value : undefined;
 }

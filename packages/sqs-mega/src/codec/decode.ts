@@ -1,14 +1,20 @@
-import { deserialize } from 'bson';
 import { readPayload } from '../event/reader.js';
 import type { JsonObject, MegaEvent } from '../event/types.js';
-import { type AnyMessageAttribute, type Encoding, encodingMarker } from './attributes.js';
+import {
+  type AnyMessageAttribute,
+  type Encoding,
+  encodingMarker,
+  type ObjectEncoding,
+} from './attributes.js';
 import { decodeStrictBase64, isPlausiblyText } from './base64.js';
+import { codecNamed } from './codecs.js';
+import { tryBson } from './formats/bson.js';
 import { parseSnsEnvelope, type SnsConfirmation, type SnsNotification } from './sns.js';
 
 /** A decoded payload: narrow on `kind`. */
 export type DecodedPayload =
-  | { kind: 'mega'; event: MegaEvent; encoding: 'json' | 'bson' }
-  | { kind: 'data'; data: unknown; encoding: 'json' | 'bson' }
+  | { kind: 'mega'; event: MegaEvent; encoding: ObjectEncoding }
+  | { kind: 'data'; data: unknown; encoding: ObjectEncoding }
   | { kind: 'text'; text: string; encoding: 'text' }
   | { kind: 'binary'; bytes: Uint8Array; encoding: 'binary' }
   | {
@@ -41,28 +47,13 @@ export type DecodedMessage = (DecodedPayload & DecodeContext) | SnsConfirmation;
  * 3. Plaintext.
  */
 export function decodePayload(body: string, encoding?: Encoding): DecodedPayload {
-  switch (encoding) {
-    case 'text':
-      return { kind: 'text', text: body, encoding: 'text' };
-    case 'binary': {
-      const bytes = decodeStrictBase64(body);
-      if (bytes === undefined && body !== '') return invalid('body', 'binary', 'body is not strict base64');
-      return { kind: 'binary', bytes: bytes ?? new Uint8Array(0), encoding: 'binary' };
-    }
-    case 'json': {
-      const parsed = tryJson(body);
-      if (parsed === NOT_JSON) return invalid('body', 'json', 'body is not valid JSON');
-      return fromValue(parsed, 'json');
-    }
-    case 'bson': {
-      const bytes = decodeStrictBase64(body);
-      const doc = bytes && tryBson(bytes);
-      if (!doc) return invalid('body', 'bson', 'body is not base64-encoded BSON');
-      return fromValue(doc, 'bson');
-    }
-    default:
-      return guess(body);
-  }
+  const codec = encoding === undefined ? undefined : codecNamed(encoding);
+  if (codec === undefined) return guess(body);
+  const value = codec.decode(body);
+  if (value === undefined) return invalid('body', codec.name, codec.mismatch);
+  if (codec.carries === 'text') return { kind: 'text', text: String(value), encoding: 'text' };
+  if (codec.carries === 'binary') return { kind: 'binary', bytes: value as Uint8Array, encoding: 'binary' };
+  return fromValue(value, codec.name);
 }
 
 /**
@@ -101,7 +92,7 @@ function guess(body: string): DecodedPayload {
   return { kind: 'text', text: body, encoding: 'text' };
 }
 
-function fromValue(value: unknown, encoding: 'json' | 'bson'): DecodedPayload {
+function fromValue(value: unknown, encoding: ObjectEncoding): DecodedPayload {
   const read = readPayload(value);
   if (read.kind === 'mega') return { kind: 'mega', event: read.event, encoding };
   if (read.kind === 'data') return { kind: 'data', data: read.data, encoding };
@@ -119,18 +110,5 @@ function tryJson(body: string): unknown {
     return JSON.parse(body);
   } catch {
     return NOT_JSON;
-  }
-}
-
-function tryBson(bytes: Uint8Array): Record<string, unknown> | undefined {
-  // A BSON document starts with its own int32 length and ends with a NUL byte.
-  if (bytes.length < 5 || bytes[bytes.length - 1] !== 0) return undefined;
-  const declared =
-    (bytes[0] ?? 0) | ((bytes[1] ?? 0) << 8) | ((bytes[2] ?? 0) << 16) | ((bytes[3] ?? 0) << 24);
-  if (declared !== bytes.length) return undefined;
-  try {
-    return deserialize(bytes, { promoteValues: true, promoteLongs: true, promoteBuffers: true });
-  } catch {
-    return undefined;
   }
 }

@@ -1,14 +1,14 @@
-import { serialize } from 'bson';
 import { CodecError } from '../errors.js';
-import { isPlainObject } from '../event/validate.js';
-import { ENCODING_ATTRIBUTE, type Encoding } from './attributes.js';
-import { encodeBase64 } from './base64.js';
-import { canonicalJson, sortKeysDeep } from './canonical.js';
+import { ENCODING_ATTRIBUTE, type Encoding, type ObjectEncoding } from './attributes.js';
+import { codecNamed } from './codecs.js';
 
 /** Options of {@link encodePayload}. */
 export interface EncodeOptions {
-  /** How objects (MEGA events, data) are serialised: `json` (default) or `bson` (BSON, then base64). */
-  format?: 'json' | 'bson';
+  /**
+   * How objects (MEGA events, data) are serialised: `json` (default), `bson` (BSON, then base64), or
+   * the name of an object codec added with `registerCodec`.
+   */
+  format?: ObjectEncoding;
 }
 
 /** A body ready for SendMessage/Publish, with the attribute that tells readers how to decode it. */
@@ -27,15 +27,18 @@ export interface EncodedPayload {
  * @throws {@link CodecError} for values JSON cannot carry (`undefined`, functions) or non-objects as BSON.
  */
 export function encodePayload(payload: unknown, options: EncodeOptions = {}): EncodedPayload {
-  if (typeof payload === 'string') return result(payload, 'text');
-  if (payload instanceof Uint8Array) return result(encodeBase64(payload), 'binary');
-  if (options.format === 'bson') {
-    if (!isPlainObject(payload)) throw new CodecError('payload', payload, 'encode a non-object as BSON');
-    return result(encodeBase64(serialize(sortKeysDeep(payload) as Record<string, unknown>)), 'bson');
+  const name =
+    typeof payload === 'string'
+      ? 'text'
+      : payload instanceof Uint8Array
+        ? 'binary'
+        : (options.format ?? 'json');
+  const codec = codecNamed(name);
+  const raw = typeof payload === 'string' || payload instanceof Uint8Array;
+  if (codec === undefined || (!raw && codec.carries !== 'objects')) {
+    throw new CodecError('format', name, 'encode objects with a codec that is not a registered object codec');
   }
-  const body = canonicalJson(payload);
-  if (body === undefined) throw new CodecError('payload', payload, 'encode this value as JSON');
-  return result(body, 'json');
+  return result(codec.encode(payload), codec.name);
 }
 
 function result(body: string, encoding: Encoding): EncodedPayload {

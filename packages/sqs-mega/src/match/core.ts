@@ -25,7 +25,11 @@ export interface Hint {
   exact?: readonly string[];
   /** String prefixes that satisfy it. */
   prefixes?: readonly string[];
-  /** Numeric intervals that satisfy it (numbers only). */
+  /** String suffixes that satisfy it. */
+  suffixes?: readonly string[];
+  /** Lower-cased strings that satisfy it when the value, lower-cased, equals one (`equals-ignore-case`). */
+  folded?: readonly string[];
+  /** Numeric intervals that satisfy it (numbers only; for DSL patterns numeric strings too). */
   ranges?: readonly NumericRange[];
   /** True when any present value satisfies it. */
   exists?: boolean;

@@ -1,6 +1,13 @@
 import { PatternError } from '../errors.js';
 import { isPlainObject } from '../event/validate.js';
-import { type Branch, type CompiledPattern, type Condition, makePattern } from './core.js';
+import {
+  type Branch,
+  type CompiledPattern,
+  type Condition,
+  type Hint,
+  makePattern,
+  type NumericRange,
+} from './core.js';
 import { MISSING, pathResolver } from './resolve.js';
 import { compareValues, dslKey, valuesEqual } from './values.js';
 
@@ -15,6 +22,12 @@ export interface Operator {
   test(value: unknown): boolean;
   /** Index key when the operator is plain equality on a scalar. */
   readonly key?: string;
+  /**
+   * Index hint when the operator holds exactly for values a {@link MatcherSet} can look up: equality
+   * on scalars (`eq`, `oneOf` of scalars) or a numeric interval (`gt`/`gte`/`lt`/`lte` of a number,
+   * and `and` of those). Numeric strings count as their number.
+   */
+  readonly hint?: Hint;
 }
 
 /** A predicate function: any `(value) => boolean`. A predicate that throws counts as no match. */
@@ -37,9 +50,36 @@ export type DslPattern =
   | readonly DslPattern[]
   | { readonly [key: string]: DslPattern };
 
-function operator(description: string, test: (value: unknown) => boolean, key?: string): Operator {
-  const op: Operator = { [OPERATOR]: true, description, test };
-  return key === undefined ? op : { ...op, key };
+function operator(
+  description: string,
+  test: (value: unknown) => boolean,
+  key?: string,
+  hint?: Hint,
+): Operator {
+  const op: { -readonly [K in keyof Operator]: Operator[K] } = { [OPERATOR]: true, description, test };
+  if (key !== undefined) op.key = key;
+  const index = hint ?? (key === undefined ? undefined : { exact: [key] });
+  if (index !== undefined) op.hint = index;
+  return op;
+}
+
+/** The exact keys an item of `oneOf` stands for, or `undefined` when it is not plain equality. */
+function exactKeys(item: DslPattern): readonly string[] | undefined {
+  if (isOperator(item)) return item.hint && onlyExact(item.hint) ? item.hint.exact : undefined;
+  if (item === null || typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') {
+    const key = dslKey(item);
+    return key === undefined ? undefined : [key];
+  }
+  return undefined;
+}
+
+function onlyExact(hint: Hint): boolean {
+  return Object.keys(hint).length === 1 && hint.exact !== undefined;
+}
+
+function onlyRange(hint: Hint | undefined): NumericRange | undefined {
+  if (hint === undefined || Object.keys(hint).length !== 1 || hint.ranges?.length !== 1) return undefined;
+  return hint.ranges[0];
 }
 
 /** True for values made by the DSL functions. */
@@ -61,8 +101,17 @@ export function neq(expected: unknown): Operator {
  * Regular-expression match on strings. A string pattern is anchored at the start (like Python's
  * `re.match`); a RegExp is used as given. Non-strings do not match.
  */
-export function matches(regex: string | RegExp): Operator {
-  const re = typeof regex === 'string' ? new RegExp(`^(?:${regex})`) : regex;
+export function matches(regex: string | RegExp | readonly DslPattern[]): Operator {
+  if (Array.isArray(regex)) return within(regex as readonly DslPattern[]);
+  if (typeof regex !== 'string' && !(regex instanceof RegExp)) {
+    throw new PatternError('matches', regex, 'matches takes a regular expression, a string or a list');
+  }
+  let re: RegExp;
+  try {
+    re = typeof regex === 'string' ? new RegExp(`^(?:${regex})`) : regex;
+  } catch (error) {
+    throw new PatternError('matches', regex, `not a valid regular expression: ${(error as Error).message}`);
+  }
   return operator(`matches(${re})`, (value) => {
     if (typeof value !== 'string') return false;
     re.lastIndex = 0;
@@ -70,11 +119,43 @@ export function matches(regex: string | RegExp): Operator {
   });
 }
 
+/**
+ * The seeds' list form of `match`: a list payload whose every item is one of `items`, or a scalar
+ * payload that is one of them (items may be patterns).
+ */
+function within(items: readonly DslPattern[]): Operator {
+  const tests = items.map((item, i) => compileValue(item, `matches[${i}]`));
+  const member = (v: unknown) => tests.some((t) => t(v));
+  return operator(`matches(${show(items)})`, (value) =>
+    Array.isArray(value) ? value.every(member) : member(value),
+  );
+}
+
 function comparison(name: string, bound: unknown, accept: (order: number) => boolean): Operator {
-  return operator(`${name}(${show(bound)})`, (value) => {
-    const order = compareValues(value, bound);
-    return order !== undefined && accept(order);
-  });
+  // Against a number, only numbers and numeric strings compare (see compareValues): an interval
+  // (finite bounds only: the segments index has no slot for an infinite endpoint).
+  let hint: Hint | undefined;
+  if (typeof bound === 'number' && Number.isFinite(bound)) {
+    const inf = Number.POSITIVE_INFINITY;
+    const range: NumericRange =
+      name === 'gt'
+        ? [bound, false, inf, false]
+        : name === 'gte'
+          ? [bound, true, inf, false]
+          : name === 'lt'
+            ? [-inf, false, bound, false]
+            : [-inf, false, bound, true];
+    hint = { ranges: [range] };
+  }
+  return operator(
+    `${name}(${show(bound)})`,
+    (value) => {
+      const order = compareValues(value, bound);
+      return order !== undefined && accept(order);
+    },
+    undefined,
+    hint,
+  );
 }
 
 /** Greater than. Numeric strings compare as numbers, ISO timestamps as instants; mismatched types never match. */
@@ -89,7 +170,17 @@ export const lte = (bound: number | string | Date): Operator => comparison('lte'
 /** The value matches one of the items (items may be patterns). `in` is a JS keyword, hence the name. */
 export function oneOf(...items: DslPattern[]): Operator {
   const tests = items.map((item, i) => compileValue(item, `oneOf[${i}]`));
-  return operator(`oneOf(${items.map(show).join(', ')})`, (value) => tests.some((t) => t(value)));
+  const keys = items.map(exactKeys);
+  const hint =
+    items.length > 0 && keys.every((k) => k !== undefined)
+      ? { exact: [...new Set(keys.flat() as string[])] }
+      : undefined;
+  return operator(
+    `oneOf(${items.map(show).join(', ')})`,
+    (value) => tests.some((t) => t(value)),
+    undefined,
+    hint,
+  );
 }
 
 /** Alias of {@link oneOf}. */
@@ -104,7 +195,24 @@ export function not(pattern: DslPattern): Operator {
 /** Every pattern matches the value. */
 export function and(...patterns: DslPattern[]): Operator {
   const tests = patterns.map((p, i) => compileValue(p, `and[${i}]`));
-  return operator(`and(${patterns.map(show).join(', ')})`, (value) => tests.every((t) => t(value)));
+  // An AND of intervals is their intersection.
+  const ranges = patterns.map((p) => (isOperator(p) ? onlyRange(p.hint) : undefined));
+  let hint: Hint | undefined;
+  if (ranges.length > 0 && ranges.every((r) => r !== undefined)) {
+    let [low, lowInc, high, highInc] = ranges[0] as NumericRange;
+    for (const [l, li, h, hi] of ranges.slice(1) as NumericRange[]) {
+      if (l > low || (l === low && !li)) [low, lowInc] = [l, li];
+      if (h < high || (h === high && !hi)) [high, highInc] = [h, hi];
+    }
+    // An empty intersection holds for nothing: no hint, so the set evaluates it (and finds nothing).
+    if (low < high || (low === high && lowInc && highInc)) hint = { ranges: [[low, lowInc, high, highInc]] };
+  }
+  return operator(
+    `and(${patterns.map(show).join(', ')})`,
+    (value) => tests.every((t) => t(value)),
+    undefined,
+    hint,
+  );
 }
 
 /** At least one pattern matches the value. */
@@ -199,11 +307,20 @@ function collectConditions(pattern: Record<string, DslPattern>, path: string[], 
       continue;
     }
     const test = compileValue(sub, at.join('.'));
-    const key0 = isOperator(sub) ? sub.key : isScalar(sub) ? dslKey(sub) : undefined;
+    const scalarKey = isScalar(sub) ? dslKey(sub) : undefined;
+    const hint = isOperator(sub) ? sub.hint : scalarKey === undefined ? undefined : { exact: [scalarKey] };
     const resolve = pathResolver(at, false);
     const check = (value: unknown): boolean => value !== MISSING && test(value);
     const condition: Condition = { path: at, test: (root) => check(resolve(root)), resolve, check };
-    out.push(key0 === undefined ? condition : { ...condition, hint: { exact: [key0] } });
+    if (hint === undefined) {
+      out.push(condition);
+      continue;
+    }
+    // A hint says exactly what its condition tests: equal hints on one path are interchangeable
+    // conditions (evaluated once per payload). Numbers tagged as strings, so Infinity stays apart.
+    const tagged = JSON.stringify(hint, (_, v) => (typeof v === 'number' ? String(v) : v));
+    const interned = `dsl\u0000${JSON.stringify(at)}\u0000${tagged}`;
+    out.push({ ...condition, hint, key: interned });
   }
 }
 
@@ -224,6 +341,11 @@ function show(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    // BigInt members, cycles, objects without a prototype (no toString): a description never throws
+    try {
+      return String(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import type { Branch, NumericRange } from './core.js';
+import type { Hint, NumericRange } from './core.js';
 import { PrefixTable } from './prefixes.js';
 import { pathResolver } from './resolve.js';
 import { NumericSegments } from './segments.js';
@@ -110,6 +110,11 @@ export class PathIndex<T> {
   /** The bucket of presence (`exists`) anchors, or -1. */
   present = -1;
   private readonly prefixes = new PrefixTable();
+  /** Suffix anchors: a prefix table over reversed strings. */
+  private readonly suffixes = new PrefixTable();
+  /** Lower-cased exact strings (`equals-ignore-case`). */
+  private readonly folded = new Map<string, number>();
+  private hasSuffixes = false;
   private readonly segments = new NumericSegments();
 
   constructor(
@@ -141,6 +146,19 @@ export class PathIndex<T> {
     this.segments.add(range, entry);
   }
 
+  /** Files `entry` under every lookup item of `hint`. */
+  addHint(hint: Hint, entry: number): void {
+    for (const k of hint.exact ?? []) this.addExact(k, entry);
+    for (const p of hint.prefixes ?? []) this.addPrefix(p, entry);
+    for (const s of hint.suffixes ?? []) {
+      this.hasSuffixes = true;
+      this.push(this.suffixes.buckets, reverse(s), entry);
+    }
+    for (const f of hint.folded ?? []) this.push(this.folded, f, entry);
+    for (const r of hint.ranges ?? []) this.addRange(r, entry);
+    if (hint.exists) this.addPresent(entry);
+  }
+
   /** Cuts the numeric ranges into elementary segments (see {@link NumericSegments}). */
   cut(): void {
     this.segments.cut(
@@ -157,7 +175,9 @@ export class PathIndex<T> {
     relocate(this.strings);
     relocate(this.numbers);
     relocate(this.others);
+    relocate(this.folded);
     this.prefixes.seal(offsets);
+    this.suffixes.seal(offsets);
     this.segments.seal(offsets);
     if (this.present >= 0) this.present = offsets[this.present] as number;
   }
@@ -173,12 +193,24 @@ export class PathIndex<T> {
   lookup(value: unknown, into: number[], n: number): number {
     let hits: number | undefined;
     if (typeof value === 'string') {
-      const number = this.dsl && this.numbers.size > 0 ? asNumber(value) : undefined;
+      // DSL: a numeric string compares as its number, for equality and ranges alike
+      const number =
+        this.dsl && (this.numbers.size > 0 || !this.segments.empty) ? asNumber(value) : undefined;
       hits = number === undefined ? this.strings.get(value) : this.numbers.get(number);
       if (hits !== undefined) into[n++] = hits;
+      if (number !== undefined && !this.segments.empty) {
+        const range = this.segments.lookup(number);
+        if (range >= 0) into[n++] = range;
+      }
+      if (this.folded.size > 0) {
+        hits = this.folded.get(value.toLowerCase());
+        if (hits !== undefined) into[n++] = hits;
+      }
+      if (this.hasSuffixes) n = this.suffixes.lookup(reverse(value), into, n);
       return this.prefixes.lookup(value, into, n);
     }
     if (typeof value === 'number') {
+      if (Number.isNaN(value)) return n;
       // JSON patterns compare numbers at SNS precision, exact keys and ranges alike
       const number = this.dsl ? value : snsNumber(value);
       hits = this.numbers.get(number);
@@ -205,15 +237,9 @@ export class PathIndex<T> {
   }
 }
 
-/** Anchor preference: exact lookups first, then prefixes, numeric ranges, presence. */
-export function anchorOf(branch: Branch): number {
-  let best = -1;
-  let bestScore = Number.POSITIVE_INFINITY;
-  branch.conditions.forEach((condition, i) => {
-    const hint = condition.hint;
-    if (hint === undefined) return;
-    const score = hint.exists ? 4 : hint.ranges ? 3 : hint.prefixes ? 2 : 1;
-    if (score < bestScore) [best, bestScore] = [i, score];
-  });
-  return best;
+/** `text` with its UTF-16 code units in reverse order (suffixes become prefixes). */
+function reverse(text: string): string {
+  let out = '';
+  for (let i = text.length - 1; i >= 0; i--) out += text[i];
+  return out;
 }

@@ -266,12 +266,16 @@ export function numericRange(terms: readonly (string | number)[]): NumericRange 
 function hintOf(rules: readonly ValueRule[], mode: 'body' | 'attributes'): Hint | undefined {
   const exact: string[] = [];
   const prefixes: string[] = [];
+  const suffixes: string[] = [];
+  const folded: string[] = [];
   const ranges: NumericRange[] = [];
   let exists = false;
   for (const r of rules) {
     if (r.op === 'exact' && !(r.value === null && mode === 'attributes'))
       exact.push(jsonKey(r.value) as string);
     else if (r.op === 'prefix' && !r.ignoreCase) prefixes.push(r.value);
+    else if (r.op === 'suffix' && !r.ignoreCase) suffixes.push(r.value);
+    else if (r.op === 'equals-ignore-case') folded.push(r.value.toLowerCase());
     else if (r.op === 'numeric') ranges.push(numericRange(r.terms));
     else if (r.op === 'exists' && r.value) exists = true;
     else return undefined;
@@ -279,6 +283,8 @@ function hintOf(rules: readonly ValueRule[], mode: 'body' | 'attributes'): Hint 
   const hint: { -readonly [K in keyof Hint]: Hint[K] } = {};
   if (exact.length > 0) hint.exact = exact;
   if (prefixes.length > 0) hint.prefixes = prefixes;
+  if (suffixes.length > 0) hint.suffixes = suffixes;
+  if (folded.length > 0) hint.folded = folded;
   if (ranges.length > 0) hint.ranges = ranges;
   if (exists) hint.exists = true;
   return hint;

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { ObjectEncoding } from '../codec/attributes.js';
+import { codecNamed } from '../codec/codecs.js';
 import { type EncodeOptions, encodePayload } from '../codec/encode.js';
 import type { MegaEvent } from '../event/types.js';
 import { setOwn } from '../own.js';
@@ -42,8 +44,8 @@ export interface MessageDefaults {
   derivedAttributes?: readonly DerivedAttribute[] | false;
   /** Add the `mega-encoding` marker (default true; costs one attribute). */
   encodingAttribute?: boolean;
-  /** Default BSON or JSON (default `json`). */
-  format?: 'json' | 'bson';
+  /** Default object codec: `json` (default), `bson`, or one added with `registerCodec`. */
+  format?: ObjectEncoding;
   /** Default FIFO group id source (e.g. `'subject'`). */
   groupId?: IdSource;
   /** Default FIFO deduplication id source (e.g. `'content'`). */
@@ -76,7 +78,7 @@ export function buildMessage(
   const encoded = encodePayload(payload, { format: options.format ?? defaults.format ?? 'json' });
   const attributes: Record<string, AttributeValue> = {};
   if (defaults.encodingAttribute !== false) Object.assign(attributes, encoded.messageAttributes);
-  if (encoded.encoding === 'json' || encoded.encoding === 'bson') {
+  if (codecNamed(encoded.encoding)?.carries === 'objects') {
     const event = megaEventOf(payload);
     if (event)
       Object.assign(attributes, derivedAttributes(event, defaults.derivedAttributes ?? DEFAULT_DERIVED));

@@ -1,0 +1,180 @@
+import type { Condition } from './core.js';
+import type { PathIndex } from './index.js';
+import { type CompiledLayout, DIFFERS, EXISTS } from './layout.js';
+import { Many, MISSING } from './resolve.js';
+
+/**
+ * Matches payloads against one {@link CompiledLayout}. The layout is never changed; what changes per
+ * payload lives here, in typed arrays stamped with an epoch (so nothing is reset between payloads):
+ * which patterns, entries and conditions were seen, condition results, resolved paths.
+ */
+export class LayoutMatcher<T> {
+  private readonly patternSeen: Uint32Array;
+  private readonly entrySeen: Uint32Array;
+  private readonly conditionSeen: Uint32Array;
+  private readonly conditionHolds: Uint8Array;
+  private readonly cacheSeen: Uint32Array;
+  private readonly cacheValue: unknown[];
+  /** Per-payload epoch; the arrays above hold the epoch they were last written in. */
+  epoch = 0;
+  // Per-call state, kept on the instance so that matching allocates nothing but its result.
+  private root: unknown;
+  private out: T[] = [];
+  private count = 0;
+  /** Scratch list of the buckets one path's values reach (never shrunk). */
+  private readonly buckets: number[] = [];
+
+  constructor(readonly layout: CompiledLayout<T>) {
+    this.patternSeen = new Uint32Array(layout.ids.length);
+    this.entrySeen = new Uint32Array(layout.entryPattern.length);
+    this.conditionSeen = new Uint32Array(layout.conditions.length);
+    this.conditionHolds = new Uint8Array(layout.conditions.length);
+    this.cacheSeen = new Uint32Array(layout.resolvers.length);
+    this.cacheValue = new Array(layout.resolvers.length).fill(undefined);
+  }
+
+  /** Number of patterns in the layout. */
+  get size(): number {
+    return this.layout.ids.length;
+  }
+
+  /**
+   * Writes the ids of the layout's patterns that match the prepared payload `root` into `out` from
+   * `count` on (`out` must have room for every pattern of the layout past `count`); returns the new count.
+   */
+  run(root: unknown, out: T[], count: number): number {
+    if (++this.epoch === 0xffffffff) this.resetEpochs();
+    this.root = root;
+    this.out = out;
+    this.count = count;
+    const layout = this.layout;
+    const buckets = this.buckets;
+    const indexes = layout.indexes;
+    const indexSlots = layout.indexSlots;
+    for (let i = 0; i < indexes.length; i++) {
+      const index = indexes[i] as PathIndex<T>;
+      const found = this.resolveSlot(indexSlots[i] as number);
+      if (found === MISSING) continue;
+      const present = index.present;
+      if (typeof found === 'object' && found instanceof Many) {
+        // Several values may reach one entry (or one pattern through several entries): deduplicate.
+        const code = layout.code;
+        let hits = 0;
+        for (const value of found.values) hits = index.lookup(value, buckets, hits);
+        // `exists: true` wants a value other than JSON null
+        if (present >= 0 && found.values.some((v) => v !== null)) buckets[hits++] = present;
+        for (let b = 0; b < hits; b++) {
+          const at = code[(buckets[b] as number) + 3] as number;
+          const last = at + (code[at] as number);
+          for (let j = at + 1; j <= last; j++) this.consider(code[j] as number);
+        }
+      } else {
+        let hits = index.lookup(found, buckets, 0);
+        if (present >= 0 && found !== null) buckets[hits++] = present;
+        for (let b = 0; b < hits; b++) this.collect(buckets[b] as number);
+      }
+    }
+    if (layout.unanchored >= 0) this.collect(layout.unanchored);
+    this.root = undefined;
+    return this.count;
+  }
+
+  /** The matches of a bucket (offset `o` in `code`) reached once: runs of single entries by their shared conditions, then the rest. */
+  private collect(o: number): void {
+    const code = this.layout.code;
+    const ids = this.layout.pool;
+    const out = this.out;
+    let n = this.count;
+    let k = code[o + 1] as number;
+    if (code[o] === 1) {
+      const end = code[o + 2] as number;
+      for (; k < end; k++) out[n++] = ids[k] as T;
+      this.count = n;
+      return;
+    }
+    const groups = code[o + 4] as number;
+    const epoch = this.epoch;
+    const seen = this.conditionSeen;
+    const results = this.conditionHolds;
+    let pc = o + 5;
+    for (let g = 0; g < groups; g++) {
+      const end = code[pc] as number;
+      const last = pc + 2 + (code[pc + 1] as number);
+      let holds = true;
+      for (pc += 2; pc < last; pc++) {
+        const c = code[pc] as number;
+        if (seen[c] === epoch ? results[c] === 0 : !this.evaluate(c)) {
+          holds = false;
+          break;
+        }
+      }
+      pc = last;
+      if (holds) for (; k < end; k++) out[n++] = ids[k] as T;
+      else k = end;
+    }
+    this.count = n;
+    const last = pc + (code[pc] as number);
+    for (pc++; pc <= last; pc++) this.consider(code[pc] as number);
+  }
+
+  /** An entry that may be reached more than once per payload: checked once, its pattern reported once. */
+  private consider(entry: number): void {
+    const epoch = this.epoch;
+    const layout = this.layout;
+    const pattern = layout.entryPattern[entry] as number;
+    if (this.entrySeen[entry] === epoch || this.patternSeen[pattern] === epoch) return;
+    this.entrySeen[entry] = epoch;
+    const last = layout.restStart[entry + 1] as number;
+    for (let c = layout.restStart[entry] as number; c < last; c++) {
+      if (!this.holds(layout.restConds[c] as number)) return;
+    }
+    this.patternSeen[pattern] = epoch;
+    this.out[this.count++] = layout.ids[pattern] as T;
+  }
+
+  /** Whether interned condition `c` holds for the current payload, evaluated at most once per payload. */
+  private holds(c: number): boolean {
+    if (this.conditionSeen[c] === this.epoch) return this.conditionHolds[c] === 1;
+    return this.evaluate(c);
+  }
+
+  /** Evaluates interned condition `c` for the current payload and records the result. */
+  private evaluate(c: number): boolean {
+    const epoch = this.epoch;
+    const layout = this.layout;
+    const slot = layout.conditionSlots[c] as number;
+    let holds: boolean;
+    if (slot < 0) holds = (layout.conditions[c] as Condition).test(this.root);
+    else {
+      const found = this.cacheSeen[slot] === epoch ? this.cacheValue[slot] : this.resolveSlot(slot);
+      // The common shapes inline (see ConditionShape); anything else asks the condition. The hot
+      // paths test `typeof` before (or instead of) `instanceof Many`, which is not free on a primitive.
+      const shape = layout.conditionShapes[c];
+      if (shape === EXISTS) holds = found !== MISSING && found !== null;
+      else if (shape === DIFFERS && typeof found === 'string') holds = found !== layout.conditionOperands[c];
+      else {
+        const condition = layout.conditions[c] as Condition;
+        holds = (condition.check as (found: unknown, root: unknown) => boolean)(found, this.root);
+      }
+    }
+    this.conditionSeen[c] = epoch;
+    this.conditionHolds[c] = holds ? 1 : 0;
+    return holds;
+  }
+
+  /** Resolves the path of cache slot `slot` for the current payload, and caches it. */
+  private resolveSlot(slot: number): unknown {
+    const found = (this.layout.resolvers[slot] as (root: unknown) => unknown)(this.root);
+    this.cacheSeen[slot] = this.epoch;
+    this.cacheValue[slot] = found;
+    return found;
+  }
+
+  private resetEpochs(): void {
+    this.patternSeen.fill(0);
+    this.entrySeen.fill(0);
+    this.conditionSeen.fill(0);
+    this.cacheSeen.fill(0);
+    this.epoch = 1;
+  }
+}
