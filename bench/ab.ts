@@ -4,7 +4,7 @@
 // Run: npm run bench:ab -- [--base=HEAD] [--workload=cycle-1k] [--server=in-memory] [--rounds=4]
 //        [--seconds=6]
 //   --base      the revision to compare against (default HEAD: measures the uncommitted change), or
-//               `ceiling` / `fauxqs`: that server of bench:broker instead of a revision (how far the
+//               `ceiling` / `fauxqs` / `fauxqs2`: that server of bench:broker instead of a revision (how far the
 //               working tree is from the ceiling or the peer, free of the machine's drift)
 //   --workload  batch-send | send | cycle-1k | cycle-fifo | fanout (the rows of bench:broker)
 //   --server    in-memory | durable
@@ -27,7 +27,7 @@ const { values } = parseArgs({
   },
 });
 const found = WORKLOADS.find((w) => w.name === values.workload);
-if (!found || found.name === 'cycle-1m') {
+if (!found || found.name === 'cycle-1m' || found.name === 'ingest') {
   console.error('--workload must be one of batch-send, send, cycle-1k, cycle-fifo, fanout');
   process.exit(2);
 }
@@ -41,7 +41,7 @@ const rounds = Number(values.rounds);
 const timing = { seconds: Number(values.seconds), warmupSeconds: 1, runs: 1 };
 
 /** Servers of bench:broker that `--base` may name instead of a revision. */
-const PEERS: readonly ServerName[] = ['ceiling', 'fauxqs'];
+const PEERS: readonly ServerName[] = ['ceiling', 'fauxqs', 'fauxqs2'];
 const peer = PEERS.find((name) => name === values.base);
 
 requireWrk();

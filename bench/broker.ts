@@ -1,5 +1,6 @@
 // Broker benchmark: server-side messages/s, CPU per message and RSS for the sqs-mega broker (durable
-// and in-memory), fauxqs 1.9.2 and a no-op ceiling, under wrk (a light load generator).
+// and in-memory), fauxqs 1.9.2, fauxqs 2.x on Node 22 (fetched on demand, bench/broker/peers.ts) and
+// a no-op ceiling, under wrk (a light load generator).
 // Run: npm run bench:broker [-- --quick] [-- --seconds=N]
 //   --quick skips the 1M-backlog row; --seconds sets the length of a measured run (default 5).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,7 +25,13 @@ console.log(
 
 const results: Results = {};
 for (const name of SERVER_NAMES) {
-  const server = await startServer(name);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(name);
+  } catch (error) {
+    console.log(`${name}: not measured (${(error as Error).message.split('\n')[0]})`);
+    continue;
+  }
   try {
     const plan: Plan = { timing, bigBacklog: !quick, hasStore: name !== 'ceiling' };
     results[name] = await runWorkloads(server, plan, console.log);

@@ -47,7 +47,10 @@ export async function measureCell(
   timing: Timing,
 ): Promise<CellResult> {
   const queueUrl = async () => (typeof queue === 'string' ? queue : await queue());
-  const warmup = await runWrk(script, server.url, timing.warmupSeconds, [await queueUrl()]);
+  const warmup =
+    timing.warmupSeconds > 0
+      ? await runWrk(script, server.url, timing.warmupSeconds, [await queueUrl()])
+      : undefined;
   const runs: Run[] = [];
   for (let i = 0; i < timing.runs; i++) {
     const url = await queueUrl();
@@ -65,7 +68,7 @@ export async function measureCell(
   return {
     messagesPerSecond: median(runs.map((r) => r.messagesPerSecond)),
     cpuMicrosPerMessage: median(runs.map((r) => r.cpuMicrosPerMessage)),
-    errors: errorsOf(warmup) + runs.reduce((n, r) => n + r.errors, 0),
+    errors: (warmup ? errorsOf(warmup) : 0) + runs.reduce((n, r) => n + r.errors, 0),
     runs,
   };
 }

@@ -59,8 +59,24 @@ function target(
   return { label, value, bound, unit, atMost, met };
 }
 
+/** Issue 19's targets: against fauxqs 2.x (newest peer) in the same run. */
+function fauxqs2Targets(r: Results): Target[] {
+  const pairs: Array<[WorkloadName, string, number, number]> = [
+    ['batch-send', 'batched send', 1.4, 1.15],
+    ['cycle-1k', 'cycle (1k)', 1.3, 1.0],
+    ['send', 'unbatched send', 1.3, 1.0],
+    ['cycle-fifo', 'FIFO cycle', 1.3, 1.0],
+    ['fanout', 'SNS fan-out', 1.3, 1.0],
+  ];
+  return pairs.flatMap(([w, label, memory, durable]) => [
+    target(`in-memory ${label} / fauxqs 2`, ratio(r, w, 'in-memory', 'fauxqs2'), memory, 'x'),
+    target(`durable ${label} / fauxqs 2`, ratio(r, w, 'durable', 'fauxqs2'), durable, 'x'),
+  ]);
+}
+
 export function targets(r: Results): Target[] {
   return [
+    ...fauxqs2Targets(r),
     target('durable batched send / ceiling', ratio(r, 'batch-send', 'durable', 'ceiling'), 0.6, '%'),
     target('durable batched send / fauxqs', ratio(r, 'batch-send', 'durable', 'fauxqs'), 1.2, 'x'),
     target('in-memory batched send / ceiling', ratio(r, 'batch-send', 'in-memory', 'ceiling'), 0.85, '%'),
@@ -104,7 +120,9 @@ export function printReport(r: Results, print: (line: string) => void): void {
   ];
   for (const [label, pick] of rss) print(row(label, memory(pick)));
   print('');
-  print(row('ratios (messages/s)', ['dur/ceil', 'mem/ceil', 'dur/faux', 'mem/faux']));
+  print(
+    row('ratios (messages/s)', ['dur/ceil', 'mem/ceil', 'dur/faux', 'mem/faux', 'dur/faux2', 'mem/faux2']),
+  );
   for (const w of WORKLOADS) {
     print(
       row(w.label, [
@@ -112,6 +130,8 @@ export function printReport(r: Results, print: (line: string) => void): void {
         pct(ratio(r, w.name, 'in-memory', 'ceiling')),
         times(ratio(r, w.name, 'durable', 'fauxqs')),
         times(ratio(r, w.name, 'in-memory', 'fauxqs')),
+        times(ratio(r, w.name, 'durable', 'fauxqs2')),
+        times(ratio(r, w.name, 'in-memory', 'fauxqs2')),
       ]),
     );
   }

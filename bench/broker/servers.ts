@@ -5,9 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fauxqs2 } from './peers.js';
 
-export type ServerName = 'durable' | 'in-memory' | 'fauxqs' | 'ceiling';
-export const SERVER_NAMES: readonly ServerName[] = ['durable', 'in-memory', 'fauxqs', 'ceiling'];
+export type ServerName = 'durable' | 'in-memory' | 'fauxqs' | 'fauxqs2' | 'ceiling';
+export const SERVER_NAMES: readonly ServerName[] = ['durable', 'in-memory', 'fauxqs', 'fauxqs2', 'ceiling'];
 
 export interface RunningServer {
   readonly name: ServerName;
@@ -22,6 +23,11 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = ['--conditions=source', '--import', 'tsx'];
 
 function command(name: ServerName, dataDir: string, root: string): string[] {
+  if (name === 'fauxqs2') {
+    const peer = fauxqs2();
+    if (!peer) throw new Error('fauxqs 2 could not be fetched (npm, network, linux-x64 only)');
+    return [peer.script];
+  }
   const cli = [join(root, 'packages/broker/dist/cli.js'), 'serve', '--port', '0'];
   switch (name) {
     case 'durable':
@@ -49,7 +55,8 @@ export function buildBroker(root = ROOT): void {
  */
 export async function startServer(name: ServerName, root = ROOT): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mega-bench-'));
-  const child = spawn(process.execPath, command(name, dataDir, root), {
+  const exec = name === 'fauxqs2' ? (fauxqs2()?.node ?? process.execPath) : process.execPath;
+  const child = spawn(exec, command(name, dataDir, root), {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MEGA_LOG_LEVEL: 'warn' },

@@ -6,7 +6,14 @@ import type { RunningServer } from './servers.js';
 import { createQueue, deleteQueue, reclaimed, visibleMessages } from './sqs.js';
 import type { Script } from './wrk.js';
 
-export type WorkloadName = 'batch-send' | 'send' | 'cycle-1k' | 'cycle-fifo' | 'fanout' | 'cycle-1m';
+export type WorkloadName =
+  | 'batch-send'
+  | 'send'
+  | 'cycle-1k'
+  | 'cycle-fifo'
+  | 'fanout'
+  | 'ingest'
+  | 'cycle-1m';
 
 export const WORKLOADS: ReadonlyArray<{
   name: WorkloadName;
@@ -15,6 +22,8 @@ export const WORKLOADS: ReadonlyArray<{
   backlog?: number;
   /** Needs a real store (a FIFO queue, SNS): the ceiling has no figure for it. */
   fifo?: boolean;
+  /** No warm-up, one queue for every run, never deleted: the backlog grows as a user's would. */
+  sustained?: boolean;
 }> = [
   { name: 'batch-send', label: 'SendMessageBatch 10 x 1 KiB', script: 'send-batch' },
   { name: 'send', label: 'SendMessage 1 KiB', script: 'send' },
@@ -30,6 +39,12 @@ export const WORKLOADS: ReadonlyArray<{
     label: 'SNS fan-out: Publish to 10 filtered raw subscriptions (delivered)',
     script: 'publish',
     fifo: true,
+  },
+  {
+    name: 'ingest',
+    label: 'SendMessageBatch 10 x 1 KiB, sustained ingest',
+    script: 'send-batch',
+    sustained: true,
   },
   { name: 'cycle-1m', label: 'send+receive+delete, 1M backlog', script: 'cycle', backlog: 1_000_000 },
 ];
@@ -60,10 +75,8 @@ export interface Plan {
 export async function runWorkloads(server: RunningServer, plan: Plan, log: (s: string) => void) {
   const result: ServerResult = { cells: {}, rssStartBytes: rssBytes(server.pid), rssBytes: 0 };
   for (const w of WORKLOADS) {
-    if (w.name === 'cycle-1m') {
-      result.rssBytes = rssBytes(server.pid);
-      if (!plan.bigBacklog || !plan.hasStore) continue;
-    }
+    if (w.name === 'ingest') result.rssBytes = rssBytes(server.pid);
+    if (w.name === 'cycle-1m' && (!plan.bigBacklog || !plan.hasStore)) continue;
     if (w.fifo && !plan.hasStore) continue;
     if (w.name === 'fanout') {
       result.cells.fanout = await measureFanout(server, plan.timing);
@@ -82,13 +95,21 @@ export async function runWorkloads(server: RunningServer, plan: Plan, log: (s: s
     }
     let runs = 0;
     const fresh = () => createQueue(server.url, `bench-${w.name}-${++runs}`, true);
-    const cell = await measureCell(server, w.script, w.fifo ? fresh : queueUrl, plan.timing);
+    const timing = w.sustained ? { ...plan.timing, warmupSeconds: 0 } : plan.timing;
+    const cell = await measureCell(server, w.script, w.fifo ? fresh : queueUrl, timing);
     result.cells[w.name] = cell;
     log(
       `  ${server.name} ${w.label}: ${Math.round(cell.messagesPerSecond)} msg/s, ` +
         `${cell.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg${cell.errors ? `, ${cell.errors} ERRORS` : ''}`,
     );
     if (w.name === 'cycle-1m') result.rssBacklogBytes = rssBytes(server.pid);
+    if (w.sustained) {
+      if (plan.hasStore) {
+        const visible = await visibleMessages(server.url, queueUrl);
+        log(`  ${server.name}: sustained ingest left ${visible.toLocaleString('en')} messages (queue kept)`);
+      }
+      continue;
+    }
     if (w.backlog === undefined) {
       await deleteQueue(server.url, queueUrl);
       // the broker frees a deleted queue's messages in the background: not during the next cell

@@ -18,7 +18,7 @@ import { SnsState } from './sns/state.js';
 import { resetQueues } from './sqs/reset.js';
 import { SqsState } from './sqs/state.js';
 import { isStorageFailure, storageFailureAdvice } from './store/database.js';
-import { Store } from './store/index.js';
+import { openStore, type Store } from './store/index.js';
 import { SCHEMA_VERSION } from './store/schema.js';
 import { BodyBudget } from './wire/body-budget.js';
 import { BrowserGuard } from './wire/browser-guard.js';
@@ -157,7 +157,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   }
   let sqs: SqsState | undefined;
   let sns: SnsState | undefined;
-  const store = Store.open(options, (cause) => {
+  const store = openStore(options, (cause) => {
     logger.error({ err: cause }, 'storage failure; the writes it affects were not stored');
     sqs?.queues.reload();
     sns?.reload();
@@ -194,7 +194,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     metrics: new BrokerMetrics(() => sqs),
     health: () => ({
       status: 'ok',
-      store: options.inMemory ? 'memory' : 'sqlite',
+      store: store.engine,
       dataDir: options.inMemory ? null : (options.dataDir ?? '.mega'),
       schemaVersion: SCHEMA_VERSION,
       queues: sqs?.queues.all().length ?? 0,

@@ -11,6 +11,7 @@ import { startTestBroker } from 'sqs-mega-broker/testing';
 import { setMaxDatabaseBytes } from '../src/store/database.js';
 import { migrations } from '../src/store/schema.js';
 import { jsonRequest, rawRequest } from './support/raw-http.js';
+import { sqliteDb } from './support/store.js';
 
 const require = createRequire(import.meta.url);
 
@@ -58,7 +59,7 @@ describe('storage faults', () => {
       assert.ok(acked.length > 10, `${acked.length} sends stored before the limit`);
       assert.ok(refused.length >= 20, `${refused.length} sends refused`);
       const stored = new Set(
-        (broker.sqs.store.db.prepare('SELECT body FROM messages').all() as Array<{ body: string }>).map(
+        (sqliteDb(broker).prepare('SELECT body FROM messages').all() as Array<{ body: string }>).map(
           (r) => r.body,
         ),
       );
@@ -73,7 +74,7 @@ describe('storage faults', () => {
         'refused sends stored',
       );
 
-      setMaxDatabaseBytes(broker.sqs.store.db, Number.POSITIVE_INFINITY);
+      setMaxDatabaseBytes(sqliteDb(broker), Number.POSITIVE_INFINITY);
       const after = await rawRequest(
         broker.url,
         jsonRequest('SendMessage', JSON.stringify({ QueueUrl, MessageBody: 'after' })),
@@ -150,7 +151,7 @@ describe('storage faults', () => {
     db.close();
     const broker = await startTestBroker({ dataDir });
     try {
-      const version = broker.sqs.store.db.pragma('user_version', { simple: true });
+      const version = sqliteDb(broker).pragma('user_version', { simple: true });
       assert.equal(version, migrations.length);
       const url = await rawRequest(broker.url, jsonRequest('GetQueueUrl', '{"QueueName":"old"}'));
       const { QueueUrl } = JSON.parse(url.body) as { QueueUrl: string };

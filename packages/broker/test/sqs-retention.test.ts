@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PROTOCOLS, queueName, setup } from './support/clients.js';
+import { storedCount } from './support/store.js';
 
 describe('SQS retention, purge and permissions', async () => {
   let env: Awaited<ReturnType<typeof setup>>;
@@ -11,11 +12,9 @@ describe('SQS retention, purge and permissions', async () => {
 
   const stored = (queueUrl: string) => {
     const name = queueUrl.split('/').pop();
-    return (
-      env.broker.sqs.store.db
-        .prepare('SELECT count(*) AS n FROM messages m JOIN queues q ON q.id = m.queue_id WHERE q.name = ?')
-        .get(name) as { n: number }
-    ).n;
+    const queue = env.broker.sqs.queues.all().find((q) => q.name === name);
+    assert.ok(queue, `no queue ${name}`);
+    return storedCount(env.broker, queue.id);
   };
 
   for (const protocol of PROTOCOLS) {

@@ -180,12 +180,8 @@ describe('store: purging and deleting big queues', () => {
     const broker = await startTestBroker({ time: 'manual' });
     const { sqsClient } = await import('./support/clients.js');
     const sqs = sqsClient(broker, 'json');
-    const rows = (queueId: number) =>
-      (
-        broker.sqs.store.db.prepare('SELECT count(*) AS n FROM messages WHERE queue_id = ?').get(queueId) as {
-          n: number;
-        }
-      ).n;
+    const { storedCount } = await import('./support/store.js');
+    const rows = (queueId: number) => storedCount(broker, queueId);
     try {
       const fill = async (QueueUrl: string, n: number) => {
         for (let i = 0; i < n; i += 10) {
@@ -233,7 +229,7 @@ describe('store: purging and deleting big queues', () => {
       // write's savepoint changes in memory until it is released, so a write per chunk bounds the
       // sweeper's memory (20 chunks in one write took anonymous memory from 81 to 161 MB on a fan-out's interleaved queues).
       const store = broker.sqs.store;
-      const total = () => (store.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+      const total = () => rows(purgedId) + rows(deletedId) + rows(freshId);
       const write = store.write.bind(store);
       let largest = 0;
       store.write = <T>(fn: () => T): Promise<T> => {

@@ -2,7 +2,7 @@ import { type AnyMessageAttribute, decodeMessage } from 'sqs-mega/core';
 import { retentionCutoff } from '../sqs/retention.js';
 import type { SqsState } from '../sqs/state.js';
 import type { RequestContext } from '../sqs/types.js';
-import type { PeekedRow, PeekStatements } from '../store/peek.js';
+import type { PeekedRow, PeekStore } from '../store/index.js';
 import { type DecodedView, PEEK_BODY_CHARS, type PeekedMessage, type PeekResult } from './api.js';
 
 /** Most messages one peek returns. */
@@ -15,7 +15,7 @@ export const MAX_PEEK = 50;
  */
 export function peekMessages(
   sqs: SqsState,
-  peek: PeekStatements,
+  peek: PeekStore,
   ctx: RequestContext,
   queueName: string,
   limit: number,

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import type { SnsState } from '../sns/state.js';
 import type { SqsState } from '../sqs/state.js';
 import type { RequestContext } from '../sqs/types.js';
-import { PeekStatements } from '../store/peek.js';
+import type { PeekStore } from '../store/index.js';
 import type { WireResponse } from '../wire/json.js';
 import type { CredentialStore } from '../wire/sigv4.js';
 import { hasCsrfToken, isAuthorized } from './access.js';
@@ -56,7 +56,7 @@ export function isDashboardRequest(request: DashboardRequest): boolean {
 
 /** Per broker: the read-only statements and the throughput sampler. */
 interface Dashboard {
-  peek: PeekStatements;
+  peek: PeekStore;
   throughput: Throughput;
 }
 const dashboards = new WeakMap<SqsState, Dashboard>();
@@ -65,7 +65,7 @@ function dashboardOf(sqs: SqsState): Dashboard {
   let dashboard = dashboards.get(sqs);
   if (!dashboard) {
     dashboard = {
-      peek: new PeekStatements(sqs.store.db),
+      peek: sqs.store.peek,
       throughput: new Throughput(sqs.store.messages.tally),
     };
     dashboards.set(sqs, dashboard);

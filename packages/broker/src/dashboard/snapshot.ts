@@ -5,7 +5,7 @@ import type { Queue } from '../sqs/queue-registry.js';
 import { retentionCutoff } from '../sqs/retention.js';
 import type { SqsState } from '../sqs/state.js';
 import type { RequestContext } from '../sqs/types.js';
-import type { PeekStatements } from '../store/peek.js';
+import type { PeekStore } from '../store/index.js';
 import type { DashboardState, MoveTaskView, QueueView, SubscriptionView, TopicView } from './api.js';
 
 /** Whether the broker implements redrives (StartMessageMoveTask and ListMessageMoveTasks). */
@@ -16,7 +16,7 @@ export function redriveSupported(): boolean {
 }
 
 /** Every queue of every region with its counts and dead-letter relations, sorted by region and name. */
-export async function queueViews(sqs: SqsState, origin: string, peek: PeekStatements): Promise<QueueView[]> {
+export async function queueViews(sqs: SqsState, origin: string, peek: PeekStore): Promise<QueueView[]> {
   const now = sqs.clock.now();
   const queues = sqs.queues
     .all()
@@ -90,7 +90,7 @@ async function latestMoveTask(
 }
 
 /** Every topic with its subscriptions, their filter policies and pending HTTP/S deliveries. */
-export function topicViews(sns: SnsState, peek: PeekStatements): TopicView[] {
+export function topicViews(sns: SnsState, peek: PeekStore): TopicView[] {
   const deliveries = new Map(peek.deliveries().map((d) => [d.subscription_arn, d]));
   return sns
     .allTopics()
@@ -110,7 +110,7 @@ export function topicViews(sns: SnsState, peek: PeekStatements): TopicView[] {
 
 function subscriptionView(
   s: Subscription,
-  pending: ReturnType<PeekStatements['deliveries']>[number] | undefined,
+  pending: ReturnType<PeekStore['deliveries']>[number] | undefined,
 ): SubscriptionView {
   const a = s.attributes;
   let deadLetterTargetArn: string | undefined;
@@ -143,7 +143,7 @@ function subscriptionView(
 export async function dashboardState(
   sqs: SqsState,
   sns: SnsState,
-  peek: PeekStatements,
+  peek: PeekStore,
   origin: string,
   throughput: DashboardState['throughput'],
 ): Promise<DashboardState> {

@@ -3,8 +3,7 @@ import type { Clock } from '../clock.js';
 import { snsErrors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SqsState } from '../sqs/state.js';
-import { SnsDeliveryTable } from '../store/sns-deliveries.js';
-import { SnsTopicTables, type SubscriptionRow, type TopicRow } from '../store/sns-topics.js';
+import type { SnsDeliveryStore, SnsTopicStore, SubscriptionRow, TopicRow } from '../store/index.js';
 import type { SigningIdentity } from './certificate.js';
 import type { HostAllowList } from './delivery/allow-hosts.js';
 import { HttpDeliveries } from './delivery/http.js';
@@ -55,8 +54,8 @@ class TopicSubscribers {
  * scope, the signer, and the HTTP/S delivery worker. SQS targets are reached through `sqs`.
  */
 export class SnsState {
-  readonly tables: SnsTopicTables;
-  readonly deliveryTable: SnsDeliveryTable;
+  readonly tables: SnsTopicStore;
+  readonly deliveryTable: SnsDeliveryStore;
   readonly signer: Signer;
   readonly http: HttpDeliveries;
   private topics = new Map<string, Topic>();
@@ -69,8 +68,8 @@ export class SnsState {
     readonly clock: Clock,
     readonly config: SnsConfig,
   ) {
-    this.tables = new SnsTopicTables(sqs.store.db);
-    this.deliveryTable = new SnsDeliveryTable(sqs.store.db);
+    this.tables = sqs.store.snsTopics;
+    this.deliveryTable = sqs.store.snsDeliveries;
     this.signer = {
       sign: envelopeSigner(config.identity),
       certUrl: (origin) => `${origin.replace(/^http:/, 'https:')}/sns/${this.certificateFile}`,

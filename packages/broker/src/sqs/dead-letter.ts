@@ -159,5 +159,5 @@ export function transferMessage(
   if (target.fifo && row.group_id !== null) refreshGroup(state, target.id, row.group_id);
   fairDeleted(state, source, row);
   fairSent(state, target, row.group_id);
-  state.store.commits.afterCommit(() => state.polls.notify(target.id));
+  state.store.afterCommit(() => state.polls.notify(target.id));
 }

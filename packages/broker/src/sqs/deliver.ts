@@ -61,7 +61,7 @@ export class Deliveries {
       this.rows.push(prepared.row);
       this.queues.push(queue);
     }
-    state.store.commits.afterCommit(() => state.polls.notify(queue.id));
+    state.store.afterCommit(() => state.polls.notify(queue.id));
     return prepared.result.MessageId;
   }
 

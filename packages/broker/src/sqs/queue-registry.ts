@@ -1,5 +1,4 @@
-import type { Store } from '../store/index.js';
-import type { QueueRow } from '../store/queues.js';
+import type { QueueRow, Store } from '../store/index.js';
 import { type QueueSettings, settingsOf } from './queue-attributes.js';
 
 /** A queue, as the actions see it: the stored row, parsed. */

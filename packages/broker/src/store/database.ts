@@ -1,25 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { DatabaseOptions } from './options.js';
 import { migrations, SCHEMA_VERSION } from './schema.js';
 
-/** Where and how to keep the broker's data. */
-export interface DatabaseOptions {
-  /** Directory holding `broker.db` (created if missing). Ignored when `inMemory` is true. */
-  dataDir?: string;
-  /** Keep everything in memory (lost on exit). Default false. */
-  inMemory?: boolean;
-  /**
-   * fsync on every commit (`synchronous=FULL`): survives power loss, not only process crashes.
-   * Default false (`synchronous=NORMAL` in WAL mode: an acknowledged write survives `kill -9`).
-   */
-  fsync?: boolean;
-  /**
-   * Largest size of the database file, in bytes (SQLite's `max_page_count`, per connection). A write
-   * that would grow the file beyond fails with `SQLITE_FULL`, as on a full disk. Default no limit.
-   */
-  maxDatabaseBytes?: number;
-}
+export type { DatabaseOptions } from './options.js';
 
 /** SQLite result codes that mean the storage, not the request, is at fault. */
 const STORAGE_FAILURES =

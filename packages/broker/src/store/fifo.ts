@@ -1,13 +1,10 @@
+import type { DedupRow } from './rows.js';
+
+export type { DedupRow } from './rows.js';
+
 import type Database from 'better-sqlite3';
 import { Limited } from './limited.js';
 import { MESSAGE_COLUMNS, MessageQuery, type MessageRow } from './message-rows.js';
-
-/** A deduplication entry: a message accepted under a deduplication id, until `expires_at`. */
-export interface DedupRow {
-  message_id: string;
-  sequence_number: string | null;
-  expires_at: number;
-}
 
 /** Prepared statements over FIFO groups, deduplication entries and receive attempts. */
 export class FifoTable {

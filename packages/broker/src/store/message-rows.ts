@@ -1,30 +1,8 @@
-import type Database from 'better-sqlite3';
+import type { MessageRow } from './rows.js';
 
-/** A message as stored: one row of `messages`. Times are ms since the epoch. */
-export interface MessageRow {
-  seq: number;
-  queue_id: number;
-  message_id: string;
-  body: string;
-  /** Message attributes, JSON-encoded (see `sqs/message-attributes.ts`), or null. */
-  attributes: string | null;
-  md5_body: string;
-  md5_attributes: string | null;
-  sent_at: number;
-  /** When the message can next be received (after its delay or visibility timeout). */
-  visible_at: number;
-  receive_count: number;
-  first_received_at: number | null;
-  received_at: number | null;
-  /** Token of the latest receive; part of the receipt handle. */
-  receipt: string | null;
-  sender_id: string;
-  trace_header: string | null;
-  group_id: string | null;
-  dedup_id: string | null;
-  sequence_number: string | null;
-  dead_letter_source_arn: string | null;
-}
+export type { MessageRow } from './rows.js';
+
+import type Database from 'better-sqlite3';
 
 /**
  * Every column of `messages`, in the order {@link toMessageRow} reads them. Statements that return

@@ -1,20 +1,12 @@
+import type { MessageCounts, NewMessage } from './rows.js';
+
+export type { MessageCounts, NewMessage } from './rows.js';
+
 import type Database from 'better-sqlite3';
 import { Limited } from './limited.js';
 import { MESSAGE_COLUMNS, MessageQuery, type MessageRow } from './message-rows.js';
 
 export type { MessageRow } from './message-rows.js';
-
-export type NewMessage = Omit<
-  MessageRow,
-  'seq' | 'receive_count' | 'first_received_at' | 'received_at' | 'receipt'
->;
-
-/** Message counts of one queue, as `GetQueueAttributes` reports them. */
-export interface MessageCounts {
-  visible: number;
-  inFlight: number;
-  delayed: number;
-}
 
 const INSERT_COLUMNS = [
   'queue_id',

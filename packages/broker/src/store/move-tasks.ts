@@ -1,26 +1,10 @@
+import type { MoveTaskRow, MoveTaskStatus } from './rows.js';
+
+export type { MoveTaskRow, MoveTaskStatus } from './rows.js';
+
 import type Database from 'better-sqlite3';
 import { Limited } from './limited.js';
 import { MESSAGE_COLUMNS, MessageQuery, type MessageRow } from './message-rows.js';
-
-/** The states of a message move task, as `ListMessageMoveTasks` reports them. */
-export type MoveTaskStatus = 'RUNNING' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED' | 'FAILED';
-
-/** A message move task as stored. Times are ms since the epoch. */
-export interface MoveTaskRow {
-  task_id: string;
-  source_arn: string;
-  /** Null: each message goes back to the queue it was dead-lettered from. */
-  destination_arn: string | null;
-  /** Null: as fast as the broker moves them. */
-  max_per_second: number | null;
-  status: MoveTaskStatus;
-  moved: number;
-  to_move: number;
-  /** The task moves the source's messages with `seq <= max_seq` (those there when it started). */
-  max_seq: number;
-  failure_reason: string | null;
-  started_at: number;
-}
 
 /** Prepared statements over `move_tasks`, and the message reads a move task needs. */
 export class MoveTaskTable {

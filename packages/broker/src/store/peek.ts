@@ -1,21 +1,9 @@
+import type { PeekedRow, PendingDeliveries } from './rows.js';
+
+export type { PeekedRow, PendingDeliveries } from './rows.js';
+
 import type Database from 'better-sqlite3';
 import { Limited } from './limited.js';
-import type { MessageRow } from './messages.js';
-
-/** A message as the dashboard shows it: the stored row without its receipt token. */
-export type PeekedRow = Omit<MessageRow, 'receipt' | 'md5_attributes' | 'trace_header'>;
-
-/** The pending HTTP/S deliveries of one subscription. Times are ms since the epoch. */
-export interface PendingDeliveries {
-  subscription_arn: string;
-  pending: number;
-  /** Most attempts made so far by one of them (0: none attempted yet). */
-  max_attempts: number;
-  /** When the next attempt is due. */
-  next_due_at: number;
-  /** When the oldest of them was created. */
-  oldest_at: number;
-}
 
 /**
  * Read-only statements for the dashboard. Nothing here writes: peeking at a queue neither changes a

@@ -1,18 +1,8 @@
-import type Database from 'better-sqlite3';
+import type { QueueRow } from './rows.js';
 
-/** A queue as stored. `attributes` and `tags` hold JSON objects of strings. */
-export interface QueueRow {
-  id: number;
-  region: string;
-  name: string;
-  fifo: number;
-  attributes: string;
-  tags: string;
-  created_at: number;
-  modified_at: number;
-  last_purged_at: number | null;
-  last_sequence: number;
-}
+export type { QueueRow } from './rows.js';
+
+import type Database from 'better-sqlite3';
 
 /** Prepared statements over the `queues` table. */
 export class QueueTable {

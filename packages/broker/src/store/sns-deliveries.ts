@@ -1,24 +1,9 @@
+import type { DeliveryRow, NewDelivery } from './rows.js';
+
+export type { DeliveryRow, NewDelivery } from './rows.js';
+
 import type Database from 'better-sqlite3';
 import { Limited } from './limited.js';
-
-/** An HTTP/S delivery not yet acknowledged by its endpoint. Times are ms since the epoch. */
-export interface DeliveryRow {
-  id: number;
-  subscription_arn: string;
-  /** `Notification` or `SubscriptionConfirmation`. */
-  kind: string;
-  message_id: string;
-  /** The request body: the JSON envelope, or the raw message. */
-  body: string;
-  raw: number;
-  /** Attempts made so far. */
-  attempts: number;
-  /** When the next attempt is due. */
-  due_at: number;
-  created_at: number;
-}
-
-export type NewDelivery = Omit<DeliveryRow, 'id' | 'attempts'>;
 
 /** Prepared statements over `sns_deliveries`, the durable queue of HTTP/S deliveries. */
 export class SnsDeliveryTable {

@@ -1,31 +1,8 @@
+import type { SubscriptionRow, TopicRow } from './rows.js';
+
+export type { SubscriptionRow, TopicRow } from './rows.js';
+
 import type Database from 'better-sqlite3';
-
-/** An SNS topic as stored. */
-export interface TopicRow {
-  arn: string;
-  region: string;
-  name: string;
-  /** Settable attributes, JSON-encoded. */
-  attributes: string;
-  /** Tags, JSON-encoded. */
-  tags: string;
-  last_sequence: number;
-  created_at: number;
-}
-
-/** An SNS subscription as stored. */
-export interface SubscriptionRow {
-  arn: string;
-  topic_arn: string;
-  protocol: string;
-  endpoint: string;
-  /** Settable attributes, JSON-encoded. */
-  attributes: string;
-  confirmed: number;
-  /** Authenticates the confirmation and unsubscribe links. */
-  token: string;
-  created_at: number;
-}
 
 /** Prepared statements over `sns_topics` and `sns_subscriptions`. */
 export class SnsTopicTables {

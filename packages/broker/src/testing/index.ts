@@ -3,7 +3,10 @@
  *
  * ```ts
  * import { startTestBroker } from 'sqs-mega-broker/testing';
- * import { SQSClient } from '@aws-sdk/client-sqs';
+ * import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
  *
  * const broker = await startTestBroker();          // in memory, free port, silent
  * const sqs = new SQSClient(broker.clientConfig);   // endpoint, region, dummy credentials
@@ -11,6 +14,9 @@
  * await broker.stop();
  * ```
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type Clock, TestClock } from '../clock.js';
 import { createLogger } from '../logger.js';
@@ -54,19 +60,29 @@ export interface TestBroker extends Broker {
 }
 
 /**
- * Starts a broker for tests: in memory, on a free loopback port, logging silenced — each default
- * can be overridden with the broker's own options.
+ * Starts a broker for tests: in memory (the heap engine), on a free loopback port, logging silenced —
+ * each default can be overridden with the broker's own options.
+ *
+ * With the environment variable `MEGA_TEST_STORE=sqlite`, a broker started without `dataDir` runs on
+ * the durable SQLite engine instead, in a fresh temporary directory removed by `stop()`: the same
+ * tests then check both engines.
  */
 export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
   const testClock = options.time === 'manual' ? new TestClock() : undefined;
   const clock = testClock ?? (typeof options.time === 'object' ? options.time : options.clock);
   const region = options.region ?? 'us-east-1';
+  const durable =
+    options.dataDir === undefined &&
+    options.inMemory === undefined &&
+    process.env.MEGA_TEST_STORE === 'sqlite';
+  const tempDir = durable ? await mkdtemp(join(tmpdir(), 'mega-test-')) : undefined;
   const broker = await startBroker({
     inMemory: options.dataDir === undefined,
     port: 0,
     logger: createLogger(process.env.MEGA_LOG_LEVEL ?? 'silent'),
     allowReset: true,
     ...options,
+    ...(tempDir === undefined ? {} : { inMemory: false, dataDir: tempDir }),
     region,
     clock,
   });
@@ -86,6 +102,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
     stop: async () => {
       sqsClient.destroy();
       await stopBroker();
+      if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });
     },
   });
 }

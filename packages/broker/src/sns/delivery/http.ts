@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import type { Timer } from '../../clock.js';
-import type { DeliveryRow, NewDelivery } from '../../store/sns-deliveries.js';
+import type { DeliveryRow, NewDelivery } from '../../store/index.js';
 import type { SnsState, Subscription } from '../state.js';
 import { effectiveRetryPolicy, retryDelayMs } from './policy.js';
 import { deadLetter } from './sqs.js';
@@ -31,7 +31,7 @@ export class HttpDeliveries {
   /** Stores a delivery inside the caller's write; it is attempted once that write commits. */
   add(row: NewDelivery): void {
     this.sns.deliveryTable.insert(row);
-    this.sns.sqs.store.commits.afterCommit(() => this.schedule());
+    this.sns.sqs.store.afterCommit(() => this.schedule());
   }
 
   /** Arms the worker for the earliest pending delivery not running now (at start: those left by a previous run). */

@@ -1,0 +1,84 @@
+import type {
+  FairStore,
+  FifoStore,
+  MessageStore,
+  MoveTaskStore,
+  PeekStore,
+  QueueStore,
+  SnsDeliveryStore,
+  SnsTopicStore,
+  Store,
+  StoreEngine,
+} from '../contract.js';
+import { HeapFair, HeapFifo } from './groups.js';
+import { Journal } from './journal.js';
+import { HeapData, HeapMessages } from './messages.js';
+import { HeapMoveTasks, HeapPeek, HeapQueues, HeapSnsDeliveries, HeapSnsTopics } from './tables.js';
+
+/**
+ * The heap engine: the store in plain JS structures, for `--in-memory` and the test kit. Each queue
+ * keeps a ready list (receivable messages, by visible_at then seq), a heap of waiting messages
+ * (delayed or in flight, by when they become visible), its message groups as linked lists, and heaps
+ * of FIFO groups by readiness and fair groups by (in flight, last served). Nothing survives the
+ * process. A write runs at once and is undone whole if its function throws.
+ */
+export class HeapStore implements Store {
+  readonly engine: StoreEngine = 'memory';
+  readonly queues: QueueStore;
+  readonly messages: MessageStore;
+  readonly fifo: FifoStore;
+  readonly fair: FairStore;
+  readonly moveTasks: MoveTaskStore;
+  readonly snsTopics: SnsTopicStore;
+  readonly snsDeliveries: SnsDeliveryStore;
+  readonly peek: PeekStore;
+  private readonly journal = new Journal();
+  private callbacks: Array<() => void> = [];
+
+  constructor() {
+    const data = new HeapData(this.journal);
+    this.queues = new HeapQueues(data);
+    this.messages = new HeapMessages(data);
+    this.fifo = new HeapFifo(data);
+    this.fair = new HeapFair(data);
+    this.moveTasks = new HeapMoveTasks(data);
+    const deliveries = new HeapSnsDeliveries(this.journal);
+    this.snsTopics = new HeapSnsTopics(this.journal);
+    this.snsDeliveries = deliveries;
+    this.peek = new HeapPeek(data, deliveries);
+  }
+
+  write<T>(fn: () => T): Promise<T> {
+    if (this.journal.active) {
+      // a write inside a write joins it
+      try {
+        return Promise.resolve(fn());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    this.journal.begin();
+    let value: T;
+    try {
+      value = fn();
+    } catch (error) {
+      this.journal.rollback();
+      this.callbacks = [];
+      return Promise.reject(error);
+    }
+    this.journal.commit();
+    const callbacks = this.callbacks;
+    this.callbacks = [];
+    for (const cb of callbacks) cb();
+    return Promise.resolve(value);
+  }
+
+  afterCommit(fn: () => void): void {
+    if (this.journal.active) this.callbacks.push(fn);
+    else fn();
+  }
+
+  async close(): Promise<void> {
+    this.callbacks = [];
+  }
+}

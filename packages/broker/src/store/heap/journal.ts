@@ -1,0 +1,33 @@
+/**
+ * The undo log of the heap engine's current write: each change records how to take it back, so a
+ * write whose function throws leaves nothing behind (as a rolled-back SQLite savepoint does).
+ */
+export class Journal {
+  private undo: Array<() => void> | undefined;
+
+  /** Whether a write is open. */
+  get active(): boolean {
+    return this.undo !== undefined;
+  }
+
+  begin(): void {
+    this.undo = [];
+  }
+
+  /** Records how to take back a change just made (ignored outside a write). */
+  record(fn: () => void): void {
+    this.undo?.push(fn);
+  }
+
+  /** Keeps every change of the write. */
+  commit(): void {
+    this.undo = undefined;
+  }
+
+  /** Takes back every change of the write, latest first. */
+  rollback(): void {
+    const undo = this.undo ?? [];
+    this.undo = undefined;
+    for (let i = undo.length - 1; i >= 0; i--) (undo[i] as () => void)();
+  }
+}

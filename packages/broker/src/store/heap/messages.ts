@@ -1,0 +1,196 @@
+import type { MessageCounts, MessageRow, MessageStore, NewMessage } from '../contract.js';
+import type { Journal } from './journal.js';
+import { Msg, type QueueState } from './queue-state.js';
+
+/** What the heap engine's tables share: the queues' states, every message by seq, the undo log. */
+export class HeapData {
+  readonly states = new Map<number, QueueState>();
+  readonly bySeq = new Map<number, Msg>();
+  lastSeq = 0;
+
+  constructor(readonly journal: Journal) {}
+
+  /** The state of queue `id` (a queue the store knows, deleted or not). */
+  state(id: number): QueueState | undefined {
+    return this.states.get(id);
+  }
+
+  /** Stores a new message; returns its seq. */
+  insert(message: NewMessage): number {
+    const q = this.states.get(message.queue_id);
+    if (!q) throw new Error(`no queue ${message.queue_id} in the store`);
+    const m = new Msg(++this.lastSeq, message);
+    this.bySeq.set(m.seq, m);
+    q.add(m);
+    this.journal.record(() => this.forget(m));
+    return m.seq;
+  }
+
+  /** Deletes a message (undone if the write fails). */
+  remove(m: Msg): void {
+    this.forget(m);
+    this.journal.record(() => {
+      this.bySeq.set(m.seq, m);
+      this.states.get(m.queue_id)?.add(m);
+    });
+  }
+
+  /** Changes a message's delivery fields (undone if the write fails). */
+  change(m: Msg, fn: (m: Msg) => void): void {
+    if (this.journal.active) {
+      const { visible_at, receive_count, first_received_at, received_at, receipt } = m;
+      this.journal.record(() => {
+        Object.assign(m, { visible_at, receive_count, first_received_at, received_at, receipt });
+        this.states.get(m.queue_id)?.moved(m);
+      });
+    }
+    fn(m);
+    this.states.get(m.queue_id)?.moved(m);
+  }
+
+  private forget(m: Msg): void {
+    this.bySeq.delete(m.seq);
+    this.states.get(m.queue_id)?.remove(m);
+  }
+}
+
+/** The heap engine's messages. */
+export class HeapMessages implements MessageStore {
+  readonly tally = { inserted: 0, deleted: 0 };
+
+  constructor(private readonly data: HeapData) {}
+
+  insert(message: NewMessage): number {
+    this.tally.inserted++;
+    return this.data.insert(message);
+  }
+
+  insertMany(messages: readonly NewMessage[]): void {
+    for (const m of messages) this.insert(m);
+  }
+
+  anyReady(queueId: number, now: number, cutoff: number): boolean {
+    const q = this.data.state(queueId);
+    if (!q) return false;
+    q.drain(now);
+    for (let m = q.firstReady(); m !== null; m = m.next) {
+      if (m.sent_at > cutoff && m.visible_at <= now) return true;
+    }
+    return false;
+  }
+
+  deleteIfCurrent(
+    queueId: number,
+    receipts: ReadonlyArray<{ seq: number; token: string }>,
+  ): Array<{ seq: number; group_id: string | null }> {
+    const out: Array<{ seq: number; group_id: string | null }> = [];
+    for (const r of receipts) {
+      const m = this.data.bySeq.get(r.seq);
+      if (m === undefined || m.queue_id !== queueId || m.receipt !== r.token) continue;
+      this.data.remove(m);
+      out.push({ seq: m.seq, group_id: m.group_id });
+    }
+    this.tally.deleted += out.length;
+    return out;
+  }
+
+  ready(queueId: number, now: number, cutoff: number, limit: number): MessageRow[] {
+    const out: MessageRow[] = [];
+    const q = this.data.state(queueId);
+    if (!q) return out;
+    q.drain(now);
+    for (let m = q.firstReady(); m !== null && out.length < limit; m = m.next) {
+      if (m.sent_at > cutoff && m.visible_at <= now) out.push(m.row());
+    }
+    return out;
+  }
+
+  markReceived(seq: number, now: number, visibleAt: number, receipt: string): void {
+    const m = this.data.bySeq.get(seq);
+    if (!m) return;
+    this.data.change(m, () => {
+      m.visible_at = visibleAt;
+      m.receive_count++;
+      m.received_at = now;
+      m.first_received_at ??= now;
+      m.receipt = receipt;
+    });
+  }
+
+  get(queueId: number, seq: number): MessageRow | undefined {
+    const m = this.data.bySeq.get(seq);
+    return m !== undefined && m.queue_id === queueId ? m.row() : undefined;
+  }
+
+  delete(seq: number): void {
+    const m = this.data.bySeq.get(seq);
+    if (!m) return;
+    this.data.remove(m);
+    this.tally.deleted++;
+  }
+
+  setVisibleAt(seq: number, visibleAt: number): void {
+    const m = this.data.bySeq.get(seq);
+    if (!m) return;
+    this.data.change(m, () => {
+      m.visible_at = visibleAt;
+    });
+  }
+
+  nextVisibleAt(queueId: number, now: number): number | undefined {
+    const q = this.data.state(queueId);
+    if (!q) return undefined;
+    q.drain(now);
+    return q.waiting.peek()?.visible_at;
+  }
+
+  counts(queueId: number, now: number, cutoff: number): MessageCounts {
+    const counts = { visible: 0, inFlight: 0, delayed: 0 };
+    const q = this.data.state(queueId);
+    if (!q) return counts;
+    for (const m of q.messages.values()) {
+      if (m.sent_at <= cutoff) continue;
+      if (m.visible_at <= now) counts.visible++;
+      else if (m.receive_count > 0) counts.inFlight++;
+      else counts.delayed++;
+    }
+    return counts;
+  }
+
+  reap(queueId: number, limit: number): number {
+    const q = this.data.state(queueId);
+    if (!q) return 0;
+    let n = 0;
+    for (const m of q.messages.values()) {
+      if (n >= limit) break;
+      this.data.remove(m);
+      n++;
+    }
+    return n;
+  }
+
+  expire(queueId: number, cutoff: number, limit: number): Array<string | null> {
+    const q = this.data.state(queueId);
+    const out: Array<string | null> = [];
+    if (!q) return out;
+    const gone: Msg[] = [];
+    for (const m of q.messages.values()) {
+      if (gone.length >= limit) break;
+      if (m.sent_at <= cutoff) gone.push(m);
+    }
+    gone.sort((a, b) => a.sent_at - b.sent_at || a.seq - b.seq);
+    for (const m of gone) {
+      this.data.remove(m);
+      out.push(m.group_id);
+    }
+    return out;
+  }
+
+  oldestSentAt(queueId: number): number | undefined {
+    const q = this.data.state(queueId);
+    if (!q) return undefined;
+    let oldest: number | undefined;
+    for (const m of q.messages.values()) if (oldest === undefined || m.sent_at < oldest) oldest = m.sent_at;
+    return oldest;
+  }
+}

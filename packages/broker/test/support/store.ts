@@ -1,0 +1,18 @@
+// Engine-neutral looks into a test broker's store, and the SQLite connection for the durable
+// engine's own tests.
+import assert from 'node:assert/strict';
+import type Database from 'better-sqlite3';
+import type { TestBroker } from 'sqs-mega-broker/testing';
+import { SqliteStore } from '../../src/store/sqlite.js';
+
+/** Every message the store still holds for the queue, expired or purged ones included. */
+export function storedCount(broker: TestBroker, queueId: number): number {
+  return broker.sqs.store.peek.messages(queueId, Number.NEGATIVE_INFINITY, 1_000_000_000).length;
+}
+
+/** The SQLite connection of a broker on the durable engine (fails the test on another engine). */
+export function sqliteDb(broker: TestBroker): Database.Database {
+  const store = broker.sqs.store;
+  assert.ok(store instanceof SqliteStore, `the broker runs on the ${store.engine} engine, not SQLite`);
+  return store.db;
+}
