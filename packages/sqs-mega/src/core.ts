@@ -9,6 +9,7 @@ export { codecNamed, type PayloadCodec, registerCodec } from './codec/codecs.js'
 export * from './codec/decode.js';
 export * from './codec/encode.js';
 export * from './codec/sns.js';
+export * from './codec/sns-signed.js';
 export * from './errors.js';
 export * from './event/builder.js';
 export * from './event/reader.js';

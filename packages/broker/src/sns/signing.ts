@@ -1,30 +1,6 @@
 import { createHash, createPrivateKey, createSign, type KeyObject, X509Certificate } from 'node:crypto';
+import { snsStringToSign } from 'sqs-mega/core';
 import type { SigningIdentity } from './certificate.js';
-
-/** The fields SNS signs, in the order it signs them, per message type. */
-const SIGNED_FIELDS: Record<string, readonly string[]> = {
-  Notification: ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'],
-  SubscriptionConfirmation: [
-    'Message',
-    'MessageId',
-    'SubscribeURL',
-    'Timestamp',
-    'Token',
-    'TopicArn',
-    'Type',
-  ],
-  UnsubscribeConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'],
-};
-
-/** The string SNS signs: `name\nvalue\n` for each signed field present, in order. */
-export function stringToSign(message: Record<string, unknown>): string {
-  let out = '';
-  for (const name of SIGNED_FIELDS[String(message.Type)] ?? []) {
-    const value = message[name];
-    if (value !== undefined) out += `${name}\n${String(value)}\n`;
-  }
-  return out;
-}
 
 /**
  * The envelope signer of an identity: SignatureVersion 1 is SHA1withRSA, 2 is SHA256withRSA; returns
@@ -39,7 +15,7 @@ export function envelopeSigner(
   let key: KeyObject | undefined;
   let last: { text: string; version: string; signature: string } | undefined;
   return (message, version) => {
-    const text = stringToSign(message);
+    const text = snsStringToSign(message);
     if (last !== undefined && last.text === text && last.version === version) return last.signature;
     key ??= createPrivateKey(identity().keyPem);
     const signature = createSign(version === '1' ? 'RSA-SHA1' : 'RSA-SHA256')

@@ -1,20 +1,6 @@
 import { createVerify } from 'node:crypto';
+import { isSignedSnsType, snsStringToSign } from '../codec/sns-signed.js';
 import type { CertificateCache } from './certificates.js';
-
-/** The fields SNS signs, in order, per message type. */
-const SIGNED_FIELDS: Record<string, readonly string[]> = {
-  Notification: ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'],
-  SubscriptionConfirmation: [
-    'Message',
-    'MessageId',
-    'SubscribeURL',
-    'Timestamp',
-    'Token',
-    'TopicArn',
-    'Type',
-  ],
-  UnsubscribeConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'],
-};
 
 /** Why a message was refused: `status` is the HTTP status to answer (4xx), `reason` says why. */
 export class SnsRejection extends Error {
@@ -50,7 +36,7 @@ export async function verifySnsMessage(
   options: VerifyOptions,
 ): Promise<void> {
   const type = message.Type;
-  if (typeof type !== 'string' || SIGNED_FIELDS[type] === undefined)
+  if (!isSignedSnsType(type))
     throw new SnsRejection(
       400,
       `Type must be Notification, SubscriptionConfirmation or UnsubscribeConfirmation (got ${JSON.stringify(type)})`,
@@ -98,9 +84,7 @@ export async function verifySnsMessage(
       403,
       `signing certificate is not valid now (valid ${certificate.validFrom} to ${certificate.validTo})`,
     );
-  let text = '';
-  for (const name of SIGNED_FIELDS[type] ?? [])
-    if (message[name] !== undefined) text += `${name}\n${String(message[name])}\n`;
+  const text = snsStringToSign(message);
   const ok = createVerify(version === '1' ? 'RSA-SHA1' : 'RSA-SHA256')
     .update(text, 'utf8')
     .verify(certificate.publicKey, message.Signature as string, 'base64');
