@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { SnsDeliveryOutcome, SnsObserver, SnsProtocol } from './sns/observer.js';
 import { retentionCutoff } from './sqs/retention.js';
 import type { SqsState } from './sqs/state.js';
 
@@ -18,12 +19,24 @@ export interface RequestSample {
  * `mega_broker_request_duration_seconds{action}`, and per queue, read at scrape time,
  * `mega_broker_queue_messages{queue,state}` (state `visible`, `in_flight`, `delayed`) and
  * `mega_broker_queue_oldest_message_age_seconds{queue}`; `mega_broker_messages_stored_total` and
- * `mega_broker_messages_deleted_total` from the store's tallies.
+ * `mega_broker_messages_deleted_total` from the store's tallies; `mega_broker_store_commit_seconds`
+ * (the durable store's group COMMITs; the in-memory engine reports none);
+ * `mega_broker_sns_deliveries_total{protocol,outcome}` (outcome `delivered`, `dead_lettered`,
+ * `dropped`, `filtered_out`) and `mega_broker_sns_delivery_failures_total{protocol}` (failed attempts).
  */
 export class BrokerMetrics {
   readonly registry = new Registry();
   private readonly requests: Counter<'action' | 'outcome'>;
   private readonly latency: Histogram<'action'>;
+  private readonly commits: Histogram;
+  private readonly snsDeliveries: Counter<'protocol' | 'outcome'>;
+  private readonly snsFailures: Counter<'protocol'>;
+  /** The observer the SNS layer reports its deliveries to (give it as `SnsConfig.observer`). */
+  readonly sns: SnsObserver = {
+    delivery: (protocol: SnsProtocol, outcome: SnsDeliveryOutcome) =>
+      this.snsDeliveries.inc({ protocol, outcome }),
+    failure: (protocol: SnsProtocol) => this.snsFailures.inc({ protocol }),
+  };
 
   constructor(sqs: () => SqsState | undefined) {
     const registers = [this.registry];
@@ -38,6 +51,24 @@ export class BrokerMetrics {
       help: 'API request time, seconds (long polls included)',
       labelNames: ['action'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 20],
+      registers,
+    });
+    this.commits = new Histogram({
+      name: 'mega_broker_store_commit_seconds',
+      help: 'Durable store commit time (one group COMMIT), seconds',
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+      registers,
+    });
+    this.snsDeliveries = new Counter({
+      name: 'mega_broker_sns_deliveries_total',
+      help: 'SNS notifications by subscription protocol and outcome (delivered, dead_lettered, dropped, filtered_out)',
+      labelNames: ['protocol', 'outcome'],
+      registers,
+    });
+    this.snsFailures = new Counter({
+      name: 'mega_broker_sns_delivery_failures_total',
+      help: 'Failed SNS delivery attempts (HTTP/S without a 2xx answer, queue refusals) by protocol',
+      labelNames: ['protocol'],
       registers,
     });
     new Gauge({
@@ -100,6 +131,11 @@ export class BrokerMetrics {
     const outcome = sample.status < 400 ? 'ok' : sample.status < 500 ? 'client_error' : 'server_error';
     this.requests.inc({ action: sample.action, outcome });
     this.latency.observe({ action: sample.action }, sample.seconds);
+  }
+
+  /** Records one store commit's duration, in seconds (give it to `Store.onCommitTime`). */
+  commitTime(seconds: number): void {
+    this.commits.observe(seconds);
   }
 
   /** The exposition text and its content type. */

@@ -167,6 +167,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
         : 'The broker could not store the request (see the broker log); nothing was changed. Retry later.',
     );
   });
+  const metrics = new BrokerMetrics(() => sqs);
+  store.onCommitTime((seconds) => metrics.commitTime(seconds));
   sqs = new SqsState(store, clock, { accountId });
   const identity = lazySigningIdentity(options.inMemory ? undefined : (options.dataDir ?? '.mega'), () =>
     clock.now(),
@@ -176,6 +178,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     allowHosts: new HostAllowList(options.snsAllowHosts ?? DEFAULT_ALLOW_HOSTS),
     identity,
     logger,
+    observer: metrics.sns,
   });
   const sqsState = sqs;
   const snsReset = sns;
@@ -191,7 +194,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     logger,
     guard: new BrowserGuard({ allowedHosts: options.allowHosts, bindHost }),
     credentials,
-    metrics: new BrokerMetrics(() => sqs),
+    metrics,
     health: () => ({
       status: 'ok',
       store: store.engine,

@@ -8,6 +8,7 @@ import type { SigningIdentity } from './certificate.js';
 import type { HostAllowList } from './delivery/allow-hosts.js';
 import { HttpDeliveries } from './delivery/http.js';
 import type { Signer } from './envelope.js';
+import { noSnsObserver, type SnsObserver } from './observer.js';
 import { certificateFileName, envelopeSigner } from './signing.js';
 
 /** Broker-wide settings the SNS actions need. */
@@ -18,6 +19,8 @@ export interface SnsConfig {
   /** The key and certificate envelopes are signed with, made on first use (see `lazySigningIdentity`). */
   identity: () => SigningIdentity;
   logger: Logger;
+  /** Told of every delivery's outcome and every failed attempt (the broker's metrics). Default: no one. */
+  observer?: SnsObserver;
 }
 
 export interface Topic {
@@ -44,6 +47,8 @@ export interface Subscription {
 /** The subscriptions of one topic, indexed for matching. */
 class TopicSubscribers {
   readonly unfiltered = new Set<string>();
+  /** The confirmed subscriptions that have a filter policy (those a publish may filter out). */
+  readonly filtered = new Set<string>();
   readonly byAttributes = new MatcherSet<string>({ input: 'attributes' });
   readonly byBody = new MatcherSet<string>();
 }
@@ -58,6 +63,7 @@ export class SnsState {
   readonly deliveryTable: SnsDeliveryStore;
   readonly signer: Signer;
   readonly http: HttpDeliveries;
+  readonly observer: SnsObserver;
   private topics = new Map<string, Topic>();
   private subscriptions = new Map<string, Subscription>();
   private subscribers = new Map<string, TopicSubscribers>();
@@ -70,6 +76,7 @@ export class SnsState {
   ) {
     this.tables = sqs.store.snsTopics;
     this.deliveryTable = sqs.store.snsDeliveries;
+    this.observer = config.observer ?? noSnsObserver;
     this.signer = {
       sign: envelopeSigner(config.identity),
       certUrl: (origin) => `${origin.replace(/^http:/, 'https:')}/sns/${this.certificateFile}`,
@@ -194,6 +201,16 @@ export class SnsState {
     return arns.map((arn) => this.subscriptions.get(arn) as Subscription);
   }
 
+  /** The confirmed subscriptions of a topic with a filter policy that are not in `matched`. */
+  filteredOut(topicArn: string, matched: readonly Subscription[]): Subscription[] {
+    const filtered = this.subscribers.get(topicArn)?.filtered;
+    if (!filtered || filtered.size === 0) return [];
+    const hit = new Set(matched.map((s) => s.arn));
+    const out: Subscription[] = [];
+    for (const arn of filtered) if (!hit.has(arn)) out.push(this.subscriptions.get(arn) as Subscription);
+    return out;
+  }
+
   /** The links of a subscription, as the client addressed the broker. */
   unsubscribeUrl(origin: string, subscription: Subscription): string {
     return `${origin}/sns/unsubscribe?SubscriptionArn=${encodeURIComponent(subscription.arn)}&Token=${subscription.token}`;
@@ -248,8 +265,12 @@ export class SnsState {
       subscribers = new TopicSubscribers();
       this.subscribers.set(subscription.topicArn, subscribers);
     }
-    if (!subscription.filter) subscribers.unfiltered.add(subscription.arn);
-    else if (scope === 'MessageBody') subscribers.byBody.add(subscription.arn, subscription.filter);
+    if (!subscription.filter) {
+      subscribers.unfiltered.add(subscription.arn);
+      return;
+    }
+    subscribers.filtered.add(subscription.arn);
+    if (scope === 'MessageBody') subscribers.byBody.add(subscription.arn, subscription.filter);
     else subscribers.byAttributes.add(subscription.arn, subscription.filter);
   }
 
@@ -257,6 +278,7 @@ export class SnsState {
     const subscribers = this.subscribers.get(subscription.topicArn);
     if (!subscribers) return;
     subscribers.unfiltered.delete(subscription.arn);
+    subscribers.filtered.delete(subscription.arn);
     subscribers.byAttributes.delete(subscription.arn);
     subscribers.byBody.delete(subscription.arn);
   }

@@ -219,6 +219,12 @@ export interface Store {
   write<T>(fn: () => T): Promise<T>;
   /** Runs `fn` once the current write is committed (at once when none is open). */
   afterCommit(fn: () => void): void;
+  /**
+   * Calls `fn` with the duration, in seconds, of every commit that reaches storage (the SQLite
+   * engine's group COMMIT, fsync included with `fsync: true`). The heap engine never calls it: its
+   * commits touch no storage. One listener; a later call replaces it.
+   */
+  onCommitTime(fn: (seconds: number) => void): void;
   /** Commits what is pending and releases the engine's resources. */
   close(): Promise<void>;
 }

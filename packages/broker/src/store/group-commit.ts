@@ -19,6 +19,8 @@ export class GroupCommit {
   private waiting: Waiting[] = [];
   private callbacks: Array<() => void> = [];
   private scheduled = false;
+  /** Told the duration of each successful COMMIT, in seconds. Default: no one. */
+  onCommitTime: ((seconds: number) => void) | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -80,6 +82,7 @@ export class GroupCommit {
     this.waiting = [];
     this.callbacks = [];
     if (this.db.inTransaction) {
+      const start = performance.now();
       try {
         this.db.exec('COMMIT');
       } catch (cause) {
@@ -92,6 +95,7 @@ export class GroupCommit {
         for (const w of waiting) w.reject(error);
         return;
       }
+      this.onCommitTime?.((performance.now() - start) / 1000);
     }
     for (const w of waiting) w.resolve(w.value);
     for (const fn of callbacks) fn();

@@ -78,6 +78,10 @@ export class SqliteStore implements Store {
     this.commits.afterCommit(fn);
   }
 
+  onCommitTime(fn: (seconds: number) => void): void {
+    this.commits.onCommitTime = fn;
+  }
+
   /** Commits pending writes, stops the checkpointer and closes the database. */
   async close(): Promise<void> {
     this.commits.flush();

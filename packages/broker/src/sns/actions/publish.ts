@@ -4,7 +4,7 @@ import { AwsError, snsErrors } from '../../errors.js';
 import { Deliveries } from '../../sqs/deliver.js';
 import { sequenceNumber } from '../../sqs/fifo.js';
 import type { RequestContext } from '../../sqs/types.js';
-import { deliverToQueue, renderFor } from '../delivery/sqs.js';
+import { deliverToQueue, renderFor, report } from '../delivery/sqs.js';
 import type { Notification } from '../envelope.js';
 import type { SnsState, Topic } from '../state.js';
 import { checkPublishAttributes, type Input, list, MAX_MESSAGE_BYTES, optional } from '../validation.js';
@@ -110,7 +110,9 @@ function fanOut(
 ): void {
   const n = p.n;
   if (topic.fifo) n.sequenceNumber = sequenceNumber(sns.tables.nextSequence(topic.arn));
-  for (const subscription of sns.matching(topic.arn, n.attributes, n.message)) {
+  const matched = sns.matching(topic.arn, n.attributes, n.message);
+  for (const skipped of sns.filteredOut(topic.arn, matched)) report(sns, skipped.protocol, 'filtered_out');
+  for (const subscription of matched) {
     if (subscription.protocol === 'sqs') {
       deliverToQueue(sns, ctx, topic, subscription, n, now, deliveries);
       continue;

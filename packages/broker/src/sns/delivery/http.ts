@@ -5,7 +5,7 @@ import type { Timer } from '../../clock.js';
 import type { DeliveryRow, NewDelivery } from '../../store/index.js';
 import type { SnsState, Subscription } from '../state.js';
 import { effectiveRetryPolicy, retryDelayMs } from './policy.js';
-import { deadLetter } from './sqs.js';
+import { deadLetter, report } from './sqs.js';
 
 /** How long one HTTP/S attempt may take, as on SNS. */
 const ATTEMPT_TIMEOUT_MS = 15_000;
@@ -104,8 +104,10 @@ export class HttpDeliveries {
     const table = this.sns.deliveryTable;
     if (failure === undefined) {
       table.delete(row.id);
+      if (row.kind === 'Notification') report(this.sns, subscription.protocol, 'delivered');
       return;
     }
+    this.sns.observer.failure(subscription.protocol);
     const topic = this.sns.findTopic(subscription.topicArn);
     const policy = effectiveRetryPolicy(
       topic?.attributes.DeliveryPolicy,

@@ -2,6 +2,7 @@ import { AwsError } from '../../errors.js';
 import { type Deliveries, enqueue } from '../../sqs/deliver.js';
 import type { AttributeMap, RequestContext } from '../../sqs/types.js';
 import { type Notification, notificationEnvelope } from '../envelope.js';
+import type { SnsDeliveryOutcome, SnsProtocol } from '../observer.js';
 import type { SnsState, Subscription, Topic } from '../state.js';
 
 /** The message a subscription receives: its protocol's entry of a MessageStructure=json publish, else the message. */
@@ -64,8 +65,10 @@ export function deliverToQueue(
   try {
     if (!queue) throw new AwsError('QueueDoesNotExist', `The queue ${subscription.endpoint} does not exist.`);
     deliveries.add(queue, message);
+    report(sns, 'sqs', 'delivered');
   } catch (error) {
     if (!(error instanceof AwsError)) throw error;
+    sns.observer.failure('sqs');
     deadLetter(sns, ctx, subscription, message, now, error.message);
   }
 }
@@ -91,6 +94,7 @@ export function deadLetter(
         { subscription: subscription.arn, dlq: target, reason },
         'SNS delivery failed; message sent to the dead-letter queue',
       );
+      report(sns, subscription.protocol, 'dead_lettered');
       return;
     } catch (error) {
       if (!(error instanceof AwsError)) throw error;
@@ -101,6 +105,12 @@ export function deadLetter(
     { subscription: subscription.arn, endpoint: subscription.endpoint, dlq: target ?? null, reason },
     'SNS delivery failed and the subscription has no usable dead-letter queue (RedrivePolicy): message dropped',
   );
+  report(sns, subscription.protocol, 'dropped');
+}
+
+/** Tells the observer of an outcome once the write that holds it commits (a rolled-back one never counts). */
+export function report(sns: SnsState, protocol: SnsProtocol, outcome: SnsDeliveryOutcome): void {
+  sns.sqs.store.afterCommit(() => sns.observer.delivery(protocol, outcome));
 }
 
 function deadLetterArn(subscription: Subscription): string | undefined {

@@ -78,6 +78,9 @@ export class HeapStore implements Store {
     else fn();
   }
 
+  /** Never calls `fn`: a heap commit touches no storage (see {@link Store.onCommitTime}). */
+  onCommitTime(_fn: (seconds: number) => void): void {}
+
   async close(): Promise<void> {
     this.callbacks = [];
   }
