@@ -145,6 +145,9 @@ export const snsErrors = {
   notFound: (what: 'Topic' | 'Subscription') => new AwsError('NotFound', `${what} does not exist`, 404),
   resourceNotFound: () => new AwsError('ResourceNotFound', 'Resource does not exist', 404),
   tagPolicy: (message: string) => new AwsError('TagPolicy', message, 400),
+  /** `TagLimitExceeded`: more than 50 tags on a topic, with AWS's message. */
+  tagLimitExceeded: () =>
+    new AwsError('TagLimitExceeded', 'Could not complete request: tag quota of per resource exceeded', 400),
   tooManyEntries: (n: number) =>
     new AwsError(
       'TooManyEntriesInBatchRequest',

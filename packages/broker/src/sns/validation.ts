@@ -50,22 +50,29 @@ export function list<T>(input: Input, name: string): T[] {
   return value as T[];
 }
 
-/** Validates tags (`[{Key, Value}]`): at most 50, keys 1–128 and values 0–256 characters. */
+/**
+ * Validates tags (`[{Key, Value}]`): keys 1–128 Unicode characters not starting with `aws:` and values
+ * 0–256 (`TagPolicy`, the broker's wording), at most 50 (`TagLimitExceeded`, AWS's message).
+ */
 export function checkTags(raw: unknown[]): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const tag of raw as Array<{ Key?: unknown; Value?: unknown }>) {
     const key = tag?.Key;
     const value = tag?.Value ?? '';
-    if (typeof key !== 'string' || key.length < 1 || key.length > 128 || key.toLowerCase().startsWith('aws:'))
+    if (
+      typeof key !== 'string' ||
+      [...key].length < 1 ||
+      [...key].length > 128 ||
+      key.toLowerCase().startsWith('aws:')
+    )
       throw snsErrors.tagPolicy(
         `Tag key '${String(key).slice(0, 140)}' is invalid: 1 to 128 characters, not starting with aws:.`,
       );
-    if (typeof value !== 'string' || value.length > 256)
+    if (typeof value !== 'string' || [...value].length > 256)
       throw snsErrors.tagPolicy(`Tag value for key '${key}' must be at most 256 characters long.`);
     setOwn(tags, key, value);
   }
-  if (Object.keys(tags).length > 50)
-    throw snsErrors.tagPolicy('Could not complete request: tag quota of per resource exceeded (50).');
+  if (Object.keys(tags).length > 50) throw snsErrors.tagLimitExceeded();
   return tags;
 }
 
