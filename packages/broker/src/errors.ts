@@ -145,6 +145,16 @@ export const snsErrors = {
   notFound: (what: 'Topic' | 'Subscription') => new AwsError('NotFound', `${what} does not exist`, 404),
   resourceNotFound: () => new AwsError('ResourceNotFound', 'Resource does not exist', 404),
   tagPolicy: (message: string) => new AwsError('TagPolicy', message, 400),
+  /** `ValidationError`: request constraints (e.g. tag lengths) violated, one clause per violation. */
+  validation: (violations: string[]) =>
+    new AwsError(
+      'ValidationError',
+      `${violations.length} validation error${violations.length === 1 ? '' : 's'} detected: ${violations.join('; ')}`,
+      400,
+    ),
+  /** `TagLimitExceeded`: more than 50 tags on a topic, with AWS's message. */
+  tagLimitExceeded: () =>
+    new AwsError('TagLimitExceeded', 'Could not complete request: tag quota of per resource exceeded', 400),
   tooManyEntries: (n: number) =>
     new AwsError(
       'TooManyEntriesInBatchRequest',

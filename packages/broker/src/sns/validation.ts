@@ -50,22 +50,37 @@ export function list<T>(input: Input, name: string): T[] {
   return value as T[];
 }
 
-/** Validates tags (`[{Key, Value}]`): at most 50, keys 1–128 and values 0–256 characters. */
-export function checkTags(raw: unknown[]): Record<string, string> {
-  const tags: Record<string, string> = {};
-  for (const tag of raw as Array<{ Key?: unknown; Value?: unknown }>) {
+/**
+ * Validates the tags of a request (`[{Key, Value}]`) and merges them into a topic's `existing` tags.
+ * Lengths first, as AWS's request validation answers them (`ValidationError`, "N validation error(s)
+ * detected: Value '…' at 'tags.I.member.key' failed to satisfy constraint: …", keys 1–128 and values
+ * 0–256 Unicode characters); then keys starting with `aws:` (`TagPolicy`, the broker's wording); then at
+ * most 50 tags after the merge (`TagLimitExceeded`, AWS's message).
+ */
+export function checkTags(raw: unknown[], existing: Record<string, string> = {}): Record<string, string> {
+  const violations: string[] = [];
+  const given = raw as Array<{ Key?: unknown; Value?: unknown }>;
+  given.forEach((tag, i) => {
+    const at = (field: string) => `at 'tags.${i + 1}.member.${field}' failed to satisfy constraint:`;
     const key = tag?.Key;
+    if (typeof key !== 'string') violations.push(`Value null ${at('key')} Member must not be null`);
+    else if ([...key].length < 1)
+      violations.push(`Value '${key}' ${at('key')} Member must have length greater than or equal to 1`);
+    else if ([...key].length > 128)
+      violations.push(`Value '${key}' ${at('key')} Member must have length less than or equal to 128`);
     const value = tag?.Value ?? '';
-    if (typeof key !== 'string' || key.length < 1 || key.length > 128 || key.toLowerCase().startsWith('aws:'))
-      throw snsErrors.tagPolicy(
-        `Tag key '${String(key).slice(0, 140)}' is invalid: 1 to 128 characters, not starting with aws:.`,
-      );
-    if (typeof value !== 'string' || value.length > 256)
-      throw snsErrors.tagPolicy(`Tag value for key '${key}' must be at most 256 characters long.`);
-    setOwn(tags, key, value);
+    if (typeof value !== 'string') violations.push(`Value null ${at('value')} Member must not be null`);
+    else if ([...value].length > 256)
+      violations.push(`Value '${value}' ${at('value')} Member must have length less than or equal to 256`);
+  });
+  if (violations.length > 0) throw snsErrors.validation(violations);
+  const tags: Record<string, string> = { ...existing };
+  for (const { Key, Value } of given as Array<{ Key: string; Value?: string }>) {
+    if (Key.toLowerCase().startsWith('aws:'))
+      throw snsErrors.tagPolicy(`Tag key '${Key}' is invalid: the prefix 'aws:' is reserved for AWS.`);
+    setOwn(tags, Key, Value ?? '');
   }
-  if (Object.keys(tags).length > 50)
-    throw snsErrors.tagPolicy('Could not complete request: tag quota of per resource exceeded (50).');
+  if (Object.keys(tags).length > 50) throw snsErrors.tagLimitExceeded();
   return tags;
 }
 

@@ -14,7 +14,7 @@ export async function tagResource(sns: SnsState, _ctx: RequestContext, input: In
   const topic = resource(sns, input);
   const given = list(input, 'Tags');
   if (given.length === 0) throw snsErrors.invalidParameter('Tags Reason: no value for required parameter');
-  const tags = checkTags([...Object.entries(topic.tags).map(([Key, Value]) => ({ Key, Value })), ...given]);
+  const tags = checkTags(given, topic.tags);
   await sns.sqs.store.write(() => {
     topic.tags = tags;
     sns.saveTopic(topic);

@@ -16,7 +16,7 @@ const PURGE_INTERVAL_MS = 60_000;
 export async function createQueue(state: SqsState, ctx: RequestContext, input: Input) {
   const name = requiredString(input, 'QueueName');
   const given = stringMap(input, 'Attributes');
-  const tags = checkTags({ ...stringMap(input, 'Tags'), ...stringMap(input, 'tags') });
+  const tags = checkTags({ ...stringMap(input, 'Tags'), ...stringMap(input, 'tags') }, name);
   const fifo = name.endsWith('.fifo');
   if (!(fifo ? FIFO_QUEUE_NAME : QUEUE_NAME).test(name)) {
     throw sqsErrors.invalidParameterValue(
