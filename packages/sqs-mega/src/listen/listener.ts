@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { type Clock, systemClock } from '../clock.js';
@@ -231,6 +232,10 @@ export class Listener {
   start(): this {
     if (this.pollController || this.stopping) return this;
     const controller = new AbortController();
+    // Every poll loop (up to 10) waits on this signal in several places at once (capacity, its second
+    // receive, backoff sleeps), each removing its listener when woken: more than Node's default of 10
+    // listeners is expected, not a leak, and must not print MaxListenersExceededWarning.
+    setMaxListeners(100, controller.signal, this.receiveController.signal);
     this.pollController = controller;
     const ready = this.prepare();
     const batchSize = Math.min(10, Math.max(1, this.options.batchSize ?? 10));
