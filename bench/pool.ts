@@ -6,10 +6,8 @@
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { Listener } from 'sqs-mega';
 import { WorkerPool } from 'sqs-mega/pool';
-import { type ClientConfig, fill, freshQueue } from './consume/runners.js';
+import { type ClientConfig, fill, freshQueue, listenerRate } from './consume/runners.js';
 
 const COUNT = Number(process.env.COUNT ?? 10_000);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -32,30 +30,8 @@ const pool = new WorkerPool({
   minSize: SIZE,
 });
 
-async function consume(queueUrl: string, handler: (p: unknown, c: never) => unknown): Promise<number> {
-  const client = new SQSClient(config);
-  const listener = new Listener({
-    client,
-    queueUrl,
-    concurrency: CONCURRENCY,
-    waitTimeSeconds: 1,
-    heartbeatSeconds: false,
-  });
-  let done = 0;
-  let finish!: () => void;
-  const finished = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  listener.subscribe(undefined, handler as never);
-  listener.on('processed', () => {
-    if (++done === COUNT) finish();
-  });
-  const started = performance.now();
-  listener.start();
-  await finished;
-  await listener.stop();
-  client.destroy();
-  return COUNT / ((performance.now() - started) / 1000);
+function consume(queueUrl: string, handler: (p: unknown, c: never) => unknown): Promise<number> {
+  return listenerRate(config, queueUrl, COUNT, { concurrency: CONCURRENCY, handler });
 }
 
 try {

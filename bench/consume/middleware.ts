@@ -2,16 +2,15 @@
 // the baseline, with one feature turned on, each variant on a fresh queue of its own, the variants
 // interleaved within each run so that load changes on the machine hit all of them alike.
 import { randomUUID } from 'node:crypto';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
 import { Registry } from 'prom-client';
-import { Listener, type ListenerOptions } from 'sqs-mega';
+import type { ListenerOptions } from 'sqs-mega';
 import { idempotency, memoryStore } from 'sqs-mega/idempotency';
 import { postgresStore } from 'sqs-mega/idempotency/postgres';
 import { redisStore } from 'sqs-mega/idempotency/redis';
 import { listenerMetrics } from 'sqs-mega/metrics';
 import { listenerTracing } from 'sqs-mega/tracing';
-import { type ClientConfig, fill, freshQueue } from './runners.js';
+import { type ClientConfig, fill, freshQueue, listenerRate } from './runners.js';
 
 type Extra = Pick<ListenerOptions, 'middleware' | 'instrument'>;
 interface Variant {
@@ -68,38 +67,8 @@ export const VARIANTS: Variant[] = [
 ];
 
 /** Consumes `count` messages with a no-op handler and `extra` options; resolves with messages/s. */
-async function consume(
-  config: ClientConfig,
-  queueUrl: string,
-  count: number,
-  concurrency: number,
-  extra: Extra,
-) {
-  const client = new SQSClient(config);
-  const listener = new Listener({
-    client,
-    queueUrl,
-    concurrency,
-    waitTimeSeconds: 1,
-    heartbeatSeconds: false,
-    ...extra,
-  });
-  let done = 0;
-  let finish!: () => void;
-  const finished = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  listener.subscribe(undefined, () => {});
-  listener.on('processed', () => {
-    if (++done === count) finish();
-  });
-  const started = performance.now();
-  listener.start();
-  await finished;
-  await listener.stop();
-  const seconds = (performance.now() - started) / 1000;
-  client.destroy();
-  return count / seconds;
+function consume(config: ClientConfig, queueUrl: string, count: number, concurrency: number, extra: Extra) {
+  return listenerRate(config, queueUrl, count, { concurrency, extra });
 }
 
 /** Runs every variant `runs` times (interleaved) and resolves with each one's median messages/s. */

@@ -6,7 +6,7 @@ import {
   type SQSClientConfig,
 } from '@aws-sdk/client-sqs';
 import { Consumer } from 'sqs-consumer';
-import { Listener, SqsPublisher } from 'sqs-mega';
+import { Listener, type ListenerOptions, SqsPublisher } from 'sqs-mega';
 
 export type ClientConfig = SQSClientConfig;
 
@@ -30,37 +30,66 @@ export async function freshQueue(config: ClientConfig, name: string): Promise<st
   return out.QueueUrl ?? '';
 }
 
-/** Consumes `count` messages with our listener and a no-op handler; resolves with messages/s. */
-export async function runOurs(
+/** How {@link listenerRate} runs its Listener. */
+export interface ListenerRun {
+  concurrency: number;
+  /** More Listener options (middleware, instrumentation…). */
+  extra?: Partial<ListenerOptions>;
+  /** The handler (default: a no-op). */
+  handler?: (payload: never, context: never) => unknown;
+  /** Runs once the listener has started (e.g. publishes what it consumes). */
+  during?: () => Promise<void>;
+  /** Whether the time includes `stop()`, which flushes the last deletes (default true). */
+  timeStop?: boolean;
+}
+
+/**
+ * Runs a Listener on `queueUrl` until it has processed `count` messages; resolves with messages/s.
+ * The one consume loop of the benches (consume, middleware overhead, end to end, worker pool).
+ */
+export async function listenerRate(
   config: ClientConfig,
   queueUrl: string,
   count: number,
-  concurrency: number,
+  run: ListenerRun,
 ): Promise<number> {
   const client = new SQSClient(config);
   const listener = new Listener({
     client,
     queueUrl,
-    concurrency,
+    concurrency: run.concurrency,
     waitTimeSeconds: 1,
     heartbeatSeconds: false,
+    ...run.extra,
   });
   let done = 0;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => {
     finish = resolve;
   });
-  listener.subscribe(undefined, () => {});
+  listener.subscribe(undefined, (run.handler ?? (() => {})) as never);
   listener.on('processed', () => {
     if (++done === count) finish();
   });
   const started = performance.now();
   listener.start();
+  await run.during?.();
   await finished;
-  await listener.stop(); // flushes the last deletes
-  const seconds = (performance.now() - started) / 1000;
+  const beforeStop = performance.now();
+  await listener.stop();
+  const seconds = ((run.timeStop === false ? beforeStop : performance.now()) - started) / 1000;
   client.destroy();
   return count / seconds;
+}
+
+/** Consumes `count` messages with our listener and a no-op handler; resolves with messages/s. */
+export function runOurs(
+  config: ClientConfig,
+  queueUrl: string,
+  count: number,
+  concurrency: number,
+): Promise<number> {
+  return listenerRate(config, queueUrl, count, { concurrency });
 }
 
 /** Consumes `count` messages with sqs-consumer (handleMessage, batchSize 10); resolves with messages/s. */
@@ -166,31 +195,20 @@ export async function runOursEndToEnd(
 ): Promise<number> {
   const client = new SQSClient(config);
   const publisher = new SqsPublisher({ client, queueUrl, derivedAttributes: false });
-  const listener = new Listener({
-    client,
-    queueUrl,
-    concurrency,
-    waitTimeSeconds: 1,
-    heartbeatSeconds: false,
-  });
-  let done = 0;
-  let finish!: () => void;
-  const finished = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  listener.subscribe(undefined, () => {});
-  listener.on('processed', () => {
-    if (++done === count) finish();
-  });
-  const started = performance.now();
-  listener.start();
-  for (let sent = 0; sent < count; sent += 500) {
-    const n = Math.min(500, count - sent);
-    await Promise.all(Array.from({ length: n }, (_, i) => publisher.publish({ ...payload, i: sent + i })));
+  try {
+    return await listenerRate(config, queueUrl, count, {
+      concurrency,
+      timeStop: false,
+      during: async () => {
+        for (let sent = 0; sent < count; sent += 500) {
+          const n = Math.min(500, count - sent);
+          await Promise.all(
+            Array.from({ length: n }, (_, i) => publisher.publish({ ...payload, i: sent + i })),
+          );
+        }
+      },
+    });
+  } finally {
+    client.destroy();
   }
-  await finished;
-  const seconds = (performance.now() - started) / 1000;
-  await listener.stop();
-  client.destroy();
-  return count / seconds;
 }
