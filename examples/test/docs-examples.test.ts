@@ -1,5 +1,5 @@
 // Every ```ts block of README.md, packages/*/README.md and docs/*.md is a program: this test
-// type-checks them all (one strict tsc run) and executes each (tsx, 30 s timeout) against the real
+// type-checks them all (one strict tsc run) and executes each (tsx, 90 s timeout) against the real
 // broker; a doc example that drifts from the API fails here. A block tagged ```ts fragment is
 // skipped on purpose (a piece that cannot run alone). New pages are picked up as they are added.
 //
@@ -25,7 +25,7 @@ import { type Broker, startBroker } from 'sqs-mega-broker';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DOCS_ENDPOINT = 'http://127.0.0.1:9324';
-const TIMEOUT_MS = 30_000;
+const TIMEOUT_MS = 90_000;
 
 /** A ```ts block of a page: where it is, its code, and whether it is a fragment. */
 interface Block {
@@ -96,7 +96,7 @@ const blocks = pages().flatMap((page) => tsBlocks(page, readFileSync(join(ROOT, 
 const runnable = blocks.filter((b) => !b.fragment);
 const fileOf = (b: Block) => `${b.page.replace(/[/.]/g, '_')}_${b.line}.ts`;
 
-describe('docs examples: every ```ts block type-checks and runs', { timeout: 300_000 }, () => {
+describe('docs examples: every ```ts block type-checks and runs', { timeout: 900_000 }, () => {
   let dir: string;
   let broker: Broker;
   let typeErrors = '';

@@ -107,14 +107,14 @@ describe('AWS CLI (Debian awscli, Query protocol) against the broker', { skip: s
       '--queue-name',
       'cli-orders',
       '--attributes',
-      'VisibilityTimeout=45,MaximumMessageSize=2048',
+      'VisibilityTimeout=600,MaximumMessageSize=2048',
       '--tags',
       'team=payments,env=test',
     );
     queueUrl = String(r.QueueUrl);
     assert.equal(queueUrl, `${base}/cli-orders`);
     const all = await attributes('All');
-    assert.equal(all.VisibilityTimeout, '45');
+    assert.equal(all.VisibilityTimeout, '600');
     assert.equal(all.MaximumMessageSize, '2048');
     assert.equal(all.QueueArn, 'arn:aws:sqs:us-east-1:000000000000:cli-orders');
   });
