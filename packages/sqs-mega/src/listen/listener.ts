@@ -8,7 +8,7 @@ import { type Logger, silentLogger } from '../logger.js';
 import { Acknowledger } from './acks.js';
 import type { BackoffOptions } from './backoff.js';
 import { Capacity } from './capacity.js';
-import { dispatch } from './dispatcher.js';
+import { type Dispatch, dispatch } from './dispatcher.js';
 import { defaultErrorClassifier, type ErrorClassifier } from './errors.js';
 import { type ListenerEvents, type ListenerStats, TypedEvents } from './events.js';
 import { FifoGroups } from './fifo.js';
@@ -128,6 +128,10 @@ export class Listener {
   private maxAttempts: number;
   private redriveDeadLetterQueueUrl: string | undefined;
   private loops: Promise<void>[] = [];
+  /** Messages whose verdict is reached and whose settlement is under way, their slot given back. */
+  private settling = 0;
+  /** Slots decided in this event-loop turn, given back together at its end (see `releaseSoon`). */
+  private releasing = 0;
   private stopping: Promise<void> | undefined;
   private readonly middleware: Middleware[];
   private readonly instrument: readonly ListenerInstrumentation[];
@@ -220,7 +224,11 @@ export class Listener {
     return { ...this.counters };
   }
 
-  /** Messages being processed or waiting (received, not yet settled). */
+  /**
+   * Messages received and not yet decided: being processed, or waiting (FIFO). A message whose
+   * verdict is reached stops counting while its delete (or retry, or dead-letter send) is under way,
+   * unless `concurrency` such settlements are already under way.
+   */
   get activeMessages(): number {
     return this.capacity.inUse;
   }
@@ -387,27 +395,63 @@ export class Listener {
       void this.settler.release(message, reason).finally(() => this.capacity.release(1));
   }
 
-  /** Runs one message to its verdict; resolves true when it left the queue. Holds one capacity slot. */
+  /**
+   * Runs one message to its verdict and settles it; resolves true when it left the queue. Holds one
+   * capacity slot until its verdict is reached, then gives it back while the settlement (a batched
+   * delete, a visibility change, a dead-letter send) is under way, so that the next receive overlaps
+   * it instead of waiting a round trip — unless `concurrency` settlements are already under way:
+   * then the slot is held until this one lands, which bounds the messages outstanding at twice the
+   * limit.
+   */
   private async process(message: Message): Promise<boolean> {
     const id = message.MessageId ?? '';
     const controller = new AbortController();
-    const work = () => this.run(message, controller.signal);
+    let held = true;
+    let settling = false;
+    const free = () => {
+      if (!held) return;
+      held = false;
+      this.capacity.release(1);
+    };
+    const decided = () => {
+      if (this.settling >= this.capacity.limit) return;
+      this.settling++;
+      settling = true;
+      held = false;
+      this.releaseSoon();
+    };
+    const work = () => this.run(message, controller.signal, decided);
     const run =
       this.instrument.length === 0
         ? work()
         : wrapAll(this.instrument, (i, inner) => i.message?.(message, this.options.queueUrl, inner), work);
     const done = run.finally(() => {
       this.inFlight.delete(id);
-      this.capacity.release(1);
+      if (settling) this.settling--;
+      free();
     });
     this.inFlight.set(id, { controller, done });
     return done;
   }
 
-  private async run(message: Message, signal: AbortSignal): Promise<boolean> {
+  /**
+   * Gives back one slot at the end of this event-loop turn, with every other slot decided in it
+   * (when their deletes go out as one batch): the poll loops then receive one batch into them all
+   * instead of one small receive per slot.
+   */
+  private releaseSoon(): void {
+    if (this.releasing++ > 0) return;
+    setImmediate(() => {
+      const count = this.releasing;
+      this.releasing = 0;
+      this.capacity.release(count);
+    });
+  }
+
+  /** Dispatches the message, calls `decided` once its verdict is known, then settles it. */
+  private async run(message: Message, signal: AbortSignal, decided: () => void): Promise<boolean> {
     const started = this.clock.now();
     const count = receiveCount(message);
-    const id = message.MessageId ?? '';
     const handle = message.ReceiptHandle ?? '';
     const visibility = this.options.visibilityTimeout ?? 30;
     const heartbeatSeconds = this.options.heartbeatSeconds ?? visibility / 2;
@@ -421,6 +465,7 @@ export class Listener {
             (error) =>
               this.events.emit('error', { error, phase: 'heartbeat', ...this.settler.facts(message) }),
           );
+    let settle: () => Promise<boolean>;
     try {
       const outcome = await dispatch(
         {
@@ -435,53 +480,64 @@ export class Listener {
         this.options.classifyError ?? defaultErrorClassifier,
       );
       heartbeat?.stop();
-      switch (outcome.kind) {
-        case 'confirmation':
-          this.logger.info({ messageId: id }, 'SNS subscription handshake message deleted');
-          return this.settler.delete(message);
-        case 'poison':
-          return this.settler.deadLetter(message, count, outcome.reason);
-        case 'unmatched':
-          return this.unmatched(message, count, outcome.decoded.kind);
-      }
-      const verdict = combine(Object.values(outcome.statuses));
-      for (const [subscriber, error] of Object.entries(outcome.errors)) {
-        this.logger.warn({ err: error, messageId: id, subscriber }, 'handler failed');
-        this.events.emit('error', { error, phase: 'handler', ...this.settler.facts(message) });
-      }
-      this.events.emit('processed', {
-        ...this.settler.facts(message),
-        verdict,
-        statuses: outcome.statuses,
-        durationMs: this.clock.now() - started,
-      });
-      if (verdict === 'done') return this.settler.delete(message);
-      if (verdict === 'fatal')
-        return this.settler.deadLetter(message, count, `fatal-error: ${describe(outcome)}`);
-      if (count >= this.maxAttempts)
-        return this.settler.deadLetter(
-          message,
-          count,
-          `max attempts (${count}) reached: ${describe(outcome)}`,
-        );
-      return this.settler.retry(message, count);
+      settle = this.verdict(message, count, outcome, started);
     } finally {
       heartbeat?.stop();
     }
+    decided();
+    return settle();
   }
 
-  private async unmatched(message: Message, count: number, kind: string): Promise<boolean> {
+  /** Reports the outcome (events, logs) and returns the settlement it calls for. */
+  private verdict(
+    message: Message,
+    count: number,
+    outcome: Dispatch,
+    started: number,
+  ): () => Promise<boolean> {
+    const id = message.MessageId ?? '';
+    switch (outcome.kind) {
+      case 'confirmation':
+        this.logger.info({ messageId: id }, 'SNS subscription handshake message deleted');
+        return () => this.settler.delete(message);
+      case 'poison':
+        return () => this.settler.deadLetter(message, count, outcome.reason);
+      case 'unmatched':
+        return this.unmatched(message, count, outcome.decoded.kind);
+    }
+    const verdict = combine(Object.values(outcome.statuses));
+    for (const [subscriber, error] of Object.entries(outcome.errors)) {
+      this.logger.warn({ err: error, messageId: id, subscriber }, 'handler failed');
+      this.events.emit('error', { error, phase: 'handler', ...this.settler.facts(message) });
+    }
+    this.events.emit('processed', {
+      ...this.settler.facts(message),
+      verdict,
+      statuses: outcome.statuses,
+      durationMs: this.clock.now() - started,
+    });
+    if (verdict === 'done') return () => this.settler.delete(message);
+    if (verdict === 'fatal')
+      return () => this.settler.deadLetter(message, count, `fatal-error: ${describe(outcome)}`);
+    if (count >= this.maxAttempts)
+      return () =>
+        this.settler.deadLetter(message, count, `max attempts (${count}) reached: ${describe(outcome)}`);
+    return () => this.settler.retry(message, count);
+  }
+
+  private unmatched(message: Message, count: number, kind: string): () => Promise<boolean> {
     const id = message.MessageId ?? '';
     if (kind === 'text' || kind === 'binary') {
       // A raw payload nobody handles is a poison message: never deleted silently.
-      return this.settler.deadLetter(message, count, `no subscriber handles ${kind} payloads`);
+      return () => this.settler.deadLetter(message, count, `no subscriber handles ${kind} payloads`);
     }
     const action = this.options.unmatched ?? 'delete';
     this.logger.info({ messageId: id, action }, 'no subscriber matched the message');
     this.events.emit('unmatched', { ...this.settler.facts(message), action });
-    if (action === 'delete') return this.settler.delete(message);
-    if (action === 'dead-letter') return this.settler.deadLetter(message, count, 'no subscriber matched');
-    return false; // 'leave': it comes back after its visibility timeout
+    if (action === 'delete') return () => this.settler.delete(message);
+    if (action === 'dead-letter')
+      return () => this.settler.deadLetter(message, count, 'no subscriber matched');
+    return async () => false; // 'leave': it comes back after its visibility timeout
   }
 }
 
