@@ -51,12 +51,17 @@ export function buildBroker(root = ROOT): void {
 
 /**
  * Starts `name` on a free port and waits until it prints `listening on http://…`. The broker columns
- * run the build in `root` (default: this checkout; bench/ab.ts passes another revision's).
+ * run the build in `root` (default: this checkout; bench/ab.ts passes another revision's); `nodeArgs`
+ * go to node before the script (bench/profile.ts passes `--cpu-prof`).
  */
-export async function startServer(name: ServerName, root = ROOT): Promise<RunningServer> {
+export async function startServer(
+  name: ServerName,
+  root = ROOT,
+  nodeArgs: readonly string[] = [],
+): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mega-bench-'));
   const exec = name === 'fauxqs2' ? (fauxqs2()?.node ?? process.execPath) : process.execPath;
-  const child = spawn(exec, command(name, dataDir, root), {
+  const child = spawn(exec, [...nodeArgs, ...command(name, dataDir, root)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MEGA_LOG_LEVEL: 'warn' },
