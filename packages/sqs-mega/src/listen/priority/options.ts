@@ -1,4 +1,5 @@
 import { MegaError } from '../../errors.js';
+import { showValue as show } from '../../show.js';
 
 /**
  * One queue of a priority listener (`ListenerOptions.queues`). Every field but `url` has a default.
@@ -205,15 +206,4 @@ function resolveOne(q: ListenerQueue, level: number, _index: number, options: Qu
 
 function isObject(value: unknown): value is ListenerQueue {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = Object.prototype.toString.call(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
