@@ -123,19 +123,19 @@ describe('priority listener: weighted', () => {
   test('work-conserving: the share of an empty queue goes to the others, and a small weight never starves', async () => {
     const { client, queues, listener, drained } = await setup(
       ['conserve-a', 'conserve-b', 'conserve-c'],
-      [{ weight: 70 }, { weight: 29 }, { weight: 1 }],
+      [{ weight: 70 }, { weight: 25 }, { weight: 5 }],
       { concurrency: 5, priority: { policy: 'weighted' } },
     );
     const [a, b, c] = queues.map((q) => q.url) as [string, string, string];
-    await publishAll(client, b, range(100, 'b'));
-    await publishAll(client, c, range(100, 'c'));
+    await publishAll(client, b, range(80, 'b'));
+    await publishAll(client, c, range(80, 'c'));
     const order = receivedFrom(listener);
     listener.subscribe(undefined, () => pause(1)).start();
-    await waitFor(() => listener.stats.processed === 200, { timeoutMs: 30_000 });
+    await waitFor(() => listener.stats.processed === 160, { timeoutMs: 60_000 });
     assert.equal(count(order, a), 0);
-    // a is empty: b and c share by 29/1, and c is not starved while b has work.
-    const c150 = count(order.slice(0, 150), c);
-    assert.ok(c150 >= 2, `c got ${c150} of the first 150 while b had a backlog`);
+    // a is empty: b and c share by 25/5 (c: 1/6, about 16 of the first 100), c not starved while b has work.
+    const c100 = count(order.slice(0, 100), c);
+    assert.ok(c100 >= 6, `c got ${c100} of the first 100 while b had a backlog`);
     await waitFor(drained);
   });
 });
