@@ -10,6 +10,11 @@ export * from './listen/listener.js';
 export * from './listen/middleware/logging.js';
 export * from './listen/middleware/timeout.js';
 export { combine, type Verdict } from './listen/outcomes.js';
+export {
+  ListenerOptionError,
+  type ListenerQueue,
+  type PriorityOptions,
+} from './listen/priority/options.js';
 export * from './listen/redrive.js';
 export * from './listen/schema.js';
 export * from './listen/subscribers.js';

@@ -6,6 +6,8 @@ import type { ProcessStatus } from './types.js';
 /** What every event about one message carries: its id, the raw SQS message and its decoded payload. */
 export interface MessageEventBase {
   messageId: string;
+  /** The URL of the queue it was received from (one of the listener's `queues`, or its `queueUrl`). */
+  queueUrl: string;
   /** The raw SQS message (body, attributes, receipt handle). */
   message: Message;
   /** The decoded payload, with its `kind` (`mega`, `data`, `text`, `binary`, `invalid`, `sns-confirmation`). */
@@ -37,7 +39,7 @@ export interface ListenerEvents {
    * A configuration the listener corrected or cannot honour, found at construction or at start (e.g.
    * `maxAttempts` above the queue's `maxReceiveCount`, a sub-second backoff). `code` is stable.
    */
-  warning: { code: string; detail: string };
+  warning: { code: string; detail: string; queueUrl?: string };
   /**
    * Something failed: a receive, a delete, a dead-letter move, a handler. Failures about one message
    * carry its `messageId`, `message` and `payload`.

@@ -4,7 +4,10 @@ import type { Middleware } from './types.js';
 
 /** What an instrumentation sees of the listener it is attached to. */
 export interface InstrumentedListener {
+  /** The queue consumed; with `queues`, the first of them (see `queueUrls`). */
   readonly queueUrl: string;
+  /** Every queue consumed: `[queueUrl]`, or the listener's `queues` in the order given. */
+  readonly queueUrls: readonly string[];
   readonly client: SQSClient;
   on<K extends keyof ListenerEvents>(name: K, fn: (event: ListenerEvents[K]) => void): () => void;
 }

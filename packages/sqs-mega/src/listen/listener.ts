@@ -5,10 +5,9 @@ import { type Clock, systemClock } from '../clock.js';
 import type { SqsMessageAttribute } from '../codec/attributes.js';
 import { type DecodedMessage, decodeMessage } from '../codec/decode.js';
 import { type Logger, silentLogger } from '../logger.js';
-import { Acknowledger } from './acks.js';
 import type { BackoffOptions } from './backoff.js';
 import { Capacity } from './capacity.js';
-import { type Dispatch, dispatch } from './dispatcher.js';
+import { dispatch } from './dispatcher.js';
 import { defaultErrorClassifier, type ErrorClassifier } from './errors.js';
 import { type ListenerEvents, type ListenerStats, TypedEvents } from './events.js';
 import { FifoGroups } from './fifo.js';
@@ -17,9 +16,17 @@ import { type ListenerInstrumentation, wrapAll } from './instrumentation.js';
 import { timeout } from './middleware/timeout.js';
 import { combine, OutcomeMemory } from './outcomes.js';
 import { pollLoop } from './poller.js';
-import { readRedrivePolicy } from './redrive.js';
-import { Settler } from './settle.js';
+import { priorityLoop } from './priority/loop.js';
+import {
+  type ListenerQueue,
+  type PriorityOptions,
+  type ResolvedQueue,
+  resolveQueues,
+} from './priority/options.js';
+import { lanes } from './priority/schedule.js';
+import type { Settler } from './settle.js';
 import { drain, onSignals } from './shutdown.js';
+import { createSource, type QueueSource, readSourceRedrive } from './source.js';
 import { type AnySubscriber, type Subscription, toSubscription } from './subscribers.js';
 import type {
   Handler,
@@ -33,7 +40,16 @@ import type {
 export interface ListenerOptions {
   /** The official SQS client (pointed at the broker or at AWS). */
   client: SQSClient;
-  queueUrl: string;
+  /** The queue to consume. Exactly one of `queueUrl` and `queues` is given. */
+  queueUrl?: string;
+  /**
+   * Several queues to consume with one listener, in priority order for the `strict` policy (see
+   * `priority`): one concurrency, one set of subscribers, and per queue its own deletes, heartbeats,
+   * dead-letter queue, RedrivePolicy and FIFO ordering. Exactly one of `queueUrl` and `queues`.
+   */
+  queues?: readonly ListenerQueue[];
+  /** How `queues` share the receives: `{ policy: 'strict' }` (default) or `{ policy: 'weighted' }`. */
+  priority?: PriorityOptions;
   /** Messages processed at once, over all subscribers (default 10). Independent of `batchSize`. */
   concurrency?: number;
   /** Most messages per ReceiveMessage, 1–10 (default 10). */
@@ -117,61 +133,63 @@ export class Listener {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly capacity: Capacity;
-  private readonly acks: Acknowledger;
   private readonly memory: OutcomeMemory;
-  private readonly settler: Settler;
-  private readonly fifo: FifoGroups | undefined;
+  /** The queues consumed: one for `queueUrl`, several for `queues` (in the order given). */
+  private readonly sources: QueueSource[];
+  private readonly policy: 'strict' | 'weighted';
+  private readonly queues: ResolvedQueue[];
   private readonly inFlight = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
   private pollController: AbortController | undefined;
   private readonly receiveController = new AbortController();
   private readonly decodedMessages = new WeakMap<Message, DecodedMessage>();
-  private maxAttempts: number;
-  private redriveDeadLetterQueueUrl: string | undefined;
   private loops: Promise<void>[] = [];
-  /** Messages whose verdict is reached and whose settlement is under way, their slot given back. */
-  private settling = 0;
-  /** Slots decided in this event-loop turn, given back together at its end (see `releaseSoon`). */
-  private releasing = 0;
   private stopping: Promise<void> | undefined;
   private readonly middleware: Middleware[];
   private readonly instrument: readonly ListenerInstrumentation[];
 
   constructor(private readonly options: ListenerOptions) {
+    const { policy, queues } = resolveQueues(options);
+    this.policy = policy;
+    this.queues = queues;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.capacity = new Capacity(options.concurrency ?? 10);
-    this.acks = new Acknowledger(options.client, options.queueUrl, this.clock);
     this.memory = new OutcomeMemory(options.outcomeMemory);
-    this.maxAttempts = options.maxAttempts ?? 5;
     this.instrument = options.instrument ?? [];
     this.middleware = [
       ...this.instrument.flatMap((i) => (i.middleware ? [i.middleware] : [])),
       ...(options.middleware ?? []),
       ...(options.handlerTimeoutMs === undefined ? [] : [timeout(options.handlerTimeoutMs, this.clock)]),
     ];
-    this.settler = new Settler({
+    const deps = {
       client: options.client,
-      acks: this.acks,
       memory: this.memory,
       events: this.events,
       clock: this.clock,
       logger: this.logger,
-      deadLetterQueueUrl: options.deadLetterQueueUrl,
-      queueUrl: options.queueUrl,
       backoff: options.backoff ?? {},
       stopping: () => this.stopping !== undefined,
-      decoded: (message) => this.decode(message),
-      deadLetterQueue: () => options.deadLetterQueueUrl ?? this.redriveDeadLetterQueueUrl,
+      decoded: (message: Message) => this.decode(message),
+    };
+    this.sources = queues.map((queue) => {
+      const source = createSource(queue, deps, options.maxAttempts ?? 5);
+      if (queue.fifo)
+        source.fifo = new FifoGroups(
+          (message) => this.process(message, source),
+          (messages) => this.releaseUnstarted(messages, 'fifo-group', source),
+        );
+      return source;
     });
     for (const name of Object.keys(this.counters) as (keyof ListenerEvents)[])
       this.events.on(name, () => this.counters[name]++);
-    if (options.fifo ?? options.queueUrl.endsWith('.fifo'))
-      this.fifo = new FifoGroups(
-        (message) => this.process(message),
-        (messages) => this.releaseUnstarted(messages, 'fifo-group'),
-      );
+    const queueUrls = this.sources.map((s) => s.url);
     for (const i of this.instrument)
-      i.attach?.({ queueUrl: options.queueUrl, client: options.client, on: (name, fn) => this.on(name, fn) });
+      i.attach?.({
+        queueUrl: queueUrls[0] as string,
+        queueUrls,
+        client: options.client,
+        on: (name, fn) => this.on(name, fn),
+      });
   }
 
   /**
@@ -224,11 +242,7 @@ export class Listener {
     return { ...this.counters };
   }
 
-  /**
-   * Messages received and not yet decided: being processed, or waiting (FIFO). A message whose
-   * verdict is reached stops counting while its delete (or retry, or dead-letter send) is under way,
-   * unless `concurrency` such settlements are already under way.
-   */
+  /** Messages being processed or waiting (received, not yet settled). */
   get activeMessages(): number {
     return this.capacity.inUse;
   }
@@ -248,6 +262,11 @@ export class Listener {
     const ready = this.prepare();
     const batchSize = Math.min(10, Math.max(1, this.options.batchSize ?? 10));
     const pollers = Math.max(1, Math.min(10, Math.ceil(this.capacity.limit / batchSize)));
+    if (this.sources.length > 1) {
+      this.loops.push(this.priorityLoop(controller.signal, ready, batchSize, pollers));
+      return this;
+    }
+    const source = this.sources[0] as QueueSource;
     for (let i = 0; i < pollers; i++)
       this.loops.push(
         pollLoop({
@@ -257,9 +276,9 @@ export class Listener {
           signal: controller.signal,
           receive: async (max) => {
             await ready;
-            return this.receive(max, this.receiveController.signal);
+            return this.receive(source, max, this.waitTimeSeconds);
           },
-          deliver: (messages) => this.deliver(messages),
+          deliver: (messages) => this.deliver(messages, source),
           onError: (error, failures) => {
             this.logger.warn({ err: error, failures }, 'receive failed; backing off');
             this.events.emit('error', { error, phase: 'receive' });
@@ -287,9 +306,11 @@ export class Listener {
       abortReceives: () => this.receiveController.abort(),
       abort: options.abort ?? false,
       loops: () => Promise.all(this.loops),
-      releaseWaiting: () => this.fifo?.releaseWaiting(),
+      releaseWaiting: () => {
+        for (const source of this.sources) source.fifo?.releaseWaiting();
+      },
       inFlight: () => [...this.inFlight.values()],
-      flush: () => this.acks.flush(),
+      flush: () => Promise.all(this.sources.map((s) => s.acks.flush())).then(() => {}),
       clock: this.clock,
       timeoutMs: this.options.shutdownTimeoutMs ?? 30_000,
     });
@@ -301,18 +322,52 @@ export class Listener {
     return onSignals(signals, () => this.stop());
   }
 
-  private receive(max: number, signal: AbortSignal): Promise<Message[]> {
-    const work = () => this.receiveOnce(max, signal);
-    if (this.instrument.length === 0) return work();
-    return wrapAll(this.instrument, (i, inner) => i.receive?.(this.options.queueUrl, inner), work);
+  /** The long-poll wait, seconds. */
+  private get waitTimeSeconds(): number {
+    return this.options.waitTimeSeconds ?? 20;
   }
 
-  private async receiveOnce(max: number, signal: AbortSignal): Promise<Message[]> {
+  /** The receive loop over several queues: which one gets the free slots is `priority.policy`'s choice. */
+  private priorityLoop(signal: AbortSignal, ready: Promise<void>, batchSize: number, pollers: number) {
+    return priorityLoop({
+      capacity: this.capacity,
+      lanes: lanes(this.queues),
+      policy: this.policy,
+      batchSize,
+      waitTimeSeconds: this.waitTimeSeconds,
+      maxWorkReceives: Math.min(20, Math.max(2 * pollers, this.sources.length)),
+      clock: this.clock,
+      signal,
+      receive: async (queue, max, waitSeconds) => {
+        await ready;
+        return this.receive(this.sources[queue] as QueueSource, max, waitSeconds);
+      },
+      deliver: (queue, messages) => this.deliver(messages, this.sources[queue] as QueueSource),
+      onError: (error, failures, queue) => {
+        const queueUrl = this.sources[queue]?.url;
+        this.logger.warn({ err: error, failures, queueUrl }, 'receive failed; backing off');
+        this.events.emit('error', { error, phase: 'receive', queueUrl });
+      },
+    });
+  }
+
+  private receive(source: QueueSource, max: number, waitSeconds: number): Promise<Message[]> {
+    const work = () => this.receiveOnce(source.url, max, waitSeconds, this.receiveController.signal);
+    if (this.instrument.length === 0) return work();
+    return wrapAll(this.instrument, (i, inner) => i.receive?.(source.url, inner), work);
+  }
+
+  private async receiveOnce(
+    queueUrl: string,
+    max: number,
+    waitSeconds: number,
+    signal: AbortSignal,
+  ): Promise<Message[]> {
     const out = await this.options.client.send(
       new ReceiveMessageCommand({
-        QueueUrl: this.options.queueUrl,
+        QueueUrl: queueUrl,
         MaxNumberOfMessages: max,
-        WaitTimeSeconds: this.options.waitTimeSeconds ?? 20,
+        WaitTimeSeconds: waitSeconds,
         VisibilityTimeout: this.options.visibilityTimeout ?? 30,
         MessageAttributeNames: ['All'],
         MessageSystemAttributeNames: ['All'],
@@ -334,40 +389,24 @@ export class Listener {
         );
     }
     if (this.options.readRedrivePolicy === false) return;
-    try {
-      const redrive = await readRedrivePolicy(this.options.client, this.options.queueUrl);
-      if (!redrive) return;
-      this.redriveDeadLetterQueueUrl = redrive.deadLetterQueueUrl;
-      const { maxReceiveCount } = redrive;
-      if (this.maxAttempts > maxReceiveCount) {
-        if (this.options.maxAttempts !== undefined)
-          this.warn(
-            'max-attempts-above-max-receive-count',
-            `maxAttempts is ${this.options.maxAttempts} but the queue's RedrivePolicy moves messages after maxReceiveCount ${maxReceiveCount} receives: the listener dead-letters after ${maxReceiveCount}`,
-          );
-        else
-          this.logger.info(
-            { maxReceiveCount },
-            "maxAttempts lowered to the queue's maxReceiveCount (RedrivePolicy)",
-          );
-        this.maxAttempts = maxReceiveCount;
-      }
-      if (this.options.deadLetterQueueUrl === undefined && redrive.deadLetterQueueUrl === undefined)
-        this.warn(
-          'redrive-target-unresolved',
-          `the RedrivePolicy's dead-letter queue ${redrive.deadLetterTargetArn} could not be resolved to a URL: SQS moves messages there without a reason attribute`,
-        );
-    } catch (error) {
-      this.warn(
-        'redrive-policy-unread',
-        `could not read the queue's RedrivePolicy (${error instanceof Error ? error.message : String(error)}): maxAttempts ${this.maxAttempts} may disagree with its maxReceiveCount`,
-      );
-    }
+    const several = this.sources.length > 1;
+    await Promise.all(
+      this.sources.map((source) =>
+        readSourceRedrive(source, {
+          client: this.options.client,
+          logger: this.logger,
+          maxAttemptsOption: this.options.maxAttempts,
+          configuredDeadLetterQueue: source.deadLetterQueueUrl !== undefined,
+          warn: (code, detail, queueUrl) => this.warn(code, detail, several ? queueUrl : undefined),
+          where: several ? ` (queue ${source.url})` : '',
+        }),
+      ),
+    );
   }
 
-  private warn(code: string, detail: string): void {
-    this.logger.warn({ code }, detail);
-    this.events.emit('warning', { code, detail });
+  private warn(code: string, detail: string, queueUrl?: string): void {
+    this.logger.warn({ code, ...(queueUrl ? { queueUrl } : {}) }, detail);
+    this.events.emit('warning', { code, detail, ...(queueUrl ? { queueUrl } : {}) });
   }
 
   /** The message decoded once (on receipt), for the dispatcher and every event. */
@@ -381,77 +420,46 @@ export class Listener {
     return decoded;
   }
 
-  private deliver(messages: Message[]): void {
+  private deliver(messages: Message[], source: QueueSource): void {
     for (const message of messages) {
-      this.events.emit('received', { ...this.settler.facts(message), receiveCount: receiveCount(message) });
-      if (this.stopping) this.releaseUnstarted([message], 'stopping');
-      else if (this.fifo) this.fifo.submit(message);
-      else void this.process(message);
+      this.events.emit('received', { ...source.settler.facts(message), receiveCount: receiveCount(message) });
+      if (this.stopping) this.releaseUnstarted([message], 'stopping', source);
+      else if (source.fifo) source.fifo.submit(message);
+      else void this.process(message, source);
     }
   }
 
-  private releaseUnstarted(messages: Message[], reason: 'stopping' | 'fifo-group'): void {
+  private releaseUnstarted(
+    messages: Message[],
+    reason: 'stopping' | 'fifo-group',
+    source: QueueSource,
+  ): void {
     for (const message of messages)
-      void this.settler.release(message, reason).finally(() => this.capacity.release(1));
+      void source.settler.release(message, reason).finally(() => this.capacity.release(1));
   }
 
-  /**
-   * Runs one message to its verdict and settles it; resolves true when it left the queue. Holds one
-   * capacity slot until its verdict is reached, then gives it back while the settlement (a batched
-   * delete, a visibility change, a dead-letter send) is under way, so that the next receive overlaps
-   * it instead of waiting a round trip — unless `concurrency` settlements are already under way:
-   * then the slot is held until this one lands, which bounds the messages outstanding at twice the
-   * limit.
-   */
-  private async process(message: Message): Promise<boolean> {
+  /** Runs one message to its verdict; resolves true when it left the queue. Holds one capacity slot. */
+  private async process(message: Message, source: QueueSource): Promise<boolean> {
     const id = message.MessageId ?? '';
     const controller = new AbortController();
-    let held = true;
-    let settling = false;
-    const free = () => {
-      if (!held) return;
-      held = false;
-      this.capacity.release(1);
-    };
-    const decided = () => {
-      if (this.settling >= this.capacity.limit) return;
-      this.settling++;
-      settling = true;
-      held = false;
-      this.releaseSoon();
-    };
-    const work = () => this.run(message, controller.signal, decided);
+    const work = () => this.run(message, controller.signal, source);
     const run =
       this.instrument.length === 0
         ? work()
-        : wrapAll(this.instrument, (i, inner) => i.message?.(message, this.options.queueUrl, inner), work);
+        : wrapAll(this.instrument, (i, inner) => i.message?.(message, source.url, inner), work);
     const done = run.finally(() => {
       this.inFlight.delete(id);
-      if (settling) this.settling--;
-      free();
+      this.capacity.release(1);
     });
     this.inFlight.set(id, { controller, done });
     return done;
   }
 
-  /**
-   * Gives back one slot at the end of this event-loop turn, with every other slot decided in it
-   * (when their deletes go out as one batch): the poll loops then receive one batch into them all
-   * instead of one small receive per slot.
-   */
-  private releaseSoon(): void {
-    if (this.releasing++ > 0) return;
-    setImmediate(() => {
-      const count = this.releasing;
-      this.releasing = 0;
-      this.capacity.release(count);
-    });
-  }
-
-  /** Dispatches the message, calls `decided` once its verdict is known, then settles it. */
-  private async run(message: Message, signal: AbortSignal, decided: () => void): Promise<boolean> {
+  private async run(message: Message, signal: AbortSignal, source: QueueSource): Promise<boolean> {
+    const { settler, acks } = source;
     const started = this.clock.now();
     const count = receiveCount(message);
+    const id = message.MessageId ?? '';
     const handle = message.ReceiptHandle ?? '';
     const visibility = this.options.visibilityTimeout ?? 30;
     const heartbeatSeconds = this.options.heartbeatSeconds ?? visibility / 2;
@@ -461,11 +469,9 @@ export class Listener {
         : startHeartbeat(
             this.clock,
             heartbeatSeconds * 1000,
-            () => this.acks.changeVisibility(handle, visibility),
-            (error) =>
-              this.events.emit('error', { error, phase: 'heartbeat', ...this.settler.facts(message) }),
+            () => acks.changeVisibility(handle, visibility),
+            (error) => this.events.emit('error', { error, phase: 'heartbeat', ...settler.facts(message) }),
           );
-    let settle: () => Promise<boolean>;
     try {
       const outcome = await dispatch(
         {
@@ -473,71 +479,55 @@ export class Listener {
           decoded: this.decode(message),
           receiveCount: count,
           signal,
-          extendVisibility: (seconds) => this.acks.changeVisibility(handle, seconds),
+          extendVisibility: (seconds) => acks.changeVisibility(handle, seconds),
         },
         this.subscriptions,
         this.memory,
         this.options.classifyError ?? defaultErrorClassifier,
       );
       heartbeat?.stop();
-      settle = this.verdict(message, count, outcome, started);
+      switch (outcome.kind) {
+        case 'confirmation':
+          this.logger.info({ messageId: id }, 'SNS subscription handshake message deleted');
+          return settler.delete(message);
+        case 'poison':
+          return settler.deadLetter(message, count, outcome.reason);
+        case 'unmatched':
+          return this.unmatched(message, count, outcome.decoded.kind, settler);
+      }
+      const verdict = combine(Object.values(outcome.statuses));
+      for (const [subscriber, error] of Object.entries(outcome.errors)) {
+        this.logger.warn({ err: error, messageId: id, subscriber }, 'handler failed');
+        this.events.emit('error', { error, phase: 'handler', ...settler.facts(message) });
+      }
+      this.events.emit('processed', {
+        ...settler.facts(message),
+        verdict,
+        statuses: outcome.statuses,
+        durationMs: this.clock.now() - started,
+      });
+      if (verdict === 'done') return settler.delete(message);
+      if (verdict === 'fatal') return settler.deadLetter(message, count, `fatal-error: ${describe(outcome)}`);
+      if (count >= source.maxAttempts)
+        return settler.deadLetter(message, count, `max attempts (${count}) reached: ${describe(outcome)}`);
+      return settler.retry(message, count);
     } finally {
       heartbeat?.stop();
     }
-    decided();
-    return settle();
   }
 
-  /** Reports the outcome (events, logs) and returns the settlement it calls for. */
-  private verdict(
-    message: Message,
-    count: number,
-    outcome: Dispatch,
-    started: number,
-  ): () => Promise<boolean> {
-    const id = message.MessageId ?? '';
-    switch (outcome.kind) {
-      case 'confirmation':
-        this.logger.info({ messageId: id }, 'SNS subscription handshake message deleted');
-        return () => this.settler.delete(message);
-      case 'poison':
-        return () => this.settler.deadLetter(message, count, outcome.reason);
-      case 'unmatched':
-        return this.unmatched(message, count, outcome.decoded.kind);
-    }
-    const verdict = combine(Object.values(outcome.statuses));
-    for (const [subscriber, error] of Object.entries(outcome.errors)) {
-      this.logger.warn({ err: error, messageId: id, subscriber }, 'handler failed');
-      this.events.emit('error', { error, phase: 'handler', ...this.settler.facts(message) });
-    }
-    this.events.emit('processed', {
-      ...this.settler.facts(message),
-      verdict,
-      statuses: outcome.statuses,
-      durationMs: this.clock.now() - started,
-    });
-    if (verdict === 'done') return () => this.settler.delete(message);
-    if (verdict === 'fatal')
-      return () => this.settler.deadLetter(message, count, `fatal-error: ${describe(outcome)}`);
-    if (count >= this.maxAttempts)
-      return () =>
-        this.settler.deadLetter(message, count, `max attempts (${count}) reached: ${describe(outcome)}`);
-    return () => this.settler.retry(message, count);
-  }
-
-  private unmatched(message: Message, count: number, kind: string): () => Promise<boolean> {
+  private async unmatched(message: Message, count: number, kind: string, settler: Settler): Promise<boolean> {
     const id = message.MessageId ?? '';
     if (kind === 'text' || kind === 'binary') {
       // A raw payload nobody handles is a poison message: never deleted silently.
-      return () => this.settler.deadLetter(message, count, `no subscriber handles ${kind} payloads`);
+      return settler.deadLetter(message, count, `no subscriber handles ${kind} payloads`);
     }
     const action = this.options.unmatched ?? 'delete';
     this.logger.info({ messageId: id, action }, 'no subscriber matched the message');
-    this.events.emit('unmatched', { ...this.settler.facts(message), action });
-    if (action === 'delete') return () => this.settler.delete(message);
-    if (action === 'dead-letter')
-      return () => this.settler.deadLetter(message, count, 'no subscriber matched');
-    return async () => false; // 'leave': it comes back after its visibility timeout
+    this.events.emit('unmatched', { ...settler.facts(message), action });
+    if (action === 'delete') return settler.delete(message);
+    if (action === 'dead-letter') return settler.deadLetter(message, count, 'no subscriber matched');
+    return false; // 'leave': it comes back after its visibility timeout
   }
 }
 

@@ -78,7 +78,12 @@ export class Settler {
 
   /** The id, raw message and decoded payload every message event carries. */
   facts(message: Message): MessageEventBase {
-    return { messageId: message.MessageId ?? '', message, payload: this.deps.decoded(message) };
+    return {
+      messageId: message.MessageId ?? '',
+      queueUrl: this.deps.queueUrl ?? '',
+      message,
+      payload: this.deps.decoded(message),
+    };
   }
 
   /**

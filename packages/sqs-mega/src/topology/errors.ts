@@ -1,4 +1,5 @@
 import { MegaError } from '../errors.js';
+import { showValue as show } from '../show.js';
 import type { PlanStep } from './types.js';
 
 /** A topology declaration is invalid. `field` is a path such as `subscriptions[0].topic`. */
@@ -29,15 +30,4 @@ export class TopologyConflictError extends MegaError {
         .join('\n')}`,
     );
   }
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = Object.prototype.toString.call(value); // circular, or a BigInt: never fail while reporting
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -1,4 +1,5 @@
 export * from './apply.js';
+export * from './consumers.js';
 export * from './errors.js';
 export * from './format.js';
 export * from './load.js';

@@ -2,6 +2,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { FilterPolicyScope } from '../match/json-rules.js';
 import type { RouteDeclaration } from '../route/table.js';
+import type { ConsumerDeclaration } from './consumers.js';
 
 /**
  * A declared topology: the queues, topics and subscriptions an application needs. Applying it creates
@@ -19,6 +20,12 @@ export interface Topology {
    * Applying the topology creates nothing for them; they are checked against the declared names.
    */
   routes?: RouteDeclaration[];
+  /**
+   * Priority listeners: each names declared queues with their priorities or weights
+   * (`{ name: 'worker', queues: [{ queue: 'urgent' }, { queue: 'bulk' }] }`); build a listener's
+   * options with `consumerOptions`. Applying the topology creates nothing for them.
+   */
+  consumers?: ConsumerDeclaration[];
 }
 
 /** A value of a queue or topic attribute: strings as AWS takes them; numbers, booleans and objects (JSON policies) are converted. */

@@ -1,6 +1,7 @@
 import { validateFilterPolicy } from '../match/json-pattern.js';
 import type { FilterPolicyScope } from '../match/json-rules.js';
 import { checkRoute, type RouteDeclaration, RouteError, RouteTable } from '../route/table.js';
+import { type ConsumerDeclaration, validateConsumers } from './consumers.js';
 import { TopologyError } from './errors.js';
 import { READ_ONLY_QUEUE_ATTRIBUTES } from './read-only.js';
 import type { Topology, TopologyAttributeValue } from './types.js';
@@ -35,6 +36,8 @@ export interface NormalTopology {
   subscriptions: NormalSubscription[];
   /** The producer's routes, as declared (checked). */
   routes: RouteDeclaration[];
+  /** The priority listeners, as declared (checked). */
+  consumers: ConsumerDeclaration[];
 }
 
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
@@ -285,12 +288,13 @@ function subscriptions(raw: unknown[], qs: NormalQueue[], ts: NormalTopic[]): No
 export function validateTopology(value: unknown): NormalTopology {
   if (!isObject(value))
     throw new TopologyError('topology', value, 'must be an object with queues, topics and subscriptions');
-  onlyKeys(value, 'topology', ['queues', 'topics', 'subscriptions', 'routes']);
+  onlyKeys(value, 'topology', ['queues', 'topics', 'subscriptions', 'routes', 'consumers']);
   const qs = queues(list(value.queues, 'queues'));
   const ts = topics(list(value.topics, 'topics'));
   const ss = subscriptions(list(value.subscriptions, 'subscriptions'), qs, ts);
   const rs = routes(list(value.routes, 'routes'), qs, ts);
-  return { queues: qs, topics: ts, subscriptions: ss, routes: rs };
+  const cs = validateConsumers(list(value.consumers, 'consumers'), new Set(qs.map((q) => q.name)));
+  return { queues: qs, topics: ts, subscriptions: ss, routes: rs, consumers: cs };
 }
 
 /** Routes: each names a declared queue or topic, and no event name is routed twice. */
