@@ -3,6 +3,8 @@ export * from './lambda/index.js';
 export * from './listen/acks.js';
 export * from './listen/backoff.js';
 export * from './listen/dead-letter.js';
+export * from './listen/defer.js';
+export { type DeferralOptions, FlowOptionError } from './listen/deferrer.js';
 export * from './listen/errors.js';
 export * from './listen/events.js';
 export * from './listen/instrumentation.js';

@@ -3,6 +3,7 @@ import type { SqsMessageAttribute } from '../codec/attributes.js';
 import { type DecodedMessage, type DecodedPayload, decodeMessage } from '../codec/decode.js';
 import type { SnsNotification } from '../codec/sns.js';
 import { setOwn } from '../own.js';
+import { isDeferral, targeted } from './defer.js';
 import type { ErrorClassifier } from './errors.js';
 import type { OutcomeMemory } from './outcomes.js';
 import { SchemaValidationError } from './schema.js';
@@ -42,7 +43,8 @@ export async function dispatch(
   const decoded = input.decoded ?? decodeMessage(message.Body ?? '', attributes);
   if (decoded.kind === 'sns-confirmation') return { kind: 'confirmation' };
   if (decoded.kind === 'invalid') return { kind: 'poison', reason: `invalid payload: ${decoded.reason}` };
-  const matching = subscriptions.filter((s) => s.accepts(decoded));
+  // A rerouted copy (flow control) is only for the subscribers that deferred it.
+  const matching = subscriptions.filter((s) => s.accepts(decoded) && targeted(attributes, s.name));
   if (matching.length === 0) return { kind: 'unmatched', decoded };
   const messageId = message.MessageId ?? '';
   const finished = memory.finished(messageId);
@@ -78,7 +80,11 @@ export async function dispatch(
         setOwn(
           statuses,
           subscription.name,
-          error instanceof SchemaValidationError ? ProcessStatus.FATAL_ERROR : classify(error),
+          error instanceof SchemaValidationError
+            ? ProcessStatus.FATAL_ERROR
+            : isDeferral(error)
+              ? ProcessStatus.RETRY_LATER
+              : classify(error),
         );
         setOwn(errors, subscription.name, error);
       } finally {

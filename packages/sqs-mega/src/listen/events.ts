@@ -26,6 +26,17 @@ export interface ListenerEvents {
   };
   /** A message was left for a retry after `delaySeconds`. */
   retried: MessageEventBase & { receiveCount: number; delaySeconds: number };
+  /**
+   * Every subscriber that had not finished the message deferred it (`DeferError`, e.g. a rate limit
+   * or an open circuit): it waits `seconds`, as a delayed copy sent to `queueUrl` (`reroute`) or
+   * invisible in place (`visibility`). Not a failure: never counted as one, never dead-lettered for it.
+   */
+  deferred: MessageEventBase & {
+    seconds: number;
+    reason: string;
+    mode: 'reroute' | 'visibility';
+    queueUrl: string;
+  };
   /** A message was moved to the dead-letter queue. */
   'dead-lettered': MessageEventBase & { reason: string; deadLetterQueueUrl: string };
   /** No subscriber matched the message; `action` says what was done with it. */

@@ -7,6 +7,14 @@ import { type DecodedMessage, decodeMessage } from '../codec/decode.js';
 import { type Logger, silentLogger } from '../logger.js';
 import type { BackoffOptions } from './backoff.js';
 import { Capacity } from './capacity.js';
+import { deferralOf, isDeferral } from './defer.js';
+import {
+  checkDeferral,
+  type DeferralOptions,
+  Deferrer,
+  delayedQueueOptions,
+  FlowOptionError,
+} from './deferrer.js';
 import { dispatch } from './dispatcher.js';
 import { defaultErrorClassifier, type ErrorClassifier } from './errors.js';
 import { type ListenerEvents, type ListenerStats, TypedEvents } from './events.js';
@@ -101,6 +109,8 @@ export interface ListenerOptions {
   shutdownTimeoutMs?: number;
   /** Messages whose per-subscriber outcomes are remembered for redeliveries (default 10,000). */
   outcomeMemory?: number;
+  /** How deferred messages wait (`DeferError`, flow control): see {@link DeferralOptions}. Default: by visibility. */
+  deferral?: DeferralOptions;
   clock?: Clock;
   logger?: Logger;
 }
@@ -125,6 +135,7 @@ export class Listener {
     processed: 0,
     retried: 0,
     'dead-lettered': 0,
+    deferred: 0,
     unmatched: 0,
     released: 0,
     warning: 0,
@@ -146,11 +157,22 @@ export class Listener {
   private stopping: Promise<void> | undefined;
   private readonly middleware: Middleware[];
   private readonly instrument: readonly ListenerInstrumentation[];
+  private readonly deferrer: Deferrer;
+  /** The listener on the delayed queue (`deferral.delayedQueueUrl`), same subscribers. */
+  private readonly delayed: Listener | undefined;
 
+  /** @throws `FlowOptionError` for `deferral` options it cannot honour (e.g. reroute without a queue). */
   constructor(private readonly options: ListenerOptions) {
     const { policy, queues } = resolveQueues(options);
     this.policy = policy;
     this.queues = queues;
+    if (options.deferral && queues.length > 1)
+      throw new FlowOptionError(
+        'deferral',
+        options.deferral,
+        'a listener of one queue (queueUrl): deferral over several queues is not supported yet',
+      );
+    checkDeferral(options.deferral, (queues[0] as ResolvedQueue).url);
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.capacity = new Capacity(options.concurrency ?? 10);
@@ -180,6 +202,23 @@ export class Listener {
         );
       return source;
     });
+    const first = this.sources[0] as QueueSource;
+    this.deferrer = new Deferrer({
+      ...options,
+      queueUrl: first.url,
+      acks: first.acks,
+      settler: first.settler,
+      events: this.events,
+      clock: this.clock,
+      logger: this.logger,
+      options: options.deferral ?? {},
+      maxAttempts: () => first.maxAttempts,
+    });
+    const delayed =
+      options.queueUrl === undefined
+        ? undefined
+        : delayedQueueOptions({ ...options, queueUrl: options.queueUrl });
+    this.delayed = delayed && new Listener(delayed);
     for (const name of Object.keys(this.counters) as (keyof ListenerEvents)[])
       this.events.on(name, () => this.counters[name]++);
     const queueUrls = this.sources.map((s) => s.url);
@@ -229,22 +268,33 @@ export class Listener {
     if (this.subscriptions.some((s) => s.name === subscription.name))
       throw new Error(`a subscriber named ${subscription.name} is already registered; give it a unique name`);
     this.subscriptions.push(subscription);
+    this.delayed?.subscribe(subscriber, { ...options, name: subscription.name });
     return this;
   }
 
   /** Listens for an observability event; returns the unsubscribe function. */
   on<K extends keyof ListenerEvents>(name: K, fn: (event: ListenerEvents[K]) => void): () => void {
-    return this.events.on(name, fn);
+    const off = this.delayed?.on(name, fn);
+    const own = this.events.on(name, fn);
+    if (!off) return own;
+    return () => {
+      own();
+      off();
+    };
   }
 
   /** Counters, one per event (`received`, `processed`, `unmatched`, …). */
   get stats(): Readonly<ListenerStats> {
-    return { ...this.counters };
+    const delayed = this.delayed?.stats;
+    if (!delayed) return { ...this.counters };
+    const sum = { ...this.counters };
+    for (const key of Object.keys(sum) as (keyof ListenerStats)[]) sum[key] += delayed[key];
+    return sum;
   }
 
   /** Messages being processed or waiting (received, not yet settled). */
   get activeMessages(): number {
-    return this.capacity.inUse;
+    return this.capacity.inUse + (this.delayed?.activeMessages ?? 0);
   }
 
   /**
@@ -253,6 +303,7 @@ export class Listener {
    */
   start(): this {
     if (this.pollController || this.stopping) return this;
+    this.delayed?.start();
     const controller = new AbortController();
     // Every poll loop (up to 10) waits on this signal in several places at once (capacity, its second
     // receive, backoff sleeps), each removing its listener when woken: more than Node's default of 10
@@ -314,7 +365,9 @@ export class Listener {
       clock: this.clock,
       timeoutMs: this.options.shutdownTimeoutMs ?? 30_000,
     });
-    return this.stopping;
+    return this.delayed
+      ? Promise.all([this.stopping, this.delayed.stop(options)]).then(() => {})
+      : this.stopping;
   }
 
   /** Stops gracefully on the first of `signals` (default SIGTERM and SIGINT); returns the remover. */
@@ -463,6 +516,8 @@ export class Listener {
     const handle = message.ReceiptHandle ?? '';
     const visibility = this.options.visibilityTimeout ?? 30;
     const heartbeatSeconds = this.options.heartbeatSeconds ?? visibility / 2;
+    const early = this.deferrer.early(message);
+    if (early) return this.deferrer.defer(message, count, early);
     const heartbeat =
       heartbeatSeconds === false
         ? undefined
@@ -495,8 +550,11 @@ export class Listener {
         case 'unmatched':
           return this.unmatched(message, count, outcome.decoded.kind, settler);
       }
+      const deferral = deferralOf(outcome);
+      if (deferral) return this.deferrer.defer(message, count, deferral);
       const verdict = combine(Object.values(outcome.statuses));
       for (const [subscriber, error] of Object.entries(outcome.errors)) {
+        if (isDeferral(error)) continue;
         this.logger.warn({ err: error, messageId: id, subscriber }, 'handler failed');
         this.events.emit('error', { error, phase: 'handler', ...settler.facts(message) });
       }
