@@ -26,8 +26,8 @@ export class SnsArchiveTable implements SnsArchiveStore {
     this.expireStmt = new Limited(
       (sql) => db.prepare(sql),
       (limit) =>
-        `DELETE FROM sns_archive WHERE topic_arn = ?1 AND seq IN (
-           SELECT seq FROM sns_archive WHERE topic_arn = ?1 AND published_at <= ?2 ORDER BY seq LIMIT ${limit})`,
+        `DELETE FROM sns_archive WHERE topic_arn = ? AND seq IN (
+           SELECT seq FROM sns_archive WHERE topic_arn = ? AND published_at <= ? ORDER BY seq LIMIT ${limit})`,
     );
     this.deleteTopicStmt = db.prepare('DELETE FROM sns_archive WHERE topic_arn = ?');
   }
@@ -45,7 +45,7 @@ export class SnsArchiveTable implements SnsArchiveStore {
   }
 
   expire(topicArn: string, cutoff: number, limit: number): number {
-    return this.expireStmt.at(limit).run(topicArn, cutoff).changes;
+    return this.expireStmt.at(limit).run(topicArn, topicArn, cutoff).changes;
   }
 
   deleteTopic(topicArn: string): void {

@@ -6,6 +6,8 @@ import { Replays } from './replay.js';
 
 /** Expired messages deleted per write. */
 const EXPIRE_CHUNK = 1000;
+/** A failed sweep is tried again after this long, in ms. */
+const RETRY_MS = 60_000;
 
 /** A notification as archived: what a replay renders again. */
 export type ArchivedNotification = Notification & { perProtocol?: Record<string, string> };
@@ -120,7 +122,9 @@ export class SnsArchive {
         } while (removed === EXPIRE_CHUNK && !this.stopped);
       }
     } catch (error) {
-      this.sns.config.logger.error({ err: error }, 'SNS archive expiry failed; retrying at the next sweep');
+      this.sns.config.logger.error({ err: error }, 'SNS archive expiry failed; retrying in a minute');
+      this.armSweep(this.sns.clock.now() + RETRY_MS);
+      return;
     }
     if (!this.stopped) this.schedule();
   }
