@@ -148,7 +148,7 @@ describe('SNS FIFO topic archive (ArchivePolicy) and subscription replay (Replay
     assert.deepEqual(await drain(other.QueueUrl), []);
     const a = await attributes(one.SubscriptionArn);
     assert.equal(a.ReplayStatus, 'Completed');
-    assert.equal(JSON.parse(a.ReplayPolicy).EndingPoint, iso(start + 2 * 60_000));
+    assert.equal(JSON.parse(a.ReplayPolicy as string).EndingPoint, iso(start + 2 * 60_000));
     assert.equal(
       Object.keys(a).some((k) => k.startsWith('_')),
       false,
