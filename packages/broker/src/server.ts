@@ -244,6 +244,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const state = sqs;
   const snsState = sns;
   snsState.http.schedule();
+  snsState.archive.schedule();
   return {
     url: `http://${host}:${address.port}`,
     host: address.address,
@@ -336,6 +337,7 @@ async function stop(
 ): Promise<void> {
   sqs.polls.close();
   sns.http.stop();
+  sns.archive.stop();
   await new Promise<void>((resolve) => {
     front.close(() => resolve());
     for (const server of servers) {

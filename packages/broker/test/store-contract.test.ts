@@ -343,6 +343,39 @@ for (const engine of ENGINES) {
     );
 
     it(
+      'SNS archive: a range in seq order within the times, expiry oldest first, a rolled-back insert leaves nothing',
+      withStore(async (store) => {
+        const row = (topic: string, seq: number, at: number) => ({
+          topic_arn: topic,
+          seq,
+          published_at: at,
+          message: `{"n":${seq}}`,
+        });
+        await store.write(() => {
+          for (let i = 1; i <= 5; i++) store.snsArchive.insert(row('arn:a', i, i * 100));
+          store.snsArchive.insert(row('arn:b', 1, 50));
+        });
+        const seqs = (rows: Array<{ seq: number }>) => rows.map((r) => r.seq);
+        assert.deepEqual(seqs(store.snsArchive.range('arn:a', 200, 400, -1, 10)), [2, 3, 4]);
+        assert.deepEqual(seqs(store.snsArchive.range('arn:a', 0, 1000, 2, 2)), [3, 4]);
+        assert.equal(store.snsArchive.oldest('arn:a'), 100);
+        assert.equal(await store.write(() => store.snsArchive.expire('arn:a', 300, 2)), 2);
+        assert.equal(store.snsArchive.oldest('arn:a'), 300);
+        assert.equal(await store.write(() => store.snsArchive.expire('arn:a', 300, 10)), 1);
+        await assert.rejects(
+          store.write(() => {
+            store.snsArchive.insert(row('arn:a', 6, 600));
+            throw new Error('rolled back');
+          }),
+        );
+        assert.deepEqual(seqs(store.snsArchive.range('arn:a', 0, 1000, -1, 10)), [4, 5]);
+        await store.write(() => store.snsArchive.deleteTopic('arn:a'));
+        assert.equal(store.snsArchive.oldest('arn:a'), undefined);
+        assert.equal(store.snsArchive.oldest('arn:b'), 50);
+      }),
+    );
+
+    it(
       'SNS: topics with their subscriptions, deliveries due in order, the pending ones per subscription',
       withStore(async (store) => {
         await store.write(() => {

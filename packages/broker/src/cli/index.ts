@@ -5,6 +5,7 @@ import { registerLambda } from './lambda.js';
 import { registerMessages } from './messages.js';
 import { registerQueues } from './queues.js';
 import { registerRedrive } from './redrive.js';
+import { registerReplay } from './replay.js';
 import { registerServe } from './serve.js';
 import { registerTopics } from './topics.js';
 import { registerWorker } from './worker.js';
@@ -23,6 +24,7 @@ export function registerCommands(program: Command): void {
   registerMessages(program);
   registerRedrive(program);
   registerTopics(program);
+  registerReplay(program);
   registerWorker(program);
   registerLambda(program);
 }

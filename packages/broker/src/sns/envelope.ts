@@ -13,6 +13,8 @@ export interface Notification {
   sequenceNumber?: string;
   groupId?: string;
   dedupId?: string;
+  /** A re-delivery from the topic's archive (ReplayPolicy): the envelope then carries `"Replayed": true`. */
+  replayed?: boolean;
 }
 
 /** How envelopes are signed and which links they carry. */
@@ -52,6 +54,7 @@ export function notificationEnvelope(
     }
     fields.MessageAttributes = attributes;
   }
+  if (n.replayed) fields.Replayed = true;
   return JSON.stringify(fields);
 }
 

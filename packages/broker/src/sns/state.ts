@@ -4,6 +4,7 @@ import { snsErrors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SqsState } from '../sqs/state.js';
 import type { SnsDeliveryStore, SnsTopicStore, SubscriptionRow, TopicRow } from '../store/index.js';
+import { SnsArchive } from './archive/archive.js';
 import type { SigningIdentity } from './certificate.js';
 import type { HostAllowList } from './delivery/allow-hosts.js';
 import { HttpDeliveries } from './delivery/http.js';
@@ -64,6 +65,8 @@ export class SnsState {
   readonly signer: Signer;
   readonly http: HttpDeliveries;
   readonly observer: SnsObserver;
+  /** The FIFO topics' message archives and the replays from them. */
+  readonly archive: SnsArchive;
   private topics = new Map<string, Topic>();
   private subscriptions = new Map<string, Subscription>();
   private subscribers = new Map<string, TopicSubscribers>();
@@ -83,6 +86,7 @@ export class SnsState {
     };
     this.reload();
     this.http = new HttpDeliveries(this);
+    this.archive = new SnsArchive(this);
   }
 
   /** The signing certificate's file name, as SNS names its own (the identity is made if it was not yet). */

@@ -12,6 +12,7 @@
  */
 
 import type {
+  ArchivedRow,
   DedupRow,
   DeliveryRow,
   MessageCounts,
@@ -28,6 +29,7 @@ import type {
 } from './rows.js';
 
 export type {
+  ArchivedRow,
   DedupRow,
   DeliveryRow,
   MessageCounts,
@@ -188,6 +190,25 @@ export interface SnsDeliveryStore {
   deleteForSubscription(arn: string): void;
 }
 
+/**
+ * The message archives of FIFO topics (ArchivePolicy): messages by topic and sequence number, read back
+ * in order by replays, expired by publish time.
+ */
+export interface SnsArchiveStore {
+  insert(row: ArchivedRow): void;
+  /**
+   * Up to `limit` of the topic's messages with `seq > afterSeq` published from `from` to `to`
+   * (inclusive), in seq order.
+   */
+  range(topicArn: string, from: number, to: number, afterSeq: number, limit: number): ArchivedRow[];
+  /** When the topic's oldest archived message was published, if it has any. */
+  oldest(topicArn: string): number | undefined;
+  /** Deletes up to `limit` of the topic's messages published at or before `cutoff`, oldest first; returns how many. */
+  expire(topicArn: string, cutoff: number, limit: number): number;
+  /** Deletes the topic's whole archive. */
+  deleteTopic(topicArn: string): void;
+}
+
 /** Read-only views for the dashboard: peeking changes no visibility and counts as no receive. */
 export interface PeekStore {
   /** The queue's first `limit` messages by seq, sent after `cutoff`. */
@@ -211,6 +232,7 @@ export interface Store {
   readonly moveTasks: MoveTaskStore;
   readonly snsTopics: SnsTopicStore;
   readonly snsDeliveries: SnsDeliveryStore;
+  readonly snsArchive: SnsArchiveStore;
   readonly peek: PeekStore;
   /**
    * Runs `fn` now as one atomic write; resolves with its result once committed. Rejects with `fn`'s

@@ -139,3 +139,14 @@ export interface SubscriptionRow {
   token: string;
   created_at: number;
 }
+
+/** A message of a FIFO topic's archive (ArchivePolicy), kept for replays. */
+export interface ArchivedRow {
+  topic_arn: string;
+  /** The topic's sequence number of the message: unique in the topic, increasing with every publish. */
+  seq: number;
+  /** Publish time, ms since the epoch. */
+  published_at: number;
+  /** The notification as published (its members, JSON-encoded). */
+  message: string;
+}

@@ -154,6 +154,18 @@ export const migrations: readonly string[] = [
   `
   CREATE TABLE dead_queues (queue_id INTEGER PRIMARY KEY);
   `,
+  // v7: SNS FIFO topic archives (ArchivePolicy). A topic's messages by its sequence number, which
+  // replays read in order; \`sns_archive_time\` serves the expiry by publish time.
+  `
+  CREATE TABLE sns_archive (
+    topic_arn TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    published_at INTEGER NOT NULL,
+    message TEXT NOT NULL,
+    PRIMARY KEY (topic_arn, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX sns_archive_time ON sns_archive (topic_arn, published_at);
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -7,6 +7,7 @@ import type {
   MoveTaskStore,
   PeekStore,
   QueueStore,
+  SnsArchiveStore,
   SnsDeliveryStore,
   SnsTopicStore,
   Store,
@@ -20,6 +21,7 @@ import { MessageTable } from './messages.js';
 import { MoveTaskTable } from './move-tasks.js';
 import { PeekStatements } from './peek.js';
 import { QueueTable } from './queues.js';
+import { SnsArchiveTable } from './sns-archive.js';
 import { SnsDeliveryTable } from './sns-deliveries.js';
 import { SnsTopicTables } from './sns-topics.js';
 
@@ -36,6 +38,7 @@ export class SqliteStore implements Store {
   readonly moveTasks: MoveTaskStore;
   readonly snsTopics: SnsTopicStore;
   readonly snsDeliveries: SnsDeliveryStore;
+  readonly snsArchive: SnsArchiveStore;
   readonly peek: PeekStore;
   private readonly commits: GroupCommit;
   private checkpointer: Checkpointer | undefined;
@@ -54,6 +57,7 @@ export class SqliteStore implements Store {
     this.moveTasks = new MoveTaskTable(db);
     this.snsTopics = new SnsTopicTables(db);
     this.snsDeliveries = new SnsDeliveryTable(db);
+    this.snsArchive = new SnsArchiveTable(db);
     this.peek = new PeekStatements(db);
     this.commits = new GroupCommit(db, commitError);
   }

@@ -4,7 +4,9 @@ import { AwsError, snsErrors } from '../../errors.js';
 import { Deliveries } from '../../sqs/deliver.js';
 import { sequenceNumber } from '../../sqs/fifo.js';
 import type { RequestContext } from '../../sqs/types.js';
-import { deliverToQueue, renderFor, report } from '../delivery/sqs.js';
+import { holdsLive } from '../archive/replay.js';
+import { deliverTo } from '../delivery/deliver.js';
+import { report } from '../delivery/sqs.js';
 import type { Notification } from '../envelope.js';
 import type { SnsState, Topic } from '../state.js';
 import { checkPublishAttributes, type Input, list, MAX_MESSAGE_BYTES, optional } from '../validation.js';
@@ -98,7 +100,8 @@ function parseStructure(message: string): Record<string, string> {
 /**
  * Fans a notification out to every confirmed subscription whose filter policy matches (inside the
  * publish's write): SQS targets are stored in their queues in this transaction; HTTP/S deliveries are
- * stored for the delivery worker.
+ * stored for the delivery worker. A FIFO topic with an ArchivePolicy archives it too; a subscription
+ * whose ReplayPolicy has an EndingPoint receives no new publishes (as on SNS).
  */
 function fanOut(
   sns: SnsState,
@@ -109,25 +112,15 @@ function fanOut(
   deliveries: Deliveries,
 ): void {
   const n = p.n;
-  if (topic.fifo) n.sequenceNumber = sequenceNumber(sns.tables.nextSequence(topic.arn));
+  if (topic.fifo) {
+    const seq = sns.tables.nextSequence(topic.arn);
+    n.sequenceNumber = sequenceNumber(seq);
+    sns.archive.record(topic, seq, n);
+  }
   const matched = sns.matching(topic.arn, n.attributes, n.message);
   for (const skipped of sns.filteredOut(topic.arn, matched)) report(sns, skipped.protocol, 'filtered_out');
-  for (const subscription of matched) {
-    if (subscription.protocol === 'sqs') {
-      deliverToQueue(sns, ctx, topic, subscription, n, now, deliveries);
-      continue;
-    }
-    const { body, raw } = renderFor(sns, topic, subscription, n, ctx.origin);
-    sns.http.add({
-      subscription_arn: subscription.arn,
-      kind: 'Notification',
-      message_id: n.messageId,
-      body,
-      raw: raw ? 1 : 0,
-      due_at: now,
-      created_at: now,
-    });
-  }
+  for (const subscription of matched)
+    if (!holdsLive(subscription)) deliverTo(sns, ctx, topic, subscription, n, now, deliveries);
 }
 
 function publishTopic(sns: SnsState, input: Input): Topic {

@@ -2,9 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { validateFilterPolicy } from 'sqs-mega/core';
 import { snsErrors } from '../../errors.js';
 import type { RequestContext } from '../../sqs/types.js';
+import { checkReplayPolicy, isInternalAttribute } from '../archive/policy.js';
+import { clearReplay, startReplay } from '../archive/replay.js';
 import { DEFAULT_RETRY_POLICY, effectiveRetryPolicy, subscriptionRetryPolicy } from '../delivery/policy.js';
 import { confirmationEnvelope } from '../envelope.js';
-import type { SnsState, Subscription } from '../state.js';
+import type { SnsState, Subscription, Topic } from '../state.js';
 import { booleanAttribute, type Input, jsonObject, optional, required, stringMap } from '../validation.js';
 import { page } from './paging.js';
 
@@ -17,6 +19,7 @@ const SETTABLE = new Set([
   'FilterPolicyScope',
   'RawMessageDelivery',
   'RedrivePolicy',
+  'ReplayPolicy',
 ]);
 /** Attributes GetSubscriptionAttributes reports that nobody may set. */
 const READ_ONLY = new Set([
@@ -29,6 +32,7 @@ const READ_ONLY = new Set([
   'PendingConfirmation',
   'EffectiveDeliveryPolicy',
   'SubscriptionPrincipal',
+  'ReplayStatus',
 ]);
 
 /**
@@ -86,6 +90,31 @@ function withAttributes(
   return next;
 }
 
+/**
+ * Applies a ReplayPolicy given in `changes` (Subscribe, SetSubscriptionAttributes) to the new attribute
+ * set: checked against the topic's archive, it starts a replay (status Pending); an empty one removes
+ * the replay.
+ */
+function withReplay(
+  sns: SnsState,
+  ctx: RequestContext,
+  topic: Topic,
+  changes: Record<string, string>,
+  next: Record<string, string>,
+): void {
+  const policy = changes.ReplayPolicy;
+  if (policy === undefined) return;
+  clearReplay(next);
+  if (policy === '') return;
+  const now = sns.clock.now();
+  const range = checkReplayPolicy(
+    policy,
+    { fifo: topic.fifo, beginning: sns.archive.beginning(topic, now) },
+    now,
+  );
+  startReplay(next, range, now, ctx.origin);
+}
+
 /** Checks an endpoint for its protocol; HTTP/S hosts must be allowed by the operator (SSRF guard). */
 function checkEndpoint(sns: SnsState, protocol: string, endpoint: string, fifoTopic: boolean): void {
   if (protocol === 'sqs') {
@@ -122,13 +151,20 @@ export async function subscribe(sns: SnsState, ctx: RequestContext, input: Input
     );
   const endpoint = required(input, 'Endpoint');
   checkEndpoint(sns, protocol, endpoint, topic.fifo);
-  const attributes = withAttributes(protocol, {}, stringMap(input, 'Attributes'), 'Subscribe');
+  const given = stringMap(input, 'Attributes');
+  const attributes = withAttributes(protocol, {}, given, 'Subscribe');
+  withReplay(sns, ctx, topic, given, attributes);
   const returnArn = input.ReturnSubscriptionArn === true || input.ReturnSubscriptionArn === 'true';
   const existing = sns
     .subscriptionsOf(topic.arn)
     .find((s) => s.protocol === protocol && s.endpoint === endpoint);
   if (existing) {
-    if (JSON.stringify(existing.attributes) !== JSON.stringify({ ...existing.attributes, ...attributes }))
+    const { ReplayPolicy: _policy, ...settable } = attributes;
+    const same = (a: Record<string, string>) => JSON.stringify(a);
+    if (
+      same(existing.attributes) !== same({ ...existing.attributes, ...settable }) ||
+      (_policy !== undefined && existing.attributes.ReplayPolicy !== _policy)
+    )
       throw snsErrors.invalidParameter(
         'Attributes Reason: Subscription already exists with different attributes',
       );
@@ -150,6 +186,7 @@ export async function subscribe(sns: SnsState, ctx: RequestContext, input: Input
     if (!confirmed) requestConfirmation(sns, ctx, created, now);
     return created;
   });
+  if (attributes.ReplayStatus !== undefined) sns.archive.replays.wake();
   return { SubscriptionArn: confirmed || returnArn ? subscription.arn : 'pending confirmation' };
 }
 
@@ -265,21 +302,26 @@ export function getSubscriptionAttributes(sns: SnsState, _ctx: RequestContext, i
       DEFAULT_RETRY_POLICY;
     attributes.EffectiveDeliveryPolicy = JSON.stringify({ healthyRetryPolicy: policy });
   }
-  const { AuthenticateOnUnsubscribe: _, ...own } = s.attributes;
+  const own: Record<string, string> = {};
+  for (const [key, value] of Object.entries(s.attributes))
+    if (key !== 'AuthenticateOnUnsubscribe' && !isInternalAttribute(key)) own[key] = value;
   if (own.FilterPolicy !== undefined && own.FilterPolicyScope === undefined)
     own.FilterPolicyScope = 'MessageAttributes';
   return { Attributes: { ...attributes, ...own } };
 }
 
 /** SetSubscriptionAttributes: one settable attribute, validated; read-only ones are refused. */
-export async function setSubscriptionAttributes(sns: SnsState, _ctx: RequestContext, input: Input) {
+export async function setSubscriptionAttributes(sns: SnsState, ctx: RequestContext, input: Input) {
   const s = sns.subscription(required(input, 'SubscriptionArn'));
   const name = required(input, 'AttributeName');
   const value = optional(input, 'AttributeValue') ?? '';
-  const attributes = withAttributes(s.protocol, s.attributes, { [name]: value }, 'SetSubscriptionAttributes');
+  const changes = { [name]: value };
+  const attributes = withAttributes(s.protocol, s.attributes, changes, 'SetSubscriptionAttributes');
+  withReplay(sns, ctx, sns.topic(s.topicArn), changes, attributes);
   await sns.sqs.store.write(() => {
     s.attributes = attributes;
     sns.saveSubscription(s);
   });
+  if (attributes.ReplayStatus === 'Pending') sns.archive.replays.wake();
   return {};
 }

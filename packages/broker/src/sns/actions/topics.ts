@@ -1,5 +1,6 @@
 import { snsErrors } from '../../errors.js';
 import type { RequestContext } from '../../sqs/types.js';
+import { archiveRetentionDays, isInternalAttribute } from '../archive/policy.js';
 import { DEFAULT_RETRY_POLICY, topicRetryPolicy } from '../delivery/policy.js';
 import type { SnsState, Topic } from '../state.js';
 import {
@@ -53,8 +54,10 @@ function checkTopicAttribute(name: string, value: string, fifo: boolean): string
     case 'DeliveryPolicy':
       topicRetryPolicy(value);
       return value;
-    case 'Policy':
     case 'ArchivePolicy':
+      archiveRetentionDays(value, fifo);
+      return value;
+    case 'Policy':
     case 'DataProtectionPolicy':
       jsonObject(name, value);
       return value;
@@ -88,6 +91,11 @@ export async function createTopic(sns: SnsState, ctx: RequestContext, input: Inp
   const attributes: Record<string, string> = {};
   for (const [key, value] of Object.entries(given))
     if (key !== 'FifoTopic') attributes[key] = checkTopicAttribute(key, value, fifo);
+  if (
+    attributes.ArchivePolicy !== undefined &&
+    archiveRetentionDays(attributes.ArchivePolicy, fifo) === undefined
+  )
+    delete attributes.ArchivePolicy;
   const arn = sns.topicArn(ctx.region, name);
   const existing = sns.findTopic(arn);
   if (existing) {
@@ -101,17 +109,20 @@ export async function createTopic(sns: SnsState, ctx: RequestContext, input: Inp
     return { TopicArn: arn };
   }
   const now = sns.clock.now();
-  await sns.sqs.store.write(() =>
-    sns.insertTopic({
+  await sns.sqs.store.write(() => {
+    const topic = sns.insertTopic({
       arn,
       region: ctx.region,
       name,
-      attributes: JSON.stringify(attributes),
+      attributes: '{}',
       tags: JSON.stringify(tags),
       last_sequence: 0,
       created_at: now,
-    }),
-  );
+    });
+    sns.archive.policyChanged(topic, attributes, now);
+    topic.attributes = attributes;
+    sns.saveTopic(topic);
+  });
   return { TopicArn: arn };
 }
 
@@ -119,7 +130,11 @@ export async function createTopic(sns: SnsState, ctx: RequestContext, input: Inp
 export async function deleteTopic(sns: SnsState, _ctx: RequestContext, input: Input) {
   const arn = required(input, 'TopicArn');
   const topic = sns.findTopic(arn);
-  if (topic) await sns.sqs.store.write(() => sns.deleteTopic(topic));
+  if (topic)
+    await sns.sqs.store.write(() => {
+      sns.archive.forget(topic);
+      sns.deleteTopic(topic);
+    });
   return {};
 }
 
@@ -158,7 +173,11 @@ function topicAttributes(sns: SnsState, topic: Topic): Record<string, string> {
     out.FifoTopic = 'true';
     out.ContentBasedDeduplication = 'false';
   }
-  return { ...out, ...topic.attributes };
+  const beginning = sns.archive.beginning(topic);
+  if (beginning !== undefined) out.BeginningArchiveTime = new Date(beginning).toISOString();
+  for (const [key, value] of Object.entries(topic.attributes))
+    if (!isInternalAttribute(key)) out[key] = value;
+  return out;
 }
 
 /** GetTopicAttributes */
@@ -174,7 +193,10 @@ export async function setTopicAttributes(sns: SnsState, _ctx: RequestContext, in
   const attributes = { ...topic.attributes };
   if (value === '' && name !== 'DisplayName') delete attributes[name];
   else attributes[name] = checkTopicAttribute(name, value, topic.fifo);
+  if (name === 'ArchivePolicy' && value !== '' && archiveRetentionDays(value, topic.fifo) === undefined)
+    delete attributes.ArchivePolicy;
   await sns.sqs.store.write(() => {
+    if (name === 'ArchivePolicy') sns.archive.policyChanged(topic, attributes, sns.clock.now());
     topic.attributes = attributes;
     sns.saveTopic(topic);
   });

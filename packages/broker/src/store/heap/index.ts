@@ -5,11 +5,13 @@ import type {
   MoveTaskStore,
   PeekStore,
   QueueStore,
+  SnsArchiveStore,
   SnsDeliveryStore,
   SnsTopicStore,
   Store,
   StoreEngine,
 } from '../contract.js';
+import { HeapSnsArchive } from './archive.js';
 import { HeapFair, HeapFifo } from './groups.js';
 import { Journal } from './journal.js';
 import { HeapData, HeapMessages } from './messages.js';
@@ -31,6 +33,7 @@ export class HeapStore implements Store {
   readonly moveTasks: MoveTaskStore;
   readonly snsTopics: SnsTopicStore;
   readonly snsDeliveries: SnsDeliveryStore;
+  readonly snsArchive: SnsArchiveStore;
   readonly peek: PeekStore;
   private readonly journal = new Journal();
   private callbacks: Array<() => void> = [];
@@ -54,6 +57,7 @@ export class HeapStore implements Store {
     const deliveries = new HeapSnsDeliveries(this.journal);
     this.snsTopics = new HeapSnsTopics(this.journal);
     this.snsDeliveries = deliveries;
+    this.snsArchive = new HeapSnsArchive(this.journal);
     this.peek = new HeapPeek(data, deliveries);
   }
 
