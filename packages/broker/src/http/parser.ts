@@ -68,10 +68,18 @@ function lower(name: string): string {
   return cached;
 }
 
+/** Whether a line of `buf` ends with LF alone (node:http refuses those; this parser leaves them to it). */
+function bareLineFeed(buf: Buffer, start: number): boolean {
+  for (let at = buf.indexOf(10, start); at >= 0; at = buf.indexOf(10, at + 1))
+    if (at === start || buf[at - 1] !== 13) return true;
+  return false;
+}
+
 /** Parses the request head starting at `start` of `buf`. */
 export function parseHead(buf: Buffer, start: number): HeadResult {
   const end = buf.indexOf('\r\n\r\n', start, 'latin1');
-  if (end < 0) return buf.length - start > MAX_HEAD_BYTES ? 'fallback' : 'partial';
+  if (end < 0)
+    return buf.length - start > MAX_HEAD_BYTES || bareLineFeed(buf, start) ? 'fallback' : 'partial';
   const headBytes = end + 4 - start;
   if (headBytes > MAX_HEAD_BYTES) return 'fallback';
   const text = buf.toString('latin1', start, end);

@@ -87,7 +87,8 @@ class RawRequest implements WireRequest {
 
   constructor(
     readonly method: string,
-    private readonly url: string,
+    /** The request target as sent. */
+    readonly url: string,
     readonly headers: Record<string, string | string[]>,
     readonly body: Buffer,
     private readonly connection: Connection,
