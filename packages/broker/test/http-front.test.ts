@@ -397,3 +397,41 @@ describe('raw HTTP front in the broker', () => {
     assert.match(health, /^HTTP\/1\.1 200 OK/);
   });
 });
+
+describe('raw HTTP front limits', () => {
+  it('a body that does not arrive within requestTimeoutMs gets a 408 and the connection is closed', async () => {
+    const broker = await startTestBroker({ headersTimeoutMs: 400, requestTimeoutMs: 800 });
+    try {
+      const started = Date.now();
+      const text = await exchange(
+        Number(new URL(broker.url).port),
+        [
+          Buffer.from(
+            'POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: AmazonSQS.ListQueues\r\nContent-Length: 100\r\n\r\n{"',
+          ),
+        ],
+        () => false,
+        5000,
+      );
+      assert.match(text, /^HTTP\/1\.1 408 Request Timeout\r\n/);
+      const took = Date.now() - started;
+      assert.ok(took >= 700 && took < 4000, `closed after ${took} ms`);
+    } finally {
+      await broker.stop();
+    }
+  });
+
+  it('stop() closes an idle keep-alive connection at once', async () => {
+    const broker = await startTestBroker({});
+    const port = Number(new URL(broker.url).port);
+    const idle = connect(port, '127.0.0.1');
+    await new Promise((r) => idle.once('connect', r));
+    idle.write('GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await new Promise((r) => idle.once('data', r));
+    const idleClosed = new Promise((r) => idle.once('close', r));
+    const started = Date.now();
+    await broker.stop();
+    await idleClosed;
+    assert.ok(Date.now() - started < 1500, `stop took ${Date.now() - started} ms`);
+  });
+});
