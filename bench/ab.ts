@@ -41,7 +41,7 @@ const rounds = Number(values.rounds);
 const timing = { seconds: Number(values.seconds), warmupSeconds: 1, runs: 1 };
 
 /** Servers of bench:broker that `--base` may name instead of a revision. */
-const PEERS: readonly ServerName[] = ['ceiling', 'fauxqs', 'fauxqs2'];
+const PEERS: readonly ServerName[] = ['ceiling', 'ceiling-raw', 'fauxqs', 'fauxqs2'];
 const peer = PEERS.find((name) => name === values.base);
 
 requireWrk();

@@ -1,10 +1,15 @@
 // The ceiling: a node:http server speaking SQS JSON 1.0 through the broker's own wire codec and MD5
 // code, with the store replaced by canned answers. What the broker would do with a free store.
-// Run as a child process by bench/broker.ts; prints `listening on http://HOST:PORT`.
+// Run as a child process by bench/broker.ts; prints `listening on http://HOST:PORT`. With `--raw` it
+// serves through the broker's raw HTTP/1.1 front (packages/broker/src/http/raw-front.ts) instead of
+// node:http: how far below node:http's own cost that front goes (`bench:ab --base=ceiling-raw`).
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
+import { createRawFront } from '../../packages/broker/src/http/raw-front.js';
+import { createLogger } from '../../packages/broker/src/logger.js';
 import { md5OfBody } from '../../packages/broker/src/sqs/md5.js';
+import { BodyBudget } from '../../packages/broker/src/wire/body-budget.js';
 import {
   decodeJsonInput,
   encodeJsonOutput,
@@ -65,8 +70,29 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
-const server = createServer(handle);
-server.keepAliveTimeout = 60_000;
+/** The same answers through the raw front, with the broker's default limits. */
+function rawServer() {
+  const front = createRawFront(
+    {
+      route: async (request) => {
+        const target = request.headers['x-amz-target'];
+        return answer(typeof target === 'string' ? target : '', request.body);
+      },
+      maxBody: 16 * 1024 * 1024,
+      budget: new BodyBudget(32 * 1024 * 1024),
+      logger: createLogger('warn'),
+      logRequests: false,
+      headersTimeout: 10_000,
+      requestTimeout: 30_000,
+      keepAliveTimeout: 60_000,
+    },
+    (socket) => socket.destroy(), // the bench sends nothing the raw front leaves to node:http
+  );
+  return createTcpServer((socket) => socket.once('data', (first: Buffer) => front.accept(socket, first)));
+}
+
+const server = process.argv.includes('--raw') ? rawServer() : createServer(handle);
+if (server instanceof HttpServer) server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {
   const { address, port } = server.address() as AddressInfo;
   console.log(`ceiling listening on http://${address}:${port}`);

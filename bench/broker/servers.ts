@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fauxqs2 } from './peers.js';
 
-export type ServerName = 'durable' | 'in-memory' | 'fauxqs' | 'fauxqs2' | 'ceiling';
+/** `ceiling-raw` (the ceiling on the broker's raw HTTP front) is not a column of the table: `bench:ab --base=ceiling-raw`. */
+export type ServerName = 'durable' | 'in-memory' | 'fauxqs' | 'fauxqs2' | 'ceiling' | 'ceiling-raw';
 export const SERVER_NAMES: readonly ServerName[] = ['durable', 'in-memory', 'fauxqs', 'fauxqs2', 'ceiling'];
 
 export interface RunningServer {
@@ -38,6 +39,8 @@ function command(name: ServerName, dataDir: string, root: string): string[] {
       return [...TSX, 'bench/broker/fauxqs-server.ts'];
     case 'ceiling':
       return [...TSX, 'bench/broker/ceiling.ts'];
+    case 'ceiling-raw':
+      return [...TSX, 'bench/broker/ceiling.ts', '--raw'];
   }
 }
 

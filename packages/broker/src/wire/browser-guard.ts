@@ -25,6 +25,8 @@ export function hostName(authority: string): string {
 
 export class BrowserGuard {
   private readonly allowed: Set<string>;
+  /** Host headers already found allowed (clients send the same one on every request). */
+  private readonly knownHosts = new Set<string>();
 
   constructor(options: BrowserGuardOptions & { bindHost?: string } = {}) {
     this.allowed = new Set((options.allowedHosts ?? []).map((h) => hostName(h)));
@@ -41,7 +43,12 @@ export class BrowserGuard {
   /** Throws a 403 AwsError when the request comes from a browser on another site, or names a foreign host. */
   check(headers: Record<string, string | string[] | undefined>): void {
     const host = first(headers.host);
-    if (host === undefined || !this.allows(host)) {
+    if (host !== undefined && this.knownHosts.has(host)) {
+      // the usual API request: a known host, no browser headers
+      if (headers['sec-fetch-site'] === undefined && headers.origin === undefined) return;
+    } else if (host !== undefined && this.allows(host)) {
+      if (this.knownHosts.size < 64) this.knownHosts.add(host);
+    } else {
       throw new AwsError(
         'AccessDenied',
         `Host '${(host ?? '').slice(0, 100)}' is not allowed: address the broker by a loopback name, or start it with --allow-host <name>.`,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { isDashboardRequest, routeDashboard } from '../dashboard/routes.js';
 import { AwsError, snsErrors, sqsErrors } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -20,6 +19,7 @@ import {
   type WireResponse,
 } from './json.js';
 import { decodeQueryInput, encodeQueryError, encodeQueryOutput } from './query/index.js';
+import { requestId as newRequestId } from './request-id.js';
 import { RESET_PATHS, routeReset } from './reset.js';
 import { type CredentialStore, verifySignature } from './sigv4.js';
 
@@ -89,12 +89,29 @@ export async function route(request: WireRequest, services: Services): Promise<W
   return response;
 }
 
+/** The first value of a request header. */
+function header(request: WireRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The request context the actions see; the hang-up signal is the request's, read only when asked for. */
+class Context implements RequestContext {
+  constructor(
+    readonly region: string,
+    readonly origin: string,
+    readonly accessKeyId: string | undefined,
+    readonly traceHeader: string | undefined,
+    private readonly request: WireRequest,
+  ) {}
+
+  get signal(): AbortSignal | undefined {
+    return this.request.signal;
+  }
+}
+
 async function routeRequest(request: WireRequest, services: Services): Promise<WireResponse> {
-  const requestId = randomUUID();
-  const header = (name: string) => {
-    const value = request.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
+  const requestId = newRequestId();
   if (request.path === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
     return {
       status: 200,
@@ -105,26 +122,26 @@ async function routeRequest(request: WireRequest, services: Services): Promise<W
   try {
     services.guard.check(request.headers);
   } catch (error) {
-    return header('x-amz-target') !== undefined
+    return header(request, 'x-amz-target') !== undefined
       ? encodeJsonError(error as AwsError, SQS_NAMESPACE, requestId)
       : queryError(error as AwsError, requestId);
   }
   if (isDashboardRequest(request)) return routeDashboard(request, services);
   if (RESET_PATHS.has(request.path))
     return routeReset(request.method, services.reset, () => authenticate(request, services, ['sqs', 'sns']));
-  const scope = credentialScope(header('authorization'), request.query);
-  const ctx: RequestContext = {
-    region: scope?.region ?? services.defaultRegion,
-    origin: `http://${header('host') ?? 'localhost'}`,
-    accessKeyId: scope?.accessKeyId,
-    traceHeader: header('x-amzn-trace-id'),
-    get signal() {
-      return request.signal;
-    },
-  };
+  const authorization = header(request, 'authorization');
+  // the query string is parsed only when a presigned request may carry its credential there
+  const scope = credentialScope(authorization, authorization ? undefined : request.query);
+  const ctx = new Context(
+    scope?.region ?? services.defaultRegion,
+    `http://${header(request, 'host') ?? 'localhost'}`,
+    scope?.accessKeyId,
+    header(request, 'x-amzn-trace-id'),
+    request,
+  );
   if (request.path.startsWith('/sns/') && request.method === 'GET')
     return routeSnsLink(request, ctx, services, requestId);
-  const target = header('x-amz-target');
+  const target = header(request, 'x-amz-target');
   if (target !== undefined) return routeJson(target, request, ctx, services, requestId);
   return routeQuery(request, ctx, services, requestId, scope?.service);
 }
