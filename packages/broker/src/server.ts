@@ -8,15 +8,16 @@ import {
   type Server as TcpServer,
 } from 'node:net';
 import { type Clock, systemClock } from './clock.js';
+import { type BrokerCore, composeCore } from './compose.js';
 import { AwsError, sqsErrors } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { BrokerMetrics } from './metrics.js';
 import { lazySigningIdentity } from './sns/certificate.js';
 import { DEFAULT_ALLOW_HOSTS, HostAllowList } from './sns/delivery/allow-hosts.js';
 import { resetTopics } from './sns/reset.js';
-import { SnsState } from './sns/state.js';
+import type { SnsState } from './sns/state.js';
 import { resetQueues } from './sqs/reset.js';
-import { SqsState } from './sqs/state.js';
+import type { SqsState } from './sqs/state.js';
 import { isStorageFailure, storageFailureAdvice } from './store/database.js';
 import { openStore, type Store } from './store/index.js';
 import { SCHEMA_VERSION } from './store/schema.js';
@@ -169,17 +170,20 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   });
   const metrics = new BrokerMetrics(() => sqs);
   store.onCommitTime((seconds) => metrics.commitTime(seconds));
-  sqs = new SqsState(store, clock, { accountId });
   const identity = lazySigningIdentity(options.inMemory ? undefined : (options.dataDir ?? '.mega'), () =>
     clock.now(),
   );
-  sns = new SnsState(sqs, clock, {
+  const core = composeCore(store, clock, {
     accountId,
-    allowHosts: new HostAllowList(options.snsAllowHosts ?? DEFAULT_ALLOW_HOSTS),
-    identity,
-    logger,
-    observer: metrics.sns,
+    sns: {
+      allowHosts: new HostAllowList(options.snsAllowHosts ?? DEFAULT_ALLOW_HOSTS),
+      identity,
+      logger,
+      observer: metrics.sns,
+    },
   });
+  sqs = core.sqs;
+  sns = core.sns;
   const sqsState = sqs;
   const snsReset = sns;
   const reset = async () => {
@@ -243,7 +247,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const state = sqs;
   const snsState = sns;
-  snsState.http.schedule();
+  core.start();
   return {
     url: `http://${host}:${address.port}`,
     host: address.address,
@@ -252,7 +256,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     sns: snsState,
     clock,
     reset,
-    stop: () => stop(front, [server, tls], state, snsState, store),
+    stop: () => stop(front, [server, tls], core, store),
   };
 }
 
@@ -327,15 +331,8 @@ function refuseConnection(socket: Socket, first: Buffer, maxConnections: number)
   setTimeout(() => socket.destroy(), 1000).unref();
 }
 
-async function stop(
-  front: TcpServer,
-  servers: Server[],
-  sqs: SqsState,
-  sns: SnsState,
-  store: Store,
-): Promise<void> {
-  sqs.polls.close();
-  sns.http.stop();
+async function stop(front: TcpServer, servers: Server[], core: BrokerCore, store: Store): Promise<void> {
+  core.stop();
   await new Promise<void>((resolve) => {
     front.close(() => resolve());
     for (const server of servers) {

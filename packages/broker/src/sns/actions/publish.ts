@@ -4,9 +4,11 @@ import { AwsError, snsErrors } from '../../errors.js';
 import { Deliveries } from '../../sqs/deliver.js';
 import { sequenceNumber } from '../../sqs/fifo.js';
 import type { RequestContext } from '../../sqs/types.js';
-import { deliverToQueue, renderFor, report } from '../delivery/sqs.js';
+import { report } from '../delivery/report.js';
+import { deliverToQueue, renderFor } from '../delivery/sqs.js';
 import type { Notification } from '../envelope.js';
-import type { SnsState, Topic } from '../state.js';
+import type { SnsState } from '../state.js';
+import type { Topic } from '../types.js';
 import { checkPublishAttributes, type Input, list, MAX_MESSAGE_BYTES, optional } from '../validation.js';
 
 /** A validated publish, ready to fan out. */

@@ -4,7 +4,8 @@ import { snsErrors } from '../../errors.js';
 import type { RequestContext } from '../../sqs/types.js';
 import { DEFAULT_RETRY_POLICY, effectiveRetryPolicy, subscriptionRetryPolicy } from '../delivery/policy.js';
 import { confirmationEnvelope } from '../envelope.js';
-import type { SnsState, Subscription } from '../state.js';
+import type { SnsState } from '../state.js';
+import type { Subscription } from '../types.js';
 import { booleanAttribute, type Input, jsonObject, optional, required, stringMap } from '../validation.js';
 import { page } from './paging.js';
 
