@@ -9,6 +9,7 @@ import {
 } from 'node:net';
 import { type Clock, systemClock } from './clock.js';
 import { type BrokerCore, composeCore } from './compose.js';
+import { dashboardRoute } from './dashboard/routes.js';
 import { AwsError, sqsErrors } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { BrokerMetrics } from './metrics.js';
@@ -199,6 +200,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     guard: new BrowserGuard({ allowedHosts: options.allowHosts, bindHost }),
     credentials,
     metrics,
+    // the dashboard is attached here, by the composition: the wire layer knows nothing above it
+    routes: [dashboardRoute],
     health: () => ({
       status: 'ok',
       store: store.engine,
