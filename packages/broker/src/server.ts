@@ -1,5 +1,7 @@
 import type { Broker, BrokerOptions } from './broker-options.js';
 import { systemClock } from './clock.js';
+import { composeCore } from './compose.js';
+import { dashboardRoute } from './dashboard/routes.js';
 import { sqsErrors } from './errors.js';
 import { startHttpFront } from './http/front.js';
 import { createLogger } from './logger.js';
@@ -7,9 +9,9 @@ import { BrokerMetrics } from './metrics.js';
 import { lazySigningIdentity } from './sns/certificate.js';
 import { DEFAULT_ALLOW_HOSTS, HostAllowList } from './sns/delivery/allow-hosts.js';
 import { resetTopics } from './sns/reset.js';
-import { SnsState } from './sns/state.js';
+import type { SnsState } from './sns/state.js';
 import { resetQueues } from './sqs/reset.js';
-import { SqsState } from './sqs/state.js';
+import type { SqsState } from './sqs/state.js';
 import { isStorageFailure, storageFailureAdvice } from './store/database.js';
 import { openStore } from './store/index.js';
 import { SCHEMA_VERSION } from './store/schema.js';
@@ -53,17 +55,20 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   });
   const metrics = new BrokerMetrics(() => sqs);
   store.onCommitTime((seconds) => metrics.commitTime(seconds));
-  sqs = new SqsState(store, clock, { accountId });
   const identity = lazySigningIdentity(options.inMemory ? undefined : (options.dataDir ?? '.mega'), () =>
     clock.now(),
   );
-  sns = new SnsState(sqs, clock, {
+  const core = composeCore(store, clock, {
     accountId,
-    allowHosts: new HostAllowList(options.snsAllowHosts ?? DEFAULT_ALLOW_HOSTS),
-    identity,
-    logger,
-    observer: metrics.sns,
+    sns: {
+      allowHosts: new HostAllowList(options.snsAllowHosts ?? DEFAULT_ALLOW_HOSTS),
+      identity,
+      logger,
+      observer: metrics.sns,
+    },
   });
+  sqs = core.sqs;
+  sns = core.sns;
   const sqsState = sqs;
   const snsReset = sns;
   const reset = async () => {
@@ -79,6 +84,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     guard: new BrowserGuard({ allowedHosts: options.allowHosts, bindHost }),
     credentials,
     metrics,
+    // the dashboard is attached here, by the composition: the wire layer knows nothing above it
+    routes: [dashboardRoute],
     health: () => ({
       status: 'ok',
       store: store.engine,
@@ -108,8 +115,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const state = sqs;
   const snsState = sns;
-  snsState.http.schedule();
-  snsState.archive.schedule();
+  core.start();
   return {
     url: `http://${host}:${address.port}`,
     host: address.address,
@@ -119,9 +125,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     clock,
     reset,
     stop: async () => {
-      state.polls.close();
-      snsState.http.stop();
-      snsState.archive.stop();
+      core.stop();
       await front.close();
       await store.close();
     },

@@ -1,11 +1,9 @@
 import { AwsError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import type { SnsState } from '../sns/state.js';
 import type { SqsState } from '../sqs/state.js';
 import type { RequestContext } from '../sqs/types.js';
 import type { PeekStore } from '../store/index.js';
 import type { WireResponse } from '../wire/json.js';
-import type { CredentialStore } from '../wire/sigv4.js';
+import type { Route, RouteServices, WireRequest } from '../wire/route.js';
 import { hasCsrfToken, isAuthorized } from './access.js';
 import type { ApiError } from './api.js';
 import { COMMON_HEADERS, ICON_PATHS, isAsset, serveAsset, serveIcon, servePage } from './assets.js';
@@ -24,26 +22,8 @@ import { Throughput, TICK_MS } from './throughput.js';
  * - `GET /_mega/icon.svg` and `GET /favicon.ico`: the page's icon.
  */
 
-/** A request as the router hands it over. */
-export interface DashboardRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-/** What the dashboard reads and acts on (the router's services). */
-export interface DashboardServices {
-  sqs: SqsState;
-  sns: SnsState;
-  defaultRegion: string;
-  logger: Logger;
-  credentials?: CredentialStore;
-}
-
 /** Whether a request is the dashboard's rather than an AWS API call. */
-export function isDashboardRequest(request: DashboardRequest): boolean {
+export function isDashboardRequest(request: WireRequest): boolean {
   if (request.path.startsWith('/_mega/')) return true;
   if (request.path === '/favicon.ico') return request.method === 'GET' || request.method === 'HEAD';
   return (
@@ -53,6 +33,14 @@ export function isDashboardRequest(request: DashboardRequest): boolean {
     request.headers['x-amz-target'] === undefined
   );
 }
+
+/** The dashboard, as a route the composition attaches to the router (`Services.routes`). */
+export const dashboardRoute: Route = {
+  matches: isDashboardRequest,
+  handle: (request, services) => routeDashboard(request, services),
+  // the page's own polling is no AWS API traffic
+  unmetered: true,
+};
 
 /** Per broker: the read-only statements and the throughput sampler. */
 interface Dashboard {
@@ -74,10 +62,7 @@ function dashboardOf(sqs: SqsState): Dashboard {
 }
 
 /** Answers a dashboard request (after the browser guard let it through). */
-export async function routeDashboard(
-  request: DashboardRequest,
-  services: DashboardServices,
-): Promise<WireResponse> {
+export async function routeDashboard(request: WireRequest, services: RouteServices): Promise<WireResponse> {
   if (!isAuthorized(request.headers, services.credentials)) {
     return {
       status: 401,
@@ -135,7 +120,7 @@ export async function routeDashboard(
   }
 }
 
-async function state(services: DashboardServices, dashboard: Dashboard, ctx: RequestContext) {
+async function state(services: RouteServices, dashboard: Dashboard, ctx: RequestContext) {
   return dashboardState(
     services.sqs,
     services.sns,
@@ -152,8 +137,8 @@ async function state(services: DashboardServices, dashboard: Dashboard, ctx: Req
  * request/response path (no connection held open between ticks, so stopping the broker never waits).
  */
 async function events(
-  request: DashboardRequest,
-  services: DashboardServices,
+  request: WireRequest,
+  services: RouteServices,
   dashboard: Dashboard,
   ctx: RequestContext,
 ): Promise<WireResponse> {
@@ -168,7 +153,7 @@ async function events(
   };
 }
 
-function parseBody(request: DashboardRequest): Record<string, unknown> | undefined {
+function parseBody(request: WireRequest): Record<string, unknown> | undefined {
   const type = String(request.headers['content-type'] ?? '');
   if (!type.startsWith('application/json')) return undefined;
   try {

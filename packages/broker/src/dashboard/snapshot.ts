@@ -1,10 +1,10 @@
-import type { SnsState, Subscription } from '../sns/state.js';
+import type { SnsState } from '../sns/state.js';
+import type { Subscription } from '../sns/types.js';
 import { sqsActions } from '../sqs/actions/index.js';
 import { listenerSourceOf } from '../sqs/listener-dead-letters.js';
-import type { Queue } from '../sqs/queue-registry.js';
 import { retentionCutoff } from '../sqs/retention.js';
 import type { SqsState } from '../sqs/state.js';
-import type { RequestContext } from '../sqs/types.js';
+import type { Queue, RequestContext } from '../sqs/types.js';
 import type { PeekStore } from '../store/index.js';
 import type { DashboardState, MoveTaskView, QueueView, SubscriptionView, TopicView } from './api.js';
 

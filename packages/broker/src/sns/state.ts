@@ -1,49 +1,13 @@
-import { type CompiledPattern, MatcherSet, validateFilterPolicy } from 'sqs-mega/core';
+import { MatcherSet, validateFilterPolicy } from 'sqs-mega/core';
 import type { Clock } from '../clock.js';
 import { snsErrors } from '../errors.js';
-import type { Logger } from '../logger.js';
 import type { SqsState } from '../sqs/state.js';
-import type { SnsDeliveryStore, SnsTopicStore, SubscriptionRow, TopicRow } from '../store/index.js';
-import { SnsArchive } from './archive/archive.js';
-import type { SigningIdentity } from './certificate.js';
-import type { HostAllowList } from './delivery/allow-hosts.js';
-import { HttpDeliveries } from './delivery/http.js';
+import type { SnsDeliveryStore, SnsTopicStore, Store, SubscriptionRow, TopicRow } from '../store/contract.js';
+import type { DeliveryOutbox } from './delivery/outbox.js';
 import type { Signer } from './envelope.js';
 import { noSnsObserver, type SnsObserver } from './observer.js';
 import { certificateFileName, envelopeSigner } from './signing.js';
-
-/** Broker-wide settings the SNS actions need. */
-export interface SnsConfig {
-  accountId: string;
-  /** The hosts HTTP/S subscriptions may reach. */
-  allowHosts: HostAllowList;
-  /** The key and certificate envelopes are signed with, made on first use (see `lazySigningIdentity`). */
-  identity: () => SigningIdentity;
-  logger: Logger;
-  /** Told of every delivery's outcome and every failed attempt (the broker's metrics). Default: no one. */
-  observer?: SnsObserver;
-}
-
-export interface Topic {
-  readonly arn: string;
-  readonly region: string;
-  readonly name: string;
-  readonly fifo: boolean;
-  attributes: Record<string, string>;
-  tags: Record<string, string>;
-}
-
-export interface Subscription {
-  readonly arn: string;
-  readonly topicArn: string;
-  readonly protocol: 'sqs' | 'http' | 'https';
-  readonly endpoint: string;
-  attributes: Record<string, string>;
-  confirmed: boolean;
-  readonly token: string;
-  /** The compiled FilterPolicy, if any. */
-  filter?: CompiledPattern;
-}
+import type { SnsArchivePort, SnsConfig, SnsDeliveryPort, Subscription, Topic } from './types.js';
 
 /** The subscriptions of one topic, indexed for matching. */
 class TopicSubscribers {
@@ -57,36 +21,40 @@ class TopicSubscribers {
 /**
  * Everything the SNS actions act on: topics and subscriptions (cached in memory, written through to
  * the store in the caller's write), the filter policies compiled into one matcher set per topic and
- * scope, the signer, and the HTTP/S delivery worker. SQS targets are reached through `sqs`.
+ * scope, the signer, and the outbox of HTTP/S deliveries. SQS targets are reached through `sqs`. It
+ * builds no worker: the HTTP/S worker, which reads the outbox, is made by the composition root
+ * (`compose.ts`) and sees this state only as an {@link SnsDeliveryPort}.
  */
-export class SnsState {
+export class SnsState implements SnsDeliveryPort {
   readonly tables: SnsTopicStore;
   readonly deliveryTable: SnsDeliveryStore;
   readonly signer: Signer;
-  readonly http: HttpDeliveries;
+  /** Where HTTP/S deliveries are put (`http.add(row)` inside a write). */
+  readonly http: DeliveryOutbox;
   readonly observer: SnsObserver;
-  /** The FIFO topics' message archives and the replays from them. */
-  readonly archive: SnsArchive;
+  /** The FIFO topics' message archives and the replays from them (attached by the composition root). */
+  archive!: SnsArchivePort;
   private topics = new Map<string, Topic>();
   private subscriptions = new Map<string, Subscription>();
   private subscribers = new Map<string, TopicSubscribers>();
   private certificateName: string | undefined;
 
   constructor(
+    readonly store: Store,
     readonly sqs: SqsState,
     readonly clock: Clock,
     readonly config: SnsConfig,
+    outbox: DeliveryOutbox,
   ) {
-    this.tables = sqs.store.snsTopics;
-    this.deliveryTable = sqs.store.snsDeliveries;
+    this.tables = store.snsTopics;
+    this.deliveryTable = store.snsDeliveries;
+    this.http = outbox;
     this.observer = config.observer ?? noSnsObserver;
     this.signer = {
       sign: envelopeSigner(config.identity),
       certUrl: (origin) => `${origin.replace(/^http:/, 'https:')}/sns/${this.certificateFile}`,
     };
     this.reload();
-    this.http = new HttpDeliveries(this);
-    this.archive = new SnsArchive(this);
   }
 
   /** The signing certificate's file name, as SNS names its own (the identity is made if it was not yet). */

@@ -2,25 +2,15 @@ import { sqsErrors } from '../errors.js';
 import type { MessageRow } from '../store/index.js';
 import { fairDeleted, fairSent } from './fair.js';
 import { refreshGroup, sequenceNumber } from './fifo.js';
-import type { Queue } from './queue-registry.js';
-import type { SqsState } from './state.js';
+import type { Queue, QueuePort } from './types.js';
 
 /**
  * Dead-letter queues: validating `RedrivePolicy` and `RedriveAllowPolicy`, and moving a message that
  * was received too often to its queue's dead-letter queue.
  */
 
-/** A parsed RedrivePolicy. */
-export interface RedrivePolicy {
-  deadLetterTargetArn: string;
-  maxReceiveCount: number;
-}
-
-/** A queue's RedrivePolicy, if it has one (attributes are validated when set). */
-export function redrivePolicyOf(attributes: Record<string, string>): RedrivePolicy | undefined {
-  const value = attributes.RedrivePolicy;
-  return value ? (JSON.parse(value) as RedrivePolicy) : undefined;
-}
+/** What moving a message between queues uses: the store, the sweeper and the long polls. */
+export type TransferPort = Pick<QueuePort, 'store' | 'sweeper' | 'polls'>;
 
 const MAX_SOURCE_ARNS = 10;
 
@@ -36,7 +26,7 @@ function invalid(name: string, value: string, reason: string) {
  * maxReceiveCount is 1–1000.
  */
 export function checkRedriveAttributes(
-  state: SqsState,
+  state: Pick<QueuePort, 'byArn'>,
   sourceArn: string,
   fifo: boolean,
   attributes: Record<string, string>,
@@ -47,7 +37,12 @@ export function checkRedriveAttributes(
   if (allow) attributes.RedriveAllowPolicy = checkRedriveAllowPolicy(allow);
 }
 
-function checkRedrivePolicy(state: SqsState, sourceArn: string, fifo: boolean, value: string): string {
+function checkRedrivePolicy(
+  state: Pick<QueuePort, 'byArn'>,
+  sourceArn: string,
+  fifo: boolean,
+  value: string,
+): string {
   const policy = JSON.parse(value) as Record<string, unknown>;
   const arn = policy.deadLetterTargetArn;
   const max = Number(policy.maxReceiveCount);
@@ -112,7 +107,12 @@ function allowsSource(target: Queue, sourceArn: string): boolean {
  * body, attributes and group; it gets `DeadLetterQueueSourceArn`, and on a FIFO queue a new sequence
  * number and a new enqueue time (a standard queue keeps the original one, as SQS does).
  */
-export function deadLetterIfExhausted(state: SqsState, source: Queue, row: MessageRow, now: number): boolean {
+export function deadLetterIfExhausted(
+  state: TransferPort & Pick<QueuePort, 'byArn'>,
+  source: Queue,
+  row: MessageRow,
+  now: number,
+): boolean {
   const policy = source.settings.redrivePolicy;
   if (!policy || row.receive_count < policy.maxReceiveCount) return false;
   const target = state.byArn(policy.deadLetterTargetArn);
@@ -131,7 +131,7 @@ export function deadLetterIfExhausted(state: SqsState, source: Queue, row: Messa
  * the FIFO group the message left.
  */
 export function transferMessage(
-  state: SqsState,
+  state: TransferPort,
   row: MessageRow,
   source: Queue,
   target: Queue,

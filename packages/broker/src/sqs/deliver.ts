@@ -1,8 +1,7 @@
 import type { NewMessage } from '../store/index.js';
 import { type CheckedContent, checkContent, prepare, store, storeStandard } from './actions/send.js';
-import type { Queue } from './queue-registry.js';
 import type { SqsState } from './state.js';
-import type { AttributeMap, RequestContext } from './types.js';
+import type { AttributeMap, Queue, RequestContext } from './types.js';
 
 /** A message another service (SNS) delivers into a queue. */
 export interface QueueDelivery {

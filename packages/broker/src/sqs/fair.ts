@@ -1,6 +1,5 @@
 import type { MessageRow } from '../store/index.js';
-import type { Queue } from './queue-registry.js';
-import type { SqsState } from './state.js';
+import type { Queue, QueuePort } from './types.js';
 
 /**
  * Fair queues: standard queues whose messages carry a MessageGroupId. A receive serves the groups with
@@ -12,12 +11,16 @@ import type { SqsState } from './state.js';
 const CANDIDATES = 100;
 
 /** Records a sent message's group (inside the caller's write). */
-export function fairSent(state: SqsState, queue: Queue, groupId: string | null): void {
+export function fairSent(state: Pick<QueuePort, 'store'>, queue: Queue, groupId: string | null): void {
   if (!queue.fifo && groupId !== null) state.store.fair.add(queue.id, groupId);
 }
 
 /** Records that a message was deleted (inside the caller's write). */
-export function fairDeleted(state: SqsState, queue: Queue, row: Pick<MessageRow, 'group_id'>): void {
+export function fairDeleted(
+  state: Pick<QueuePort, 'store'>,
+  queue: Queue,
+  row: Pick<MessageRow, 'group_id'>,
+): void {
   if (!queue.fifo && row.group_id !== null) state.store.fair.released(queue.id, row.group_id);
 }
 
@@ -26,7 +29,7 @@ export function fairDeleted(state: SqsState, queue: Queue, row: Pick<MessageRow,
  * receives a message (or dead-letters it and returns false).
  */
 export function pickFair(
-  state: SqsState,
+  state: Pick<QueuePort, 'store'>,
   queue: Queue,
   now: number,
   cutoff: number,

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sqsErrors } from '../errors.js';
 import type { MessageRow, NewMessage } from '../store/index.js';
-import type { Queue } from './queue-registry.js';
-import type { SqsState } from './state.js';
+import type { Queue, QueuePort } from './types.js';
 
 /**
  * FIFO queue semantics: message groups delivered in order, one batch in flight per group at a time;
@@ -21,7 +20,7 @@ const GROUP_WINDOW = 11;
 const PRINTABLE_128 = /^[\x21-\x7E]{1,128}$/;
 
 /** Recomputes a group's `ready_at` and head after its messages changed (inside the caller's write). */
-export function refreshGroup(state: SqsState, queueId: number, groupId: string): void {
+export function refreshGroup(state: Pick<QueuePort, 'store'>, queueId: number, groupId: string): void {
   const rows = state.store.fifo.groupState(queueId, groupId, GROUP_WINDOW);
   const head = rows[0];
   if (!head) {
@@ -34,7 +33,11 @@ export function refreshGroup(state: SqsState, queueId: number, groupId: string):
 }
 
 /** After a message of `queue` was deleted, received or had its visibility changed. */
-export function messageChanged(state: SqsState, queue: Queue, row: Pick<MessageRow, 'group_id'>): void {
+export function messageChanged(
+  state: Pick<QueuePort, 'store'>,
+  queue: Queue,
+  row: Pick<MessageRow, 'group_id'>,
+): void {
   if (queue.fifo && row.group_id !== null) refreshGroup(state, queue.id, row.group_id);
 }
 
@@ -90,7 +93,7 @@ export function checkFifoSend(
  * `sequence` is a value of the queue's counter reserved for it (a batch reserves its numbers at once).
  */
 export function insertFifo(
-  state: SqsState,
+  state: Pick<QueuePort, 'store' | 'sweeper'>,
   queue: Queue,
   row: NewMessage & { group_id: string; dedup_id: string },
   now: number,
@@ -124,7 +127,7 @@ export function insertFifo(
  * the first message taken and it is ready again when the taken ones are, at `hiddenUntil`.
  */
 export function pickFifo(
-  state: SqsState,
+  state: Pick<QueuePort, 'store'>,
   queue: Queue,
   now: number,
   cutoff: number,

@@ -1,5 +1,4 @@
-import type { Queue } from './queue-registry.js';
-import type { SqsState } from './state.js';
+import type { Queue, QueuePort } from './types.js';
 
 /**
  * Dead letters a listener wrote itself: the `sqs-mega` Listener, given a `deadLetterQueueUrl`, sends a
@@ -20,7 +19,7 @@ export const LISTENER_SOURCE_ATTRIBUTE = 'mega-dead-letter-source';
  * queue of this broker.
  */
 export function listenerSourceOf(
-  state: SqsState,
+  state: Pick<QueuePort, 'byArn'>,
   attributes: string | null,
   deadLetterQueue: Queue,
 ): Queue | undefined {

@@ -5,7 +5,7 @@ import { transferMessage } from './dead-letter.js';
 import { refreshGroup } from './fifo.js';
 import { listenerSourceOf } from './listener-dead-letters.js';
 import { retentionCutoff } from './retention.js';
-import type { SqsState } from './state.js';
+import type { QueuePort } from './types.js';
 
 /**
  * Message move tasks (StartMessageMoveTask): moving the messages of a dead-letter queue back to the
@@ -48,9 +48,9 @@ interface Runner {
 export class MoveTasks {
   private readonly runners = new Map<string, Runner>();
 
-  constructor(private readonly state: SqsState) {}
+  constructor(private readonly state: Omit<QueuePort, 'queues'>) {}
 
-  /** Picks up the tasks a previous run of the broker left RUNNING or CANCELLING. */
+  /** Picks up the tasks a previous run of the broker left RUNNING or CANCELLING (at start). */
   resume(): void {
     for (const task of this.state.store.moveTasks.active()) this.run(task);
   }

@@ -1,6 +1,6 @@
 import { READ_ONLY_QUEUE_ATTRIBUTES } from 'sqs-mega/core';
 import { sqsErrors } from '../errors.js';
-import { type RedrivePolicy, redrivePolicyOf } from './dead-letter.js';
+import type { QueueSettings, RedrivePolicy } from './types.js';
 
 /**
  * The queue attributes SQS lets callers set, with their defaults and ranges. Values are kept as the
@@ -87,15 +87,10 @@ export const READABLE_ATTRIBUTES = new Set<string>([
   ...READ_ONLY_QUEUE_ATTRIBUTES,
 ]);
 
-/** Parsed numeric settings of a queue. Times in seconds, sizes in bytes. */
-export interface QueueSettings {
-  delaySeconds: number;
-  maximumMessageSize: number;
-  messageRetentionPeriod: number;
-  receiveMessageWaitTimeSeconds: number;
-  visibilityTimeout: number;
-  /** The dead-letter queue and receive limit, when the queue has a RedrivePolicy. */
-  redrivePolicy?: RedrivePolicy;
+/** A queue's RedrivePolicy, if it has one (attributes are validated when set). */
+export function redrivePolicyOf(attributes: Record<string, string>): RedrivePolicy | undefined {
+  const value = attributes.RedrivePolicy;
+  return value ? (JSON.parse(value) as RedrivePolicy) : undefined;
 }
 
 /** The settings a queue's attribute strings describe. */

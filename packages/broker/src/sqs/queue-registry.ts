@@ -1,20 +1,6 @@
 import type { QueueRow, Store } from '../store/index.js';
-import { type QueueSettings, settingsOf } from './queue-attributes.js';
-
-/** A queue, as the actions see it: the stored row, parsed. */
-export interface Queue {
-  readonly id: number;
-  readonly region: string;
-  readonly name: string;
-  readonly fifo: boolean;
-  readonly arn: string;
-  attributes: Record<string, string>;
-  settings: QueueSettings;
-  tags: Record<string, string>;
-  readonly createdAt: number;
-  modifiedAt: number;
-  lastPurgedAt: number | null;
-}
+import { settingsOf } from './queue-attributes.js';
+import type { Queue } from './types.js';
 
 /**
  * The queues, cached in memory (there are few, and every request needs one) and kept in step with the
@@ -51,6 +37,13 @@ export class QueueRegistry {
   /** Every queue of every region. */
   all(): Queue[] {
     return [...this.byKey.values()];
+  }
+
+  /** The queue an ARN names (`arn:aws:sqs:REGION:ACCOUNT:NAME`), if it exists. */
+  byArn(arn: string): Queue | undefined {
+    const [, , service, region, account, name] = arn.split(':');
+    if (service !== 'sqs' || account !== this.accountId || !region || !name) return undefined;
+    return this.get(region, name);
   }
 
   arnOf(region: string, name: string): string {

@@ -1,7 +1,6 @@
 import type { Timer } from '../clock.js';
 import { refreshGroup } from './fifo.js';
-import type { Queue } from './queue-registry.js';
-import type { SqsState } from './state.js';
+import type { Queue, QueuePort } from './types.js';
 
 /**
  * Messages sent at or before this instant are gone at `now`: past the queue's retention period, or
@@ -34,7 +33,7 @@ export class Sweeper {
   private timer: Timer | undefined;
   private at = Number.POSITIVE_INFINITY;
 
-  constructor(private readonly state: SqsState) {}
+  constructor(private readonly state: Pick<QueuePort, 'store' | 'clock' | 'queues' | 'polls'>) {}
 
   /** Asks for a sweep at `at` (ms since epoch) at the latest. */
   due(at: number): void {

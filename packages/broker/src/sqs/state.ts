@@ -1,11 +1,11 @@
 import type { Clock } from '../clock.js';
 import { sqsErrors } from '../errors.js';
-import type { Store } from '../store/index.js';
-import { LongPolls } from './long-poll.js';
-import { MoveTasks } from './move-tasks.js';
-import { type Queue, QueueRegistry } from './queue-registry.js';
-import { Sweeper } from './retention.js';
-import type { RequestContext } from './types.js';
+import type { Store } from '../store/contract.js';
+import type { LongPolls } from './long-poll.js';
+import type { MoveTasks } from './move-tasks.js';
+import type { QueueRegistry } from './queue-registry.js';
+import type { Sweeper } from './retention.js';
+import type { Queue, QueuePort, RequestContext } from './types.js';
 
 /** Broker-wide settings the SQS actions need. */
 export interface SqsConfig {
@@ -13,11 +13,21 @@ export interface SqsConfig {
   accountId: string;
 }
 
+/** The workers an {@link SqsState} hands to the actions, built by the composition root (`compose.ts`). */
+export interface SqsWorkers {
+  readonly queues: QueueRegistry;
+  readonly polls: LongPolls;
+  readonly sweeper: Sweeper;
+  readonly moves: MoveTasks;
+}
+
 /**
- * Everything the SQS actions act on: the store, the clock, the queue registry and the long-poll
- * waiters. Actions are plain functions of `(state, context, input)`.
+ * Everything the SQS actions act on: the store, the clock, the queue registry, the long-poll
+ * waiters, the sweeper and the move tasks. Actions are plain functions of `(state, context, input)`.
+ * It builds nothing: the workers are made and started by the composition root (`compose.ts`), and
+ * the helpers they share with the actions take the narrow {@link QueuePort}, which this state is.
  */
-export class SqsState {
+export class SqsState implements QueuePort {
   readonly queues: QueueRegistry;
   readonly polls: LongPolls;
   /** Reclaims expired messages, deduplication entries and receive attempts in the background. */
@@ -31,13 +41,12 @@ export class SqsState {
     readonly store: Store,
     readonly clock: Clock,
     readonly config: SqsConfig,
+    workers: SqsWorkers,
   ) {
-    this.queues = new QueueRegistry(store, config.accountId);
-    this.polls = new LongPolls(clock);
-    this.sweeper = new Sweeper(this);
-    this.sweeper.due(clock.now());
-    this.moves = new MoveTasks(this);
-    this.moves.resume();
+    this.queues = workers.queues;
+    this.polls = workers.polls;
+    this.sweeper = workers.sweeper;
+    this.moves = workers.moves;
   }
 
   /** The URL of a queue, as the client addressed the broker. */
@@ -60,8 +69,6 @@ export class SqsState {
 
   /** The queue an ARN names (`arn:aws:sqs:REGION:ACCOUNT:NAME`), if it exists. */
   byArn(arn: string): Queue | undefined {
-    const [, , service, region, account, name] = arn.split(':');
-    if (service !== 'sqs' || account !== this.config.accountId || !region || !name) return undefined;
-    return this.queues.get(region, name);
+    return this.queues.byArn(arn);
   }
 }

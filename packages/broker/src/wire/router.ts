@@ -1,13 +1,7 @@
-import { isDashboardRequest, routeDashboard } from '../dashboard/routes.js';
 import { AwsError, snsErrors, sqsErrors } from '../errors.js';
-import type { Logger } from '../logger.js';
 import { actionOf, type BrokerMetrics } from '../metrics.js';
 import { snsActions } from '../sns/actions/index.js';
-import { confirmSubscription, unsubscribe } from '../sns/actions/subscriptions.js';
-import { CERTIFICATE_PREFIX } from '../sns/signing.js';
-import type { SnsState } from '../sns/state.js';
 import { sqsActions } from '../sqs/actions/index.js';
-import type { SqsState } from '../sqs/state.js';
 import type { RequestContext } from '../sqs/types.js';
 import type { BrowserGuard } from './browser-guard.js';
 import { credentialScope } from './credentials.js';
@@ -18,34 +12,26 @@ import {
   parseTarget,
   type WireResponse,
 } from './json.js';
-import { decodeQueryInput, encodeQueryError, encodeQueryOutput } from './query/index.js';
+import { decodeQueryInput } from './query/index.js';
+import { asAwsError, queryError, queryOk } from './query-responses.js';
 import { requestId as newRequestId } from './request-id.js';
 import { RESET_PATHS, routeReset } from './reset.js';
+import type { Route, RouteServices, WireRequest } from './route.js';
+import { healthResponse, isHealthRequest } from './routes/health.js';
+import { isSnsLinkRequest, routeSnsLink } from './routes/sns-links.js';
 import { type CredentialStore, verifySignature } from './sigv4.js';
 
-/** A request as the router sees it, protocol not yet known. */
-export interface WireRequest {
-  method: string;
-  /** Path without the query string. */
-  path: string;
-  query: URLSearchParams;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-  /** Aborted when the client disconnects before the answer (made on first read: read it only when needed). */
-  signal?: AbortSignal;
-}
+export type { Route, RouteServices, WireRequest } from './route.js';
 
 /** What the router dispatches to. */
-export interface Services {
-  sqs: SqsState;
-  sns: SnsState;
-  defaultRegion: string;
-  logger: Logger;
+export interface Services extends RouteServices {
   health(): object;
   /** Refuses browsers on other sites and foreign Host headers. */
   guard: BrowserGuard;
   /** When set, every API request must carry a valid SigV4 signature by one of these keys. */
   credentials?: CredentialStore;
+  /** Routes the composition attaches (the dashboard's), asked after the browser guard; see {@link Route}. */
+  routes?: readonly Route[];
   /** The broker's Prometheus metrics, served on `GET /metrics` (default: none, and no `/metrics`). */
   metrics?: BrokerMetrics;
   /**
@@ -66,10 +52,11 @@ const QUEUE_PATH = /^\/[^/]+\/[^/]+\/?$/;
  * `Action` parameter is the Query protocol (form-encoded POST body, or GET query string), for SNS or
  * SQS by the SigV4 credential scope's service, else the `Version` parameter (SQS 2012-11-05, SNS
  * 2010-03-31), else the path (a queue URL path is SQS, and supplies `QueueUrl`). Named unsigned
- * routes: `GET /health` (the store's state), `GET /metrics` (Prometheus, `metrics.ts`), and under `/sns/` the signing certificate and the
- * token-authenticated confirmation and unsubscribe links. A GET of `/` without `Action`, and everything
- * under `/_mega/`, is the dashboard's (`dashboard/routes.ts`). The moto and LocalStack reset paths are
- * `wire/reset.ts`'s (off unless `allowReset`).
+ * routes: `GET /health` (the store's state, `routes/health.ts`), `GET /metrics` (Prometheus,
+ * `metrics.ts`), and under `/sns/` the signing certificate and the token-authenticated confirmation and
+ * unsubscribe links (`routes/sns-links.ts`). The routes the composition attaches (`services.routes`:
+ * the dashboard's, a GET of `/` without `Action` and everything under `/_mega/`) come after the browser
+ * guard. The moto and LocalStack reset paths are `wire/reset.ts`'s (off unless `allowReset`).
  */
 export async function route(request: WireRequest, services: Services): Promise<WireResponse> {
   const metrics = services.metrics;
@@ -78,7 +65,8 @@ export async function route(request: WireRequest, services: Services): Promise<W
     const { contentType, body } = await metrics.render();
     return { status: 200, headers: { 'content-type': contentType }, body };
   }
-  if (request.path === '/health' || isDashboardRequest(request)) return routeRequest(request, services);
+  if (isHealthRequest(request) || attached(request, services)?.unmetered)
+    return routeRequest(request, services);
   const started = performance.now();
   const response = await routeRequest(request, services);
   metrics.observe({
@@ -112,13 +100,7 @@ class Context implements RequestContext {
 
 async function routeRequest(request: WireRequest, services: Services): Promise<WireResponse> {
   const requestId = newRequestId();
-  if (request.path === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
-    return {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(services.health()),
-    };
-  }
+  if (isHealthRequest(request)) return healthResponse(services.health());
   try {
     services.guard.check(request.headers);
   } catch (error) {
@@ -126,7 +108,8 @@ async function routeRequest(request: WireRequest, services: Services): Promise<W
       ? encodeJsonError(error as AwsError, SQS_NAMESPACE, requestId)
       : queryError(error as AwsError, requestId);
   }
-  if (isDashboardRequest(request)) return routeDashboard(request, services);
+  const named = attached(request, services);
+  if (named) return named.handle(request, services);
   if (RESET_PATHS.has(request.path))
     return routeReset(request.method, services.reset, () => authenticate(request, services, ['sqs', 'sns']));
   const authorization = header(request, 'authorization');
@@ -139,8 +122,7 @@ async function routeRequest(request: WireRequest, services: Services): Promise<W
     header(request, 'x-amzn-trace-id'),
     request,
   );
-  if (request.path.startsWith('/sns/') && request.method === 'GET')
-    return routeSnsLink(request, ctx, services, requestId);
+  if (isSnsLinkRequest(request)) return routeSnsLink(request, ctx, services.sns, services.logger, requestId);
   const target = header(request, 'x-amz-target');
   if (target !== undefined) return routeJson(target, request, ctx, services, requestId);
   return routeQuery(request, ctx, services, requestId, scope?.service);
@@ -183,46 +165,6 @@ async function routeJson(
   }
 }
 
-/** The unsigned SNS routes: the signing certificate, and the links SNS puts in what it delivers. */
-async function routeSnsLink(
-  request: WireRequest,
-  ctx: RequestContext,
-  services: Services,
-  requestId: string,
-): Promise<WireResponse> {
-  const sns = services.sns;
-  const q = request.query;
-  // the certificate's name comes from the certificate: only a request for one makes the identity
-  if (request.path.startsWith(`/sns/${CERTIFICATE_PREFIX}`) && request.path === `/sns/${sns.certificateFile}`)
-    return {
-      status: 200,
-      headers: { 'content-type': 'application/x-pem-file' },
-      body: sns.config.identity().certPem,
-    };
-  try {
-    if (request.path === '/sns/confirm') {
-      const output = await confirmSubscription(sns, ctx, {
-        TopicArn: q.get('TopicArn'),
-        Token: q.get('Token'),
-      });
-      return queryOk('sns', 'ConfirmSubscription', output, requestId);
-    }
-    if (request.path === '/sns/unsubscribe') {
-      const subscription = sns.findSubscription(q.get('SubscriptionArn') ?? '');
-      if (!subscription || subscription.token !== q.get('Token')) throw snsErrors.notFound('Subscription');
-      return queryOk(
-        'sns',
-        'Unsubscribe',
-        await unsubscribe(sns, ctx, { SubscriptionArn: subscription.arn }),
-        requestId,
-      );
-    }
-  } catch (error) {
-    return queryError(asAwsError(error, services.logger, request.path), requestId, 'sns');
-  }
-  return queryError(new AwsError('NotFound', 'No such SNS link.', 404), requestId, 'sns');
-}
-
 /** Which service a Query request is for. */
 function queryService(
   service: string | undefined,
@@ -234,14 +176,6 @@ function queryService(
   if (version === SNS_VERSION) return 'sns';
   if (version === SQS_VERSION || QUEUE_PATH.test(path)) return 'sqs';
   return Object.hasOwn(snsActions, action) && !Object.hasOwn(sqsActions, action) ? 'sns' : 'sqs';
-}
-
-function queryOk(service: 'sqs' | 'sns', action: string, output: object, requestId: string): WireResponse {
-  return {
-    status: 200,
-    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-    body: encodeQueryOutput(service, action, output as Record<string, unknown>, requestId),
-  };
 }
 
 async function routeQuery(
@@ -307,14 +241,6 @@ async function routeQuery(
   }
 }
 
-function queryError(error: AwsError, requestId: string, service: 'sqs' | 'sns' = 'sqs'): WireResponse {
-  return {
-    status: error.status,
-    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-    body: encodeQueryError(service, error, requestId),
-  };
-}
-
 /**
  * When the broker has credentials, verifies the request's SigV4 signature (header or presigned) for
  * `services`; throws the AwsError AWS returns otherwise. Without credentials every request passes.
@@ -341,9 +267,10 @@ async function authenticate(
   );
 }
 
-/** Anything that is not an AwsError is a bug or a store failure: logged, and an InternalError on the wire. */
-function asAwsError(error: unknown, logger: Logger, action: string): AwsError {
-  if (error instanceof AwsError) return error;
-  logger.error({ err: error, action }, 'action failed');
-  return sqsErrors.internal();
+/** The first attached route that answers the request, if any. */
+function attached(request: WireRequest, services: Services): Route | undefined {
+  const routes = services.routes;
+  if (routes === undefined) return undefined;
+  for (const r of routes) if (r.matches(request)) return r;
+  return undefined;
 }

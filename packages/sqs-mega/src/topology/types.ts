@@ -2,7 +2,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { FilterPolicyScope } from '../match/json-rules.js';
 import type { RouteDeclaration } from '../route/table.js';
-import type { ConsumerDeclaration } from './consumers.js';
+import type { ConsumerDeclaration } from './consumer-types.js';
 
 /**
  * A declared topology: the queues, topics and subscriptions an application needs. Applying it creates

@@ -6,9 +6,10 @@ import { sequenceNumber } from '../../sqs/fifo.js';
 import type { RequestContext } from '../../sqs/types.js';
 import { holdsLive } from '../archive/replay.js';
 import { deliverTo } from '../delivery/deliver.js';
-import { report } from '../delivery/sqs.js';
+import { report } from '../delivery/report.js';
 import type { Notification } from '../envelope.js';
-import type { SnsState, Topic } from '../state.js';
+import type { SnsState } from '../state.js';
+import type { Topic } from '../types.js';
 import { checkPublishAttributes, type Input, list, MAX_MESSAGE_BYTES, optional } from '../validation.js';
 
 /** A validated publish, ready to fan out. */

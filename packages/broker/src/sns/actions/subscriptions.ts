@@ -6,7 +6,8 @@ import { checkReplayPolicy, isInternalAttribute } from '../archive/policy.js';
 import { clearReplay, startReplay } from '../archive/replay.js';
 import { DEFAULT_RETRY_POLICY, effectiveRetryPolicy, subscriptionRetryPolicy } from '../delivery/policy.js';
 import { confirmationEnvelope } from '../envelope.js';
-import type { SnsState, Subscription, Topic } from '../state.js';
+import type { SnsState } from '../state.js';
+import type { Subscription, Topic } from '../types.js';
 import { booleanAttribute, type Input, jsonObject, optional, required, stringMap } from '../validation.js';
 import { page } from './paging.js';
 

@@ -1,6 +1,7 @@
 import { snsErrors } from '../../errors.js';
 import type { RequestContext } from '../../sqs/types.js';
-import type { SnsState, Topic } from '../state.js';
+import type { SnsState } from '../state.js';
+import type { Topic } from '../types.js';
 import { checkTags, type Input, list, required } from '../validation.js';
 
 function resource(sns: SnsState, input: Input): Topic {

@@ -2,7 +2,8 @@ import { snsErrors } from '../../errors.js';
 import type { RequestContext } from '../../sqs/types.js';
 import { archiveRetentionDays, isInternalAttribute } from '../archive/policy.js';
 import { DEFAULT_RETRY_POLICY, topicRetryPolicy } from '../delivery/policy.js';
-import type { SnsState, Topic } from '../state.js';
+import type { SnsState } from '../state.js';
+import type { Topic } from '../types.js';
 import {
   booleanAttribute,
   checkTags,

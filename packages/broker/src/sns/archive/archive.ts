@@ -1,6 +1,6 @@
 import type { Timer } from '../../clock.js';
-import type { Notification } from '../envelope.js';
-import type { SnsState, Topic } from '../state.js';
+import type { SnsState } from '../state.js';
+import type { ArchivedNotification, SnsArchivePort, Topic } from '../types.js';
 import { ARCHIVE_SINCE, DAY_MS } from './policy.js';
 import { Replays } from './replay.js';
 
@@ -10,14 +10,14 @@ const EXPIRE_CHUNK = 1000;
 const RETRY_MS = 60_000;
 
 /** A notification as archived: what a replay renders again. */
-export type ArchivedNotification = Notification & { perProtocol?: Record<string, string> };
+export type { ArchivedNotification } from '../types.js';
 
 /**
  * The message archives of FIFO topics with an `ArchivePolicy`: every publish to such a topic is kept
  * (in the publish's write) for the retention period, whatever its subscriptions, and expired by the
  * broker's clock; the {@link Replays} re-deliver ranges of it to subscriptions with a `ReplayPolicy`.
  */
-export class SnsArchive {
+export class SnsArchive implements SnsArchivePort {
   readonly replays: Replays;
   private sweepTimer: Timer | undefined;
   private sweepAt = Number.POSITIVE_INFINITY;

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Timer } from '../../clock.js';
 import { Deliveries } from '../../sqs/deliver.js';
 import { deliverTo } from '../delivery/deliver.js';
-import type { SnsState, Subscription } from '../state.js';
-import type { ArchivedNotification, SnsArchive } from './archive.js';
+import type { SnsState } from '../state.js';
+import type { ArchivedNotification, SnsArchivePort, Subscription } from '../types.js';
 import type { ReplayRange } from './policy.js';
 
 /** Archived messages re-delivered per write. */
@@ -73,7 +73,7 @@ export class Replays {
 
   constructor(
     private readonly sns: SnsState,
-    private readonly archive: SnsArchive,
+    private readonly archive: Pick<SnsArchivePort, 'beginning'>,
   ) {}
 
   /** Runs the active replays soon. */

@@ -1,7 +1,8 @@
 import type { Deliveries } from '../../sqs/deliver.js';
 import type { RequestContext } from '../../sqs/types.js';
 import type { Notification } from '../envelope.js';
-import type { SnsState, Subscription, Topic } from '../state.js';
+import type { SnsState } from '../state.js';
+import type { Subscription, Topic } from '../types.js';
 import { deliverToQueue, renderFor } from './sqs.js';
 
 /**

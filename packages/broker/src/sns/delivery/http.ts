@@ -2,10 +2,12 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import type { Timer } from '../../clock.js';
-import type { DeliveryRow, NewDelivery } from '../../store/index.js';
-import type { SnsState, Subscription } from '../state.js';
+import type { DeliveryRow } from '../../store/contract.js';
+import type { SnsDeliveryPort, Subscription } from '../types.js';
+import { deadLetter } from './dead-letter.js';
+import type { DeliveryOutbox } from './outbox.js';
 import { effectiveRetryPolicy, retryDelayMs } from './policy.js';
-import { deadLetter, report } from './sqs.js';
+import { report } from './report.js';
 
 /** How long one HTTP/S attempt may take, as on SNS. */
 const ATTEMPT_TIMEOUT_MS = 15_000;
@@ -13,9 +15,9 @@ const ATTEMPT_TIMEOUT_MS = 15_000;
 const CONCURRENCY = 16;
 
 /**
- * The HTTP/S delivery worker. Deliveries are rows of `sns_deliveries`, inserted in the publish's (or
- * subscribe's) write, so they survive a restart; each is POSTed when due, deleted once the endpoint
- * answers 2xx, otherwise retried after the delay its delivery policy gives, and when retries are
+ * The HTTP/S delivery worker. Deliveries are rows of the store's `snsDeliveries`, inserted by the
+ * {@link DeliveryOutbox} in the publish's (or subscribe's) write, so they survive a restart; each is
+ * POSTed when due, deleted once the endpoint answers 2xx, otherwise retried after the delay its delivery policy gives, and when retries are
  * exhausted sent to the subscription's dead-letter queue (or logged). Timers come from the broker's
  * clock, so a TestClock drives retries; connections are opened only to allowed addresses.
  */
@@ -26,18 +28,18 @@ export class HttpDeliveries {
   private readonly running = new Map<number, AbortController>();
   private stopped = false;
 
-  constructor(private readonly sns: SnsState) {}
-
-  /** Stores a delivery inside the caller's write; it is attempted once that write commits. */
-  add(row: NewDelivery): void {
-    this.sns.deliveryTable.insert(row);
-    this.sns.sqs.store.afterCommit(() => this.schedule());
+  /** Sends what `outbox` receives (and, once {@link schedule}d, what a previous run left). */
+  constructor(
+    private readonly sns: SnsDeliveryPort,
+    outbox: DeliveryOutbox,
+  ) {
+    outbox.onAdded(() => this.schedule());
   }
 
   /** Arms the worker for the earliest pending delivery not running now (at start: those left by a previous run). */
   schedule(): void {
     if (this.stopped) return;
-    const rows = this.sns.deliveryTable.due(Number.MAX_SAFE_INTEGER, CONCURRENCY + 1);
+    const rows = this.sns.store.snsDeliveries.due(Number.MAX_SAFE_INTEGER, CONCURRENCY + 1);
     const next = rows.find((r) => !this.running.has(r.id))?.due_at;
     if (next === undefined) return;
     if (next <= this.sns.clock.now()) {
@@ -70,7 +72,7 @@ export class HttpDeliveries {
     if (this.stopped) return;
     const free = CONCURRENCY - this.running.size;
     if (free <= 0) return;
-    const rows = this.sns.deliveryTable
+    const rows = this.sns.store.snsDeliveries
       .due(this.sns.clock.now(), CONCURRENCY * 2)
       .filter((r) => !this.running.has(r.id))
       .slice(0, free);
@@ -81,7 +83,7 @@ export class HttpDeliveries {
   private async attempt(row: DeliveryRow): Promise<void> {
     const subscription = this.sns.findSubscription(row.subscription_arn);
     if (!subscription) {
-      await this.sns.sqs.store.write(() => this.sns.deliveryTable.delete(row.id));
+      await this.sns.store.write(() => this.sns.store.snsDeliveries.delete(row.id));
       return;
     }
     const controller = new AbortController();
@@ -95,13 +97,13 @@ export class HttpDeliveries {
     }
     this.running.delete(row.id);
     if (this.stopped) return;
-    await this.sns.sqs.store.write(() => this.settle(subscription, row, failure));
+    await this.sns.store.write(() => this.settle(subscription, row, failure));
     this.schedule();
   }
 
   /** Records the outcome of an attempt (inside a write). */
   private settle(subscription: Subscription, row: DeliveryRow, failure: string | undefined): void {
-    const table = this.sns.deliveryTable;
+    const table = this.sns.store.snsDeliveries;
     if (failure === undefined) {
       table.delete(row.id);
       if (row.kind === 'Notification') report(this.sns, subscription.protocol, 'delivered');

@@ -1,9 +1,11 @@
 import { AwsError } from '../../errors.js';
-import { type Deliveries, enqueue } from '../../sqs/deliver.js';
+import type { Deliveries } from '../../sqs/deliver.js';
 import type { AttributeMap, RequestContext } from '../../sqs/types.js';
 import { type Notification, notificationEnvelope } from '../envelope.js';
-import type { SnsDeliveryOutcome, SnsProtocol } from '../observer.js';
-import type { SnsState, Subscription, Topic } from '../state.js';
+import type { SnsState } from '../state.js';
+import type { Subscription, Topic } from '../types.js';
+import { deadLetter } from './dead-letter.js';
+import { report } from './report.js';
 
 /** The message a subscription receives: its protocol's entry of a MessageStructure=json publish, else the message. */
 export function messageFor(
@@ -70,56 +72,5 @@ export function deliverToQueue(
     if (!(error instanceof AwsError)) throw error;
     sns.observer.failure('sqs');
     deadLetter(sns, ctx, subscription, message, now, error.message);
-  }
-}
-
-/**
- * Sends a message that could not be delivered to the subscription's RedrivePolicy dead-letter queue;
- * without one (or if that fails too), logs it as lost, with the reason.
- */
-export function deadLetter(
-  sns: SnsState,
-  ctx: RequestContext,
-  subscription: Subscription,
-  message: { body: string; attributes?: AttributeMap; groupId?: string; dedupId?: string },
-  now: number,
-  reason: string,
-): void {
-  const target = deadLetterArn(subscription);
-  const queue = target === undefined ? undefined : sns.sqs.byArn(target);
-  if (queue) {
-    try {
-      enqueue(sns.sqs, ctx, queue, message, now);
-      sns.config.logger.warn(
-        { subscription: subscription.arn, dlq: target, reason },
-        'SNS delivery failed; message sent to the dead-letter queue',
-      );
-      report(sns, subscription.protocol, 'dead_lettered');
-      return;
-    } catch (error) {
-      if (!(error instanceof AwsError)) throw error;
-      reason = `${reason}; the dead-letter queue refused it too: ${error.message}`;
-    }
-  }
-  sns.config.logger.error(
-    { subscription: subscription.arn, endpoint: subscription.endpoint, dlq: target ?? null, reason },
-    'SNS delivery failed and the subscription has no usable dead-letter queue (RedrivePolicy): message dropped',
-  );
-  report(sns, subscription.protocol, 'dropped');
-}
-
-/** Tells the observer of an outcome once the write that holds it commits (a rolled-back one never counts). */
-export function report(sns: SnsState, protocol: SnsProtocol, outcome: SnsDeliveryOutcome): void {
-  sns.sqs.store.afterCommit(() => sns.observer.delivery(protocol, outcome));
-}
-
-function deadLetterArn(subscription: Subscription): string | undefined {
-  const policy = subscription.attributes.RedrivePolicy;
-  if (policy === undefined) return undefined;
-  try {
-    const arn = (JSON.parse(policy) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn;
-    return typeof arn === 'string' ? arn : undefined;
-  } catch {
-    return undefined;
   }
 }

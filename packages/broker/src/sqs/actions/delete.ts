@@ -2,10 +2,9 @@ import { sqsErrors } from '../../errors.js';
 import { fairDeleted } from '../fair.js';
 import { refreshGroup } from '../fifo.js';
 import { type Input, requiredString } from '../params.js';
-import type { Queue } from '../queue-registry.js';
 import { decodeReceipt, type Receipt } from '../receipt.js';
 import type { SqsState } from '../state.js';
-import type { RequestContext } from '../types.js';
+import type { Queue, RequestContext } from '../types.js';
 import { batchEntries, batchFailure, batchResult } from './batch.js';
 
 /**

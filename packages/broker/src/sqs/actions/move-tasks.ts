@@ -1,10 +1,9 @@
 import { AwsError, sqsErrors } from '../../errors.js';
 import type { MoveTaskRow } from '../../store/index.js';
 import { type Input, optionalInt, optionalString, requiredString } from '../params.js';
-import type { Queue } from '../queue-registry.js';
 import { retentionCutoff } from '../retention.js';
 import type { SqsState } from '../state.js';
-import type { RequestContext } from '../types.js';
+import type { Queue, RequestContext } from '../types.js';
 
 /**
  * StartMessageMoveTask, ListMessageMoveTasks, CancelMessageMoveTask: redrive from dead-letter queues.

@@ -2,10 +2,9 @@ import { sqsErrors } from '../../errors.js';
 import { checkRedriveAttributes } from '../dead-letter.js';
 import { type Input, requiredString, stringList, stringMap } from '../params.js';
 import { checkQueueAttributes, READABLE_ATTRIBUTES } from '../queue-attributes.js';
-import type { Queue } from '../queue-registry.js';
 import { retentionCutoff } from '../retention.js';
 import type { SqsState } from '../state.js';
-import type { RequestContext } from '../types.js';
+import type { Queue, RequestContext } from '../types.js';
 
 /** GetQueueAttributes: the named attributes (or `All`), including the computed message counts. */
 export function getQueueAttributes(state: SqsState, ctx: RequestContext, input: Input) {

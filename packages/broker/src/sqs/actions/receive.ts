@@ -5,11 +5,10 @@ import { pickFair } from '../fair.js';
 import { checkFifoId, FIFO_WINDOW_MS, pickFifo, refreshGroup } from '../fifo.js';
 import { md5OfMessageAttributes } from '../md5.js';
 import { type Input, optionalInt, optionalString, requiredString, stringList } from '../params.js';
-import type { Queue } from '../queue-registry.js';
 import { encodeReceipt, newReceiptToken } from '../receipt.js';
 import { retentionCutoff } from '../retention.js';
 import type { SqsState } from '../state.js';
-import type { AttributeMap, MessageOutput, RequestContext } from '../types.js';
+import type { AttributeMap, MessageOutput, Queue, RequestContext } from '../types.js';
 
 const SYSTEM_ATTRIBUTES = [
   'ApproximateReceiveCount',

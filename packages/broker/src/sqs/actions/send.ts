@@ -6,9 +6,8 @@ import { checkFifoId, checkFifoSend, insertFifo } from '../fifo.js';
 import { md5OfBody, md5OfMessageAttributes } from '../md5.js';
 import { checkBody, checkMessageAttributes, checkSystemAttributes } from '../message-validation.js';
 import { type Input, optionalInt, optionalString, requiredString } from '../params.js';
-import type { Queue } from '../queue-registry.js';
 import type { SqsState } from '../state.js';
-import type { RequestContext } from '../types.js';
+import type { Queue, RequestContext } from '../types.js';
 import { batchEntries, batchFailure, batchResult } from './batch.js';
 
 /** A validated message, ready to store, with what the sender is told about it. */

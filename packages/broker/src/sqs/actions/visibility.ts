@@ -1,10 +1,9 @@
 import { sqsErrors } from '../../errors.js';
 import { messageChanged } from '../fifo.js';
 import { type Input, optionalInt, requiredString } from '../params.js';
-import type { Queue } from '../queue-registry.js';
 import { decodeReceipt } from '../receipt.js';
 import type { SqsState } from '../state.js';
-import type { RequestContext } from '../types.js';
+import type { Queue, RequestContext } from '../types.js';
 import { batchEntries, batchFailure, batchResult } from './batch.js';
 
 /** A message stays in flight at most 12 hours after the receive that returned it. */
