@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { Listener, RetriableError } from 'sqs-mega';
 import { type CircuitState, circuitBreaker } from 'sqs-mega/flow';
-import type { ClientConfig } from './noisy.js';
+import type { ClientConfig } from '../consume/runners.js';
 
 export interface BreakerFigures {
   messages: number;

@@ -3,12 +3,7 @@
 import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Listener } from 'sqs-mega';
 import { rateLimit } from 'sqs-mega/flow';
-
-export interface ClientConfig {
-  endpoint: string;
-  region: string;
-  credentials: { accessKeyId: string; secretAccessKey: string };
-}
+import type { ClientConfig } from '../consume/runners.js';
 
 export interface NoisyFigures {
   /** Quiet tenants' latencies, ms, sorted. */
@@ -25,7 +20,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function noisyRun(
   config: ClientConfig,
   name: string,
-  options: { noisy: boolean; quietTenants: number; seconds: number; rate: number },
+  options: { noisy: boolean; quietTenants: number; seconds: number; rate: number; limit?: boolean },
 ): Promise<NoisyFigures> {
   const client = new SQSClient(config);
   const create = async (q: string) =>
@@ -38,7 +33,8 @@ export async function noisyRun(
     waitTimeSeconds: 1,
     concurrency: 20,
     deferral: { delayedQueueUrl },
-    middleware: [rateLimit({ key: 'tenant', rate: options.rate, burst: options.rate })],
+    middleware:
+      options.limit === false ? [] : [rateLimit({ key: 'tenant', rate: options.rate, burst: options.rate })],
   });
   const quiet: number[] = [];
   let noisyHandled = 0;
