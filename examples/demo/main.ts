@@ -1,12 +1,14 @@
 // `npm start`: the durable broker (data under ./.mega, dashboard at its root URL) and the examples
 // running together against it — an event bus with filter policies, a FIFO shopping-cart flow,
 // retries and dead letters with a poison message, a slow task kept alive by the heartbeat, and
-// exactly-once payments (idempotency, a typed event, Prometheus metrics on /metrics).
+// exactly-once payments (idempotency, a typed event, Prometheus metrics on /metrics), and a noisy
+// tenant held to its rate limit (its orders rerouted to a delayed queue) while the others flow.
 // Ctrl-C stops the producers, drains the listeners and stops the broker.
 import { startBroker } from 'sqs-mega-broker';
 import { eventBus } from '../event-bus.js';
 import { clientsFor, type Running } from '../lib/example.js';
 import { terminal } from '../lib/terminal.js';
+import { noisyTenant } from '../noisy-tenant.js';
 import { retriesAndDeadLetters } from '../retries-and-dead-letters.js';
 import { shoppingCart } from '../shopping-cart.js';
 import { slowTask } from '../slow-task.js';
@@ -42,7 +44,7 @@ print(
 const { payments } = await import('../payments.js');
 const { sqs, sns } = clientsFor(broker.url);
 const running: Running[] = [];
-for (const example of [eventBus, shoppingCart, retriesAndDeadLetters, slowTask, payments]) {
+for (const example of [eventBus, shoppingCart, retriesAndDeadLetters, slowTask, payments, noisyTenant]) {
   running.push(await example({ sqs, sns, print }));
 }
 

@@ -9,6 +9,7 @@ import { startTestBroker } from 'sqs-mega-broker/testing';
 import { eventBus } from '../event-bus.js';
 import { clientsFor, type Example, type Running } from '../lib/example.js';
 import { recorder } from '../lib/terminal.js';
+import { noisyTenant } from '../noisy-tenant.js';
 import { DEAD_LETTER_RETENTION_SECONDS, retriesAndDeadLetters } from '../retries-and-dead-letters.js';
 import { shoppingCart } from '../shopping-cart.js';
 import { slowTask } from '../slow-task.js';
@@ -119,5 +120,17 @@ describe('examples', () => {
   it('slow task: a handler running 3× the visibility timeout finishes once, received once', async () => {
     const { stats } = await runUntil(slowTask, (s) => (s.finished ?? 0) >= 1, 25_000);
     assert.equal(stats.receivedOnce, stats.finished);
+  });
+
+  it('noisy tenant: acme (10× the others) is rerouted at its rate while globex and initech flow; nothing dead-lettered', async () => {
+    const { stats } = await runUntil(
+      noisyTenant,
+      (s) => (s.quietDone ?? 0) >= 20 && (s.deferred ?? 0) >= 20 && (s.noisyDone ?? 0) >= 5,
+      30_000,
+    );
+    assert.equal(stats.deadLettered, 0);
+    // acme is held near its rate: at most its burst plus 2 per interval of 150 ms, far under the 10 it sends
+    assert.ok((stats.noisyDone ?? 0) < (stats.quietDone ?? 0) * 3, JSON.stringify(stats));
+    assert.ok((stats.quietMaxMs ?? 0) < 5_000, `quiet tenants waited up to ${stats.quietMaxMs} ms`);
   });
 });

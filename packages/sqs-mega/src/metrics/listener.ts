@@ -1,3 +1,4 @@
+import { isDeferral } from '../listen/defer.js';
 import { defaultErrorClassifier, type ErrorClassifier, HandlerTimeoutError } from '../listen/errors.js';
 import type { ListenerInstrumentation } from '../listen/instrumentation.js';
 import { SchemaValidationError } from '../listen/schema.js';
@@ -11,14 +12,16 @@ export interface ListenerMetricsOptions extends MetricsOptions {
 }
 
 /** A handler run's outcome label. */
-export type HandledOutcome = 'ok' | 'retry' | 'dead-lettered' | 'poison' | 'timeout';
+export type HandledOutcome = 'ok' | 'retry' | 'dead-lettered' | 'poison' | 'timeout' | 'deferred';
 
 let instances = 0;
 
 /**
  * Prometheus metrics for a listener (prom-client; `instrument: [listenerMetrics()]`), labelled by
  * `queue` (and `subscriber`): `mega_listener_received_total`, `mega_listener_handled_total{outcome}`
- * (ok, retry, dead-lettered, poison, timeout), `mega_listener_handler_duration_seconds`,
+ * (ok, retry, dead-lettered, poison, timeout, deferred: a `DeferError`, e.g. from `rateLimit` or
+ * `circuitBreaker`), `mega_listener_deferred_total{mode}` (messages deferred, by `reroute` or
+ * `visibility`), `mega_listener_handler_duration_seconds`,
  * `mega_listener_in_flight`, `mega_listener_receive_batch_size`, `mega_listener_lag_seconds`
  * (now − SentTimestamp on receipt), `mega_listener_visibility_extensions_total` (heartbeats and
  * `extendVisibility`; retry backoffs are not extensions), `mega_listener_dead_lettered_total`,
@@ -67,6 +70,10 @@ export function listenerMetrics(options: ListenerMetricsOptions = {}): ListenerI
   const deadLettered = metric(options, 'counter', 'listener_dead_lettered_total', 'Messages dead-lettered', [
     'queue',
   ]);
+  const deferred = metric(options, 'counter', 'listener_deferred_total', 'Messages deferred, by mode', [
+    'queue',
+    'mode',
+  ]);
   const errors = metric(options, 'counter', 'listener_errors_total', 'Failures by phase', ['queue', 'phase']);
   let queue = '';
   return {
@@ -78,6 +85,7 @@ export function listenerMetrics(options: ListenerMetricsOptions = {}): ListenerI
         if (Number.isFinite(sent)) lag.observe({ queue }, Math.max(0, (Date.now() - sent) / 1000));
       });
       listener.on('dead-lettered', () => deadLettered.inc({ queue }));
+      listener.on('deferred', ({ mode }) => deferred.inc({ queue, mode }));
       listener.on('error', ({ phase }) => errors.inc({ queue, phase }));
       // Extensions are ChangeMessageVisibility calls that are neither backoffs nor releases.
       const name = `mega-metrics-${++instances}`;
@@ -145,8 +153,9 @@ export function listenerMetrics(options: ListenerMetricsOptions = {}): ListenerI
               : 'retry';
         return status;
       } catch (error) {
-        outcome =
-          error instanceof SchemaValidationError
+        outcome = isDeferral(error)
+          ? 'deferred'
+          : error instanceof SchemaValidationError
             ? 'poison'
             : error instanceof HandlerTimeoutError
               ? 'timeout'

@@ -120,7 +120,7 @@ describe('rateLimit, on a logical clock', () => {
 
 // SKIPPED: this suite hangs the test process (no timer fires after setup) and was not diagnosed before
 // the deadline; the same listener paths are covered by defer.test.ts. See the final report.
-describe.skip('rateLimit in a listener', () => {
+describe('rateLimit in a listener', () => {
   test('a key function that throws fails that message (dead-lettered with the reason); the others flow', async () => {
     const { client, queue, listener } = await deferralSetup(fixture, 'key-throws');
     const handled: number[] = [];
