@@ -107,10 +107,12 @@ export async function queueCounts(client: SQSClient, url: string): Promise<Queue
 /**
  * Receives every message visible now (short polls until one comes back empty), with all attributes,
  * leaving them in flight for `visibilityTimeout` seconds (default 30). For asserting on dead-letter
- * queues and leftovers.
+ * queues and leftovers. Each message is returned once: with `visibilityTimeout` 0 the messages come
+ * straight back, and the first one seen again ends the receiving.
  */
 export async function receiveAll(client: SQSClient, url: string, visibilityTimeout = 30): Promise<Message[]> {
   const all: Message[] = [];
+  const seen = new Set<string>();
   for (;;) {
     const out = await client.send(
       new ReceiveMessageCommand({
@@ -123,6 +125,11 @@ export async function receiveAll(client: SQSClient, url: string, visibilityTimeo
       }),
     );
     if (!out.Messages?.length) return all;
-    all.push(...out.Messages);
+    for (const message of out.Messages) {
+      // with a visibility timeout of 0 a message is visible again at once: seen twice means all seen
+      if (seen.has(message.MessageId ?? '')) return all;
+      seen.add(message.MessageId ?? '');
+      all.push(message);
+    }
   }
 }
