@@ -1,4 +1,5 @@
 import { snsErrors } from '../../errors.js';
+import { jsonObject } from '../validation.js';
 
 /**
  * The two archive policies, checked as SNS checks them (`InvalidParameter`, naming the attribute and
@@ -20,18 +21,6 @@ export const ARCHIVE_SINCE = '_archiveSince';
 /** Whether an attribute is one of the broker's own bookkeeping keys (hidden from Get*Attributes). */
 export const isInternalAttribute = (name: string): boolean => name.startsWith('_');
 
-function parseJson(attribute: string, value: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw snsErrors.invalidParameter(`${attribute}: failed to parse JSON.`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw snsErrors.invalidParameter(`${attribute}: must be a JSON object.`);
-  return parsed as Record<string, unknown>;
-}
-
 /**
  * A topic's `ArchivePolicy`: its retention in days, or `undefined` when the policy turns archiving off
  * (`{}`). Refused on a standard topic.
@@ -41,7 +30,7 @@ export function archiveRetentionDays(value: string, fifo: boolean): number | und
     throw snsErrors.invalidParameter(
       'Attributes Reason: ArchivePolicy: message archiving is only supported for FIFO topics',
     );
-  const policy = parseJson('ArchivePolicy', value);
+  const policy = jsonObject('ArchivePolicy', value);
   const keys = Object.keys(policy);
   if (keys.length === 0) return undefined;
   const unknown = keys.find((k) => k !== 'MessageRetentionPeriod');
@@ -90,7 +79,7 @@ export function checkReplayPolicy(
     throw snsErrors.invalidParameter(
       'Attributes Reason: ReplayPolicy: the topic has no ArchivePolicy, so it has no messages to replay',
     );
-  const policy = parseJson('ReplayPolicy', value);
+  const policy = jsonObject('ReplayPolicy', value);
   const unknown = Object.keys(policy).find(
     (k) => k !== 'PointType' && k !== 'StartingPoint' && k !== 'EndingPoint',
   );
