@@ -1,32 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { startTestBroker, type TestBroker } from '../src/testing/index.js';
-
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-
-function mega(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--conditions=source', '--import', 'tsx', CLI, ...args],
-      {
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: '',
-          AWS_PROFILE: '',
-          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-        },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
+import { mega } from './support/cli.js';
 
 describe('mega replay', () => {
   let broker: TestBroker;

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { SNSClient } from '@aws-sdk/client-sns';
 import {
   ChangeMessageVisibilityCommand,
@@ -32,46 +31,7 @@ import {
   type TestBroker,
   waitForEvents,
 } from '../src/testing/index.js';
-
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs `mega <args>` as a child process (no colours: stdout is a pipe), with the environment a user
- * has: no NODE_NO_WARNINGS, no AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED (the test runner sets
- * it for its own processes).
- */
-function mega(args: string[], input?: string, extraEnv: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const env: Record<string, string | undefined> = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: '',
-      AWS_PROFILE: '',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-    };
-    delete env.NODE_NO_WARNINGS;
-    delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
-    Object.assign(env, extraEnv);
-    const child = execFile(
-      process.execPath,
-      ['--conditions=source', '--import', 'tsx', CLI, ...args],
-      {
-        env,
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-    if (input !== undefined) child.stdin?.end(input);
-  });
-}
+import { CLI, mega } from './support/cli.js';
 
 describe('mega CLI against the broker', () => {
   let broker: TestBroker;
