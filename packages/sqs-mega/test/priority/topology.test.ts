@@ -2,26 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import {
-  applyTopology,
-  consumerOptions,
-  defineTopology,
-  Listener,
-  TopologyError,
-  validateTopology,
-} from 'sqs-mega';
+import { applyTopology, consumerOptions, defineTopology, Listener, TopologyError } from 'sqs-mega';
 import { startTestBroker, type TestBroker, waitFor } from 'sqs-mega-broker/testing';
 import { publishAll } from '../runtime/helpers.js';
-
-function fieldOf(topology: unknown): string {
-  try {
-    validateTopology(topology);
-  } catch (error) {
-    assert.ok(error instanceof TopologyError, String(error));
-    return error.field;
-  }
-  assert.fail('expected a TopologyError');
-}
+import { fieldOf } from '../topology/field-of.js';
 
 const queues = [{ name: 'urgent' }, { name: 'bulk' }];
 

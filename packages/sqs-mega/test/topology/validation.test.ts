@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Topology, TopologyError, validateTopology } from '../../src/index.js';
-
-function fieldOf(topology: unknown): string {
-  try {
-    validateTopology(topology);
-  } catch (error) {
-    assert.ok(error instanceof TopologyError, String(error));
-    return error.field;
-  }
-  assert.fail('expected a TopologyError');
-}
+import { fieldOf } from './field-of.js';
 
 describe('topology validation: typed errors naming the field', () => {
   it('a subscription naming an unknown topic or queue', () => {
