@@ -7,7 +7,7 @@
 //               `ceiling` / `fauxqs` / `fauxqs2`: that server of bench:broker instead of a revision (how far the
 //               working tree is from the ceiling or the peer, free of the machine's drift)
 //   --workload  batch-send | send | cycle-1k | cycle-fifo | fanout (the rows of bench:broker)
-//   --server    in-memory | durable
+//   --server    in-memory | durable | in-memory-22 | durable-22 (the broker on Node 22, as fauxqs 2 runs)
 import { parseArgs } from 'node:util';
 import { type Checkout, checkoutAndBuild } from './broker/checkout.js';
 import { measureFanout } from './broker/fanout.js';
@@ -32,8 +32,8 @@ if (!found || found.name === 'cycle-1m' || found.name === 'ingest') {
   process.exit(2);
 }
 const workload = found;
-if (values.server !== 'in-memory' && values.server !== 'durable') {
-  console.error('--server must be in-memory or durable');
+if (!['in-memory', 'durable', 'in-memory-22', 'durable-22'].includes(values.server)) {
+  console.error('--server must be in-memory, durable, in-memory-22 or durable-22 (the broker on Node 22)');
   process.exit(2);
 }
 const server = values.server as ServerName;

@@ -16,7 +16,7 @@ export interface Target {
 }
 
 const LABEL_WIDTH = 43;
-const COL = 12;
+const COL = 13;
 const row = (label: string, cells: string[]) =>
   label.padEnd(LABEL_WIDTH) + cells.map((c) => c.padStart(COL)).join('');
 
@@ -59,33 +59,43 @@ function target(
   return { label, value, bound, unit, atMost, met };
 }
 
-/** Issue 19's targets: against fauxqs 2.x (newest peer) in the same run. */
-function fauxqs2Targets(r: Results): Target[] {
+/** The broker column to hold against fauxqs 2: the one on Node 22 (fauxqs 2's Node) when measured. */
+function sameNode(r: Results, engine: 'in-memory' | 'durable'): ServerName {
+  const on22: ServerName = engine === 'durable' ? 'durable-22' : 'in-memory-22';
+  return r[on22] ? on22 : engine;
+}
+
+/** Issue 19's targets, against fauxqs 2.x (the newest peer) in the same run, on the same Node version when measured. */
+export function targets(r: Results): Target[] {
   const pairs: Array<[WorkloadName, string, number, number]> = [
     ['batch-send', 'batched send', 1.4, 1.15],
+    ['ingest', 'sustained ingest', 1.4, 1.15],
     ['cycle-1k', 'cycle (1k)', 1.3, 1.0],
     ['send', 'unbatched send', 1.3, 1.0],
     ['cycle-fifo', 'FIFO cycle', 1.3, 1.0],
     ['fanout', 'SNS fan-out', 1.3, 1.0],
   ];
-  return pairs.flatMap(([w, label, memory, durable]) => [
-    target(`in-memory ${label} / fauxqs 2`, ratio(r, w, 'in-memory', 'fauxqs2'), memory, 'x'),
-    target(`durable ${label} / fauxqs 2`, ratio(r, w, 'durable', 'fauxqs2'), durable, 'x'),
-  ]);
-}
-
-export function targets(r: Results): Target[] {
+  const memory = sameNode(r, 'in-memory');
+  const durable = sameNode(r, 'durable');
+  const rss = (s: ServerName) => mb(r[s]?.rssBacklogBytes);
   return [
-    ...fauxqs2Targets(r),
-    target('durable batched send / ceiling', ratio(r, 'batch-send', 'durable', 'ceiling'), 0.6, '%'),
-    target('durable batched send / fauxqs', ratio(r, 'batch-send', 'durable', 'fauxqs'), 1.2, 'x'),
-    target('in-memory batched send / ceiling', ratio(r, 'batch-send', 'in-memory', 'ceiling'), 0.85, '%'),
-    target('in-memory batched send / fauxqs', ratio(r, 'batch-send', 'in-memory', 'fauxqs'), 1.6, 'x'),
-    target('durable cycle (1k) / fauxqs', ratio(r, 'cycle-1k', 'durable', 'fauxqs'), 1.5, 'x'),
-    target('in-memory cycle (1k) / fauxqs', ratio(r, 'cycle-1k', 'in-memory', 'fauxqs'), 1.5, 'x'),
-    target('durable cycle 1M / 1k backlog', backlogRatio(r, 'durable'), 0.9, '%'),
-    target('in-memory cycle 1M / 1k backlog', backlogRatio(r, 'in-memory'), 0.9, '%'),
-    target('durable RSS with 1M backlog', mb(r.durable?.rssBacklogBytes), 150, 'MB', true),
+    ...pairs.flatMap(([w, label, memoryBound, durableBound]) => [
+      target(`${memory} ${label} / fauxqs 2`, ratio(r, w, memory, 'fauxqs2'), memoryBound, 'x'),
+      target(`${durable} ${label} / fauxqs 2`, ratio(r, w, durable, 'fauxqs2'), durableBound, 'x'),
+    ]),
+    target(`${memory} batched send / ceiling`, ratio(r, 'batch-send', memory, 'ceiling'), 0.6, '%'),
+    target(`${memory} sustained ingest / ceiling`, ratio(r, 'ingest', memory, 'ceiling'), 0.6, '%'),
+    target(`${memory} cycle 1M / 1k backlog`, backlogRatio(r, memory), 0.9, '%'),
+    target(`${durable} cycle 1M / 1k backlog`, backlogRatio(r, durable), 0.9, '%'),
+    // below fauxqs 2's own RSS with the same backlog (not measured when fauxqs 2 was not)
+    target(
+      `${memory} RSS with 1M backlog, < fauxqs 2's`,
+      rss('fauxqs2') === undefined ? undefined : rss(memory),
+      rss('fauxqs2') ?? 0,
+      'MB',
+      true,
+    ),
+    target(`${durable} RSS with 1M backlog`, rss(durable), 150, 'MB', true),
   ];
 }
 
@@ -121,7 +131,16 @@ export function printReport(r: Results, print: (line: string) => void): void {
   for (const [label, pick] of rss) print(row(label, memory(pick)));
   print('');
   print(
-    row('ratios (messages/s)', ['dur/ceil', 'mem/ceil', 'dur/faux', 'mem/faux', 'dur/faux2', 'mem/faux2']),
+    row('ratios (messages/s)', [
+      'dur/ceil',
+      'mem/ceil',
+      'dur/faux',
+      'mem/faux',
+      'dur/faux2',
+      'mem/faux2',
+      'dur22/faux2',
+      'mem22/faux2',
+    ]),
   );
   for (const w of WORKLOADS) {
     print(
@@ -132,6 +151,8 @@ export function printReport(r: Results, print: (line: string) => void): void {
         times(ratio(r, w.name, 'in-memory', 'fauxqs')),
         times(ratio(r, w.name, 'durable', 'fauxqs2')),
         times(ratio(r, w.name, 'in-memory', 'fauxqs2')),
+        times(ratio(r, w.name, 'durable-22', 'fauxqs2')),
+        times(ratio(r, w.name, 'in-memory-22', 'fauxqs2')),
       ]),
     );
   }
@@ -149,7 +170,7 @@ export function printReport(r: Results, print: (line: string) => void): void {
     const value = t.value === undefined ? '-' : formatValue(t, t.value);
     const verdict = t.met === undefined ? 'not measured' : t.met ? 'met' : 'NOT MET';
     print(
-      `  ${t.label.padEnd(LABEL_WIDTH)}${value.padStart(9)}   ${t.atMost ? '<=' : '>='} ${formatValue(t, t.bound).padEnd(8)} ${verdict}`,
+      `  ${t.label.padEnd(LABEL_WIDTH + 8)}${value.padStart(9)}   ${t.atMost ? '<=' : '>='} ${formatValue(t, t.bound).padEnd(8)} ${verdict}`,
     );
   }
 }

@@ -5,11 +5,32 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fauxqs2 } from './peers.js';
+import { fauxqs2, node22, sqliteAddonFor } from './peers.js';
 
-/** `ceiling-raw` (the ceiling on the broker's raw HTTP front) is not a column of the table: `bench:ab --base=ceiling-raw`. */
-export type ServerName = 'durable' | 'in-memory' | 'fauxqs' | 'fauxqs2' | 'ceiling' | 'ceiling-raw';
-export const SERVER_NAMES: readonly ServerName[] = ['durable', 'in-memory', 'fauxqs', 'fauxqs2', 'ceiling'];
+/**
+ * The columns. `durable-22` and `in-memory-22` are the same broker on Node 22 (the binary fauxqs 2 runs
+ * on), so that it meets fauxqs 2 on the same Node version; `durable` and `in-memory` run on the Node
+ * that runs the bench. `ceiling-raw` (the ceiling on the broker's raw HTTP front) is not a column of
+ * the table: `bench:ab --base=ceiling-raw`.
+ */
+export type ServerName =
+  | 'durable'
+  | 'in-memory'
+  | 'durable-22'
+  | 'in-memory-22'
+  | 'fauxqs'
+  | 'fauxqs2'
+  | 'ceiling'
+  | 'ceiling-raw';
+export const SERVER_NAMES: readonly ServerName[] = [
+  'durable',
+  'in-memory',
+  'durable-22',
+  'in-memory-22',
+  'fauxqs',
+  'fauxqs2',
+  'ceiling',
+];
 
 export interface RunningServer {
   readonly name: ServerName;
@@ -33,7 +54,10 @@ function command(name: ServerName, dataDir: string, root: string): string[] {
   switch (name) {
     case 'durable':
       return [...cli, '--data-dir', dataDir];
+    case 'durable-22':
+      return ['--require', join(ROOT, 'bench/broker/sqlite-addon.cjs'), ...cli, '--data-dir', dataDir];
     case 'in-memory':
+    case 'in-memory-22':
       return [...cli, '--in-memory'];
     case 'fauxqs':
       return [...TSX, 'bench/broker/fauxqs-server.ts'];
@@ -62,12 +86,12 @@ export async function startServer(
   root = ROOT,
   nodeArgs: readonly string[] = [],
 ): Promise<RunningServer> {
+  const { exec, env } = runtime(name);
   const dataDir = mkdtempSync(join(tmpdir(), 'mega-bench-'));
-  const exec = name === 'fauxqs2' ? (fauxqs2()?.node ?? process.execPath) : process.execPath;
   const child = spawn(exec, [...nodeArgs, ...command(name, dataDir, root)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MEGA_LOG_LEVEL: 'warn' },
+    env: { ...process.env, MEGA_LOG_LEVEL: 'warn', ...env },
   });
   const url = await waitForUrl(child, name);
   return {
@@ -83,6 +107,18 @@ export async function startServer(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The Node binary that runs `name`, and what its environment adds; throws when it cannot run here. */
+function runtime(name: ServerName): { exec: string; env: Record<string, string> } {
+  if (name === 'fauxqs2') return { exec: fauxqs2()?.node ?? process.execPath, env: {} };
+  if (name !== 'durable-22' && name !== 'in-memory-22') return { exec: process.execPath, env: {} };
+  const node = node22();
+  if (!node) throw new Error('Node 22 could not be fetched (npm, network, linux-x64 only)');
+  if (name === 'in-memory-22') return { exec: node, env: {} };
+  const addon = sqliteAddonFor(node);
+  if (!addon) throw new Error('better-sqlite3 could not be compiled for Node 22 (node-gyp, g++, python3)');
+  return { exec: node, env: { MEGA_BENCH_SQLITE_ADDON: addon } };
 }
 
 function waitForUrl(child: ChildProcess, name: string): Promise<string> {
