@@ -1,12 +1,15 @@
-import { list, map, type ServiceSchema, struct } from './schema.js';
+import type { ActionOutput } from '../../action-outputs.js';
+import type { SnsOutputs } from '../../sns/actions/outputs.js';
+import { type ActionSchemasFor, list, map, type ServiceSchema, struct } from './schema.js';
 
 /**
  * SNS, API version 2010-03-31 (Query only): the actions the broker implements (`sns/actions/`), no
- * more (the router refuses any other before decoding it; `test/wire-query-schemas.test.ts` holds the
- * two lists equal). Generated from the member lists of `@aws-sdk/client-sns`'s schemas
- * (`dist-es/schemas/schemas_0.js`), then shared shapes named: an action implemented later takes its
- * entry from there. Nothing in SNS is flattened: lists are `Name.member.N`, maps
- * `Name.entry.N.key`/`.value` (message attributes: `.Name`/`.Value.DataType`, …).
+ * more (the router refuses any other before decoding it), each output with every member of its SDK
+ * output: `test/wire-query-schemas.test.ts` and the compiler ({@link ActionSchemasFor}) hold them so.
+ * Generated from the member lists of `@aws-sdk/client-sns`'s schemas (`dist-es/schemas/schemas_0.js`),
+ * then shared shapes named: an action implemented later takes its entry from there. Nothing in SNS
+ * is flattened: lists are `Name.member.N`, maps `Name.entry.N.key`/`.value` (message attributes:
+ * `.Name`/`.Value.DataType`, …).
  */
 
 const stringMap = map('string');
@@ -105,5 +108,5 @@ export const snsSchema: ServiceSchema = {
     TagResource: { input: { ResourceArn: 'string', Tags: tagList }, output: {} },
     Unsubscribe: { input: { SubscriptionArn: 'string' } },
     UntagResource: { input: { ResourceArn: 'string', TagKeys: list('string') }, output: {} },
-  },
+  } satisfies ActionSchemasFor<{ [A in keyof SnsOutputs]: ActionOutput<SnsOutputs[A]> }>,
 };
