@@ -1,4 +1,4 @@
-import type { ApiError, DashboardState, PeekResult } from '../src/dashboard/api.js';
+import type { ApiError, Command, CommandResults, DashboardState, PeekResult } from '../src/dashboard/api.js';
 
 /** The page's CSRF token, embedded by the broker; sent with every state-changing request. */
 const csrf = document.querySelector<HTMLMetaElement>('meta[name="mega-csrf"]')?.content ?? '';
@@ -30,8 +30,8 @@ export async function peek(region: string, queue: string, limit = 20): Promise<P
   return answer(await fetch(`/_mega/api/peek?${q}`));
 }
 
-/** POSTs a command (`send`, `purge`, `redrive`) with the CSRF token. */
-export async function command<T = Record<string, unknown>>(name: string, body: object): Promise<T> {
+/** POSTs a command (`send`, `purge`, `redrive`) with the CSRF token; answers its SQS action's output. */
+export async function command<C extends Command>(name: C, body: object): Promise<CommandResults[C]> {
   return answer(
     await fetch(`/_mega/api/${name}`, {
       method: 'POST',

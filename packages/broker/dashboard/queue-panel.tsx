@@ -47,7 +47,7 @@ function SendForm({ queue, notify }: { queue: QueueView; notify: Notify }) {
     event.preventDefault();
     setBusy(true);
     try {
-      const out = await command<{ MessageId: string }>('send', {
+      const out = await command('send', {
         region: queue.region,
         queue: queue.name,
         body,

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  AddPermissionCommand,
   ConfirmSubscriptionCommand,
   CreateTopicCommand,
   DeleteTopicCommand,
@@ -153,19 +152,17 @@ describe('Query codec: SNS actions round-trip through @aws-sdk/client-sns', () =
     await roundTrip(new DeleteTopicCommand({ TopicArn: TOPIC }), { TopicArn: TOPIC });
   });
 
-  it('TagResource, UntagResource, ListTagsForResource and AddPermission', async () => {
+  it('TagResource, UntagResource and ListTagsForResource', async () => {
     const tag = { ResourceArn: TOPIC, Tags: [{ Key: 'a', Value: '1' }] };
     await roundTrip(new TagResourceCommand(tag), tag, {});
     const untag = { ResourceArn: TOPIC, TagKeys: ['a', 'b'] };
-    await roundTrip(new UntagResourceCommand(untag), untag, {});
+    const seen = await roundTrip(new UntagResourceCommand(untag), untag, {});
+    assert.equal(seen.params.get('TagKeys.member.2'), 'b');
     await roundTrip(
       new ListTagsForResourceCommand({ ResourceArn: TOPIC }),
       { ResourceArn: TOPIC },
       { Tags: tag.Tags },
     );
-    const perm = { TopicArn: TOPIC, Label: 'l', AWSAccountId: ['111122223333'], ActionName: ['Publish'] };
-    const seen = await roundTrip(new AddPermissionCommand(perm), perm);
-    assert.equal(seen.params.get('ActionName.member.1'), 'Publish');
   });
 
   it('decodes a hand-written Publish form the way the AWS documentation writes it', () => {

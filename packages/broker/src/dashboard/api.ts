@@ -2,6 +2,25 @@
  * The dashboard's JSON API, as the page sees it (`/_mega/api/...` and the `/_mega/events` stream).
  * Types only: the page's sources import them too. Times are ms since the epoch.
  */
+import type {
+  PurgeQueueCommandOutput,
+  SendMessageCommandOutput,
+  StartMessageMoveTaskCommandOutput,
+} from '@aws-sdk/client-sqs';
+import type { ActionOutput } from '../action-outputs.js';
+
+/**
+ * What each state-changing command (`POST /_mega/api/<command>`) answers: the output of the SQS
+ * action it runs (SendMessage, PurgeQueue, StartMessageMoveTask), as the SDK types it.
+ */
+export interface CommandResults {
+  send: ActionOutput<SendMessageCommandOutput>;
+  purge: ActionOutput<PurgeQueueCommandOutput>;
+  redrive: ActionOutput<StartMessageMoveTaskCommandOutput>;
+}
+
+/** A state-changing command of the dashboard. */
+export type Command = keyof CommandResults;
 
 /** Messages sent (stored) and deleted in one second. */
 export interface ThroughputSample {

@@ -1,16 +1,22 @@
-import { AwsError, sqsErrors } from '../errors.js';
-import { sqsActions } from '../sqs/actions/index.js';
+import { sqsErrors } from '../errors.js';
+import { type SqsActionName, type SqsOutput, sqsActions } from '../sqs/actions/index.js';
 import { isConfiguredDeadLetterQueue, startMoveTask } from '../sqs/actions/move-tasks.js';
 import type { SqsState } from '../sqs/state.js';
 import type { RequestContext } from '../sqs/types.js';
+import type { Command, CommandResults } from './api.js';
+
+export type { Command } from './api.js';
 
 /**
  * The dashboard's state-changing commands. Each calls the SQS action the wire calls (through
  * `sqsActions`), so a message sent from the page is validated and stored exactly as one sent by an SDK.
  */
-export type Command = 'send' | 'purge' | 'redrive';
-
 export const COMMANDS: readonly Command[] = ['send', 'purge', 'redrive'];
+
+/** Whether `name` is one of the {@link COMMANDS}. */
+export function isCommand(name: string): name is Command {
+  return (COMMANDS as readonly string[]).includes(name);
+}
 
 /** Runs `command` with the JSON body of the request; returns the action's output. */
 export async function runCommand(
@@ -18,7 +24,7 @@ export async function runCommand(
   ctx: RequestContext,
   command: Command,
   body: Record<string, unknown>,
-): Promise<object> {
+): Promise<CommandResults[Command]> {
   const region = typeof body.region === 'string' && body.region !== '' ? body.region : ctx.region;
   const inRegion: RequestContext = { ...ctx, region };
   const queueName = typeof body.queue === 'string' ? body.queue : '';
@@ -44,13 +50,12 @@ export async function runCommand(
   }
 }
 
-async function call(
-  action: string,
+/** Runs the SQS action `action`, as the wire would. */
+async function call<A extends SqsActionName>(
+  action: A,
   sqs: SqsState,
   ctx: RequestContext,
   input: Record<string, unknown>,
-): Promise<object> {
-  const handler = Object.hasOwn(sqsActions, action) ? sqsActions[action] : undefined;
-  if (!handler) throw new AwsError('UnsupportedOperation', `This broker does not implement ${action}.`, 501);
-  return handler(sqs, ctx, input);
+): Promise<SqsOutput<A>> {
+  return sqsActions[action](sqs, ctx, input);
 }

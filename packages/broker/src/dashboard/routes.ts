@@ -7,7 +7,7 @@ import type { Route, RouteServices, WireRequest } from '../wire/route.js';
 import { hasCsrfToken, isAuthorized } from './access.js';
 import type { ApiError } from './api.js';
 import { COMMON_HEADERS, ICON_PATHS, isAsset, serveAsset, serveIcon, servePage } from './assets.js';
-import { COMMANDS, type Command, runCommand } from './commands.js';
+import { isCommand, runCommand } from './commands.js';
 import { MAX_PEEK, peekMessages } from './messages.js';
 import { dashboardState } from './snapshot.js';
 import { Throughput, TICK_MS } from './throughput.js';
@@ -101,8 +101,8 @@ export async function routeDashboard(request: WireRequest, services: RouteServic
         peekMessages(services.sqs, dashboard.peek, { ...ctx, region }, q.get('queue') ?? '', limit),
       );
     }
-    const command = path.slice('/_mega/api/'.length) as Command;
-    if (path.startsWith('/_mega/api/') && COMMANDS.includes(command)) {
+    const command = path.slice('/_mega/api/'.length);
+    if (path.startsWith('/_mega/api/') && isCommand(command)) {
       if (method !== 'POST') return methodNotAllowed('POST');
       if (!hasCsrfToken(request.headers)) {
         return apiError(403, 'InvalidCsrfToken', 'The request lacks the page’s CSRF token: reload the page.');

@@ -70,22 +70,16 @@ async function latestMoveTask(
   queue: Queue,
   origin: string,
 ): Promise<MoveTaskView | undefined> {
-  const list = Object.hasOwn(sqsActions, 'ListMessageMoveTasks')
-    ? sqsActions.ListMessageMoveTasks
-    : undefined;
-  if (!list) return undefined;
   const ctx: RequestContext = { region: queue.region, origin };
-  const output = (await list(sqs, ctx, { SourceArn: queue.arn, MaxResults: 1 })) as {
-    Results?: Array<Record<string, unknown>>;
-  };
+  const output = await sqsActions.ListMessageMoveTasks(sqs, ctx, { SourceArn: queue.arn, MaxResults: 1 });
   const task = output.Results?.[0];
   if (!task) return undefined;
   return {
     status: String(task.Status),
-    moved: Number(task.ApproximateNumberOfMessagesMoved ?? 0),
-    toMove: Number(task.ApproximateNumberOfMessagesToMove ?? 0),
-    failureReason: typeof task.FailureReason === 'string' ? task.FailureReason : undefined,
-    startedAt: Number(task.StartedTimestamp ?? 0),
+    moved: task.ApproximateNumberOfMessagesMoved ?? 0,
+    toMove: task.ApproximateNumberOfMessagesToMove ?? 0,
+    failureReason: task.FailureReason,
+    startedAt: task.StartedTimestamp ?? 0,
   };
 }
 

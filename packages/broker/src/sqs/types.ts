@@ -77,13 +77,14 @@ export interface QueuePort {
   byArn(arn: string): Queue | undefined;
 }
 
-/** A message attribute value as it travels on the wire (`BinaryValue` in base64). */
+/**
+ * A message attribute value as it travels on the wire (`BinaryValue` in base64). SQS reserves
+ * `StringListValues` and `BinaryListValues` and implements neither: the broker never stores them.
+ */
 export interface MessageAttributeValue {
   DataType?: string;
   StringValue?: string;
   BinaryValue?: string;
-  StringListValues?: unknown;
-  BinaryListValues?: unknown;
 }
 
 export type AttributeMap = Record<string, MessageAttributeValue>;

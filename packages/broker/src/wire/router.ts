@@ -1,7 +1,7 @@
 import { AwsError, snsErrors, sqsErrors } from '../errors.js';
 import { actionOf, type BrokerMetrics } from '../metrics.js';
-import { snsActions } from '../sns/actions/index.js';
-import { sqsActions } from '../sqs/actions/index.js';
+import { snsActionNamed } from '../sns/actions/index.js';
+import { sqsActionNamed } from '../sqs/actions/index.js';
 import type { RequestContext } from '../sqs/types.js';
 import type { BrowserGuard } from './browser-guard.js';
 import { credentialScope } from './credentials.js';
@@ -136,8 +136,7 @@ async function routeJson(
   requestId: string,
 ): Promise<WireResponse> {
   const { prefix, action } = parseTarget(target);
-  const handler =
-    prefix === 'AmazonSQS' && Object.hasOwn(sqsActions, action) ? sqsActions[action] : undefined;
+  const handler = prefix === 'AmazonSQS' ? sqsActionNamed(action) : undefined;
   if (!handler || request.method !== 'POST') {
     return encodeJsonError(
       new AwsError('UnknownOperationException', `Unknown operation ${target.slice(0, 128)}`),
@@ -175,7 +174,7 @@ function queryService(
   if (service === 'sns' || service === 'sqs') return service;
   if (version === SNS_VERSION) return 'sns';
   if (version === SQS_VERSION || QUEUE_PATH.test(path)) return 'sqs';
-  return Object.hasOwn(snsActions, action) && !Object.hasOwn(sqsActions, action) ? 'sns' : 'sqs';
+  return snsActionNamed(action) !== undefined && sqsActionNamed(action) === undefined ? 'sns' : 'sqs';
 }
 
 async function routeQuery(
@@ -214,7 +213,7 @@ async function routeQuery(
     return queryError(asAwsError(error, services.logger, action), requestId, service);
   }
   if (service === 'sns') {
-    const snsHandler = Object.hasOwn(snsActions, action) ? snsActions[action] : undefined;
+    const snsHandler = snsActionNamed(action);
     if (!snsHandler || (version !== null && version !== SNS_VERSION))
       return queryError(snsErrors.invalidAction(action), requestId, 'sns');
     try {
@@ -228,7 +227,7 @@ async function routeQuery(
       return queryError(asAwsError(error, services.logger, action), requestId, 'sns');
     }
   }
-  const handler = Object.hasOwn(sqsActions, action) ? sqsActions[action] : undefined;
+  const handler = sqsActionNamed(action);
   if (!handler || (version !== null && version !== SQS_VERSION))
     return queryError(sqsErrors.invalidAction(action), requestId);
   const input = decodeQueryInput('sqs', action, params);

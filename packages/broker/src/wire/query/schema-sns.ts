@@ -1,10 +1,15 @@
-import { list, map, type ServiceSchema, struct } from './schema.js';
+import type { ActionOutput } from '../../action-outputs.js';
+import type { SnsOutputs } from '../../sns/actions/outputs.js';
+import { type ActionSchemasFor, list, map, type ServiceSchema, struct } from './schema.js';
 
 /**
- * SNS, API version 2010-03-31 (Query only). Generated from the member lists of
- * `@aws-sdk/client-sns`'s schemas (`dist-es/schemas/schemas_0.js`), then shared shapes named.
- * Nothing in SNS is flattened: lists are `Name.member.N`, maps `Name.entry.N.key`/`.value`
- * (message attributes: `.Name`/`.Value.DataType`, …). Timestamps (SMS sandbox only) pass as strings.
+ * SNS, API version 2010-03-31 (Query only): the actions the broker implements (`sns/actions/`), no
+ * more (the router refuses any other before decoding it), each output with every member of its SDK
+ * output: `test/wire-query-schemas.test.ts` and the compiler ({@link ActionSchemasFor}) hold them so.
+ * Generated from the member lists of `@aws-sdk/client-sns`'s schemas (`dist-es/schemas/schemas_0.js`),
+ * then shared shapes named: an action implemented later takes its entry from there. Nothing in SNS
+ * is flattened: lists are `Name.member.N`, maps `Name.entry.N.key`/`.value` (message attributes:
+ * `.Name`/`.Value.DataType`, …).
  */
 
 const stringMap = map('string');
@@ -28,92 +33,17 @@ const subscriptionList = list(
 export const snsSchema: ServiceSchema = {
   xmlns: 'http://sns.amazonaws.com/doc/2010-03-31/',
   actions: {
-    AddPermission: {
-      input: {
-        TopicArn: 'string',
-        Label: 'string',
-        AWSAccountId: list('string'),
-        ActionName: list('string'),
-      },
-    },
-    CheckIfPhoneNumberIsOptedOut: { input: { phoneNumber: 'string' }, output: { isOptedOut: 'boolean' } },
     ConfirmSubscription: {
       input: { TopicArn: 'string', Token: 'string', AuthenticateOnUnsubscribe: 'string' },
       output: { SubscriptionArn: 'string' },
     },
-    CreatePlatformApplication: {
-      input: { Name: 'string', Platform: 'string', Attributes: stringMap },
-      output: { PlatformApplicationArn: 'string' },
-    },
-    CreatePlatformEndpoint: {
-      input: {
-        PlatformApplicationArn: 'string',
-        Token: 'string',
-        CustomUserData: 'string',
-        Attributes: stringMap,
-      },
-      output: { EndpointArn: 'string' },
-    },
-    CreateSMSSandboxPhoneNumber: { input: { PhoneNumber: 'string', LanguageCode: 'string' }, output: {} },
     CreateTopic: {
       input: { Name: 'string', Attributes: stringMap, Tags: tagList, DataProtectionPolicy: 'string' },
       output: { TopicArn: 'string' },
     },
-    DeleteEndpoint: { input: { EndpointArn: 'string' } },
-    DeletePlatformApplication: { input: { PlatformApplicationArn: 'string' } },
-    DeleteSMSSandboxPhoneNumber: { input: { PhoneNumber: 'string' }, output: {} },
     DeleteTopic: { input: { TopicArn: 'string' } },
-    GetDataProtectionPolicy: { input: { ResourceArn: 'string' }, output: { DataProtectionPolicy: 'string' } },
-    GetEndpointAttributes: { input: { EndpointArn: 'string' }, output: { Attributes: stringMap } },
-    GetPlatformApplicationAttributes: {
-      input: { PlatformApplicationArn: 'string' },
-      output: { Attributes: stringMap },
-    },
-    GetSMSAttributes: { input: { attributes: list('string') }, output: { attributes: stringMap } },
-    GetSMSSandboxAccountStatus: { input: {}, output: { IsInSandbox: 'boolean' } },
     GetSubscriptionAttributes: { input: { SubscriptionArn: 'string' }, output: { Attributes: stringMap } },
     GetTopicAttributes: { input: { TopicArn: 'string' }, output: { Attributes: stringMap } },
-    ListEndpointsByPlatformApplication: {
-      input: { PlatformApplicationArn: 'string', NextToken: 'string' },
-      output: {
-        Endpoints: list(struct({ EndpointArn: 'string', Attributes: stringMap })),
-        NextToken: 'string',
-      },
-    },
-    ListOriginationNumbers: {
-      input: { NextToken: 'string', MaxResults: 'integer' },
-      output: {
-        NextToken: 'string',
-        PhoneNumbers: list(
-          struct({
-            CreatedAt: 'string',
-            PhoneNumber: 'string',
-            Status: 'string',
-            Iso2CountryCode: 'string',
-            RouteType: 'string',
-            NumberCapabilities: list('string'),
-          }),
-        ),
-      },
-    },
-    ListPhoneNumbersOptedOut: {
-      input: { nextToken: 'string' },
-      output: { phoneNumbers: list('string'), nextToken: 'string' },
-    },
-    ListPlatformApplications: {
-      input: { NextToken: 'string' },
-      output: {
-        PlatformApplications: list(struct({ PlatformApplicationArn: 'string', Attributes: stringMap })),
-        NextToken: 'string',
-      },
-    },
-    ListSMSSandboxPhoneNumbers: {
-      input: { NextToken: 'string', MaxResults: 'integer' },
-      output: {
-        PhoneNumbers: list(struct({ PhoneNumber: 'string', Status: 'string' })),
-        NextToken: 'string',
-      },
-    },
     ListSubscriptions: {
       input: { NextToken: 'string' },
       output: { Subscriptions: subscriptionList, NextToken: 'string' },
@@ -127,7 +57,6 @@ export const snsSchema: ServiceSchema = {
       input: { NextToken: 'string' },
       output: { Topics: list(struct({ TopicArn: 'string' })), NextToken: 'string' },
     },
-    OptInPhoneNumber: { input: { phoneNumber: 'string' }, output: {} },
     Publish: {
       input: {
         Message: 'string',
@@ -162,11 +91,6 @@ export const snsSchema: ServiceSchema = {
         Failed: list(struct({ Id: 'string', Code: 'string', SenderFault: 'boolean', Message: 'string' })),
       },
     },
-    PutDataProtectionPolicy: { input: { ResourceArn: 'string', DataProtectionPolicy: 'string' } },
-    RemovePermission: { input: { TopicArn: 'string', Label: 'string' } },
-    SetEndpointAttributes: { input: { EndpointArn: 'string', Attributes: stringMap } },
-    SetPlatformApplicationAttributes: { input: { PlatformApplicationArn: 'string', Attributes: stringMap } },
-    SetSMSAttributes: { input: { attributes: stringMap }, output: {} },
     SetSubscriptionAttributes: {
       input: { SubscriptionArn: 'string', AttributeName: 'string', AttributeValue: 'string' },
     },
@@ -184,6 +108,5 @@ export const snsSchema: ServiceSchema = {
     TagResource: { input: { ResourceArn: 'string', Tags: tagList }, output: {} },
     Unsubscribe: { input: { SubscriptionArn: 'string' } },
     UntagResource: { input: { ResourceArn: 'string', TagKeys: list('string') }, output: {} },
-    VerifySMSSandboxPhoneNumber: { input: { PhoneNumber: 'string', OneTimePassword: 'string' }, output: {} },
-  },
+  } satisfies ActionSchemasFor<{ [A in keyof SnsOutputs]: ActionOutput<SnsOutputs[A]> }>,
 };

@@ -1,8 +1,21 @@
-import { type ActionSchema, list, type Members, map, type ServiceSchema, struct } from './schema.js';
+import type { ActionOutput } from '../../action-outputs.js';
+import type { SqsOutputs } from '../../sqs/actions/outputs.js';
+import {
+  type ActionSchema,
+  type ActionSchemasFor,
+  type ListShape,
+  list,
+  type Members,
+  map,
+  type ServiceSchema,
+  struct,
+} from './schema.js';
 
 /**
  * SQS, API version 2012-11-05, as the Query protocol carries it (names checked against
- * `@aws-sdk/client-sqs@3.445.0`'s `Aws_query.js`). Every SQS list and map is flattened.
+ * `@aws-sdk/client-sqs@3.445.0`'s `Aws_query.js`). Every SQS list and map is flattened. Exactly the
+ * actions the broker implements, each output with every member of its SDK output (a compile error
+ * otherwise: see {@link ActionSchemasFor}).
  */
 
 const attributeMap = map('string', 'Name', 'Value', 'Attribute');
@@ -25,13 +38,13 @@ const sendMembers: Members = {
   MessageGroupId: 'string',
 };
 
-const sendResultMembers: Members = {
+const sendResultMembers = {
   MD5OfMessageBody: 'string',
   MD5OfMessageAttributes: 'string',
   MD5OfMessageSystemAttributes: 'string',
   MessageId: 'string',
   SequenceNumber: 'string',
-};
+} satisfies Members;
 
 const batchResultError = list(
   struct({ Id: 'string', SenderFault: 'boolean', Code: 'string', Message: 'string' }),
@@ -39,12 +52,16 @@ const batchResultError = list(
 );
 
 /** A batch action: `Entries` under `<Action>RequestEntry.N`, results under `<Action>ResultEntry`. */
-const batch = (action: string, entry: Members, result: Members): ActionSchema => ({
+const batch = (
+  action: string,
+  entry: Members,
+  result: Members,
+): { input: Members; output: { Successful: ListShape; Failed: ListShape } } => ({
   input: { QueueUrl: 'string', Entries: list(struct(entry), `${action}RequestEntry`) },
   output: { Successful: list(struct(result), `${action}ResultEntry`), Failed: batchResultError },
 });
 
-const queueOnly: ActionSchema = { input: { QueueUrl: 'string' } };
+const queueOnly = { input: { QueueUrl: 'string' } } satisfies ActionSchema;
 
 const message = struct({
   MessageId: 'string',
@@ -152,5 +169,5 @@ export const sqsSchema: ServiceSchema = {
     },
     TagQueue: { input: { QueueUrl: 'string', Tags: tagMap } },
     UntagQueue: { input: { QueueUrl: 'string', TagKeys: list('string', 'TagKey') } },
-  },
+  } satisfies ActionSchemasFor<{ [A in keyof SqsOutputs]: ActionOutput<SqsOutputs[A]> }>,
 };

@@ -53,6 +53,35 @@ export interface ActionSchema {
   readonly output?: Members;
 }
 
+/**
+ * The kind of shape a member of type `T` (JSON-shaped, blobs as strings) takes: a list for an array,
+ * a scalar for a scalar, a map or a structure for an object (a union-keyed record is a map on the
+ * wire); none for `never` (the members of an action without output).
+ */
+export type ShapeFor<T> = [T] extends [never]
+  ? never
+  : [NonNullable<T>] extends [readonly unknown[]]
+    ? ListShape
+    : [NonNullable<T>] extends [string]
+      ? 'string' | 'blob'
+      : [NonNullable<T>] extends [number]
+        ? 'integer'
+        : [NonNullable<T>] extends [boolean]
+          ? 'boolean'
+          : MapShape | StructShape;
+
+/**
+ * The schemas of exactly the actions of `Outputs` (action name → JSON-shaped output), each output
+ * describing every member of its action's output with a shape of that member's kind: the codec
+ * renders a list, map or number only from its schema, so a member missing here would be dropped.
+ */
+export type ActionSchemasFor<Outputs> = {
+  readonly [A in keyof Outputs]: {
+    readonly input?: Members;
+    readonly output?: { readonly [K in keyof Outputs[A]]-?: ShapeFor<Outputs[A][K]> };
+  };
+};
+
 /** One Query service: XML namespace and its actions. */
 export interface ServiceSchema {
   /** XML namespace of responses and errors, e.g. `http://queue.amazonaws.com/doc/2012-11-05/`. */
