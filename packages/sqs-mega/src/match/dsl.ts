@@ -9,7 +9,7 @@ import {
   type NumericRange,
 } from './core.js';
 import { MISSING, pathResolver } from './resolve.js';
-import { compareValues, dslKey, valuesEqual } from './values.js';
+import { asInstant, asNumber, compareValues, dslKey, valuesEqual } from './values.js';
 
 const OPERATOR = Symbol.for('sqs-mega.operator');
 
@@ -89,7 +89,25 @@ export function isOperator(value: unknown): value is Operator {
 
 /** Equality: numbers and numeric strings compare as numbers, ISO timestamps as instants, lists and objects structurally. */
 export function eq(expected: unknown): Operator {
-  return operator(`eq(${show(expected)})`, (value) => valuesEqual(value, expected), dslKey(expected));
+  return operator(`eq(${show(expected)})`, equalsTest(expected), dslKey(expected));
+}
+
+/**
+ * A string that only the identical string equals under {@link valuesEqual}: neither numeric (`'5'`
+ * equals `5`) nor an instant (ISO strings compare as instants).
+ */
+function isPlainString(value: unknown): value is string {
+  return typeof value === 'string' && asNumber(value) === undefined && asInstant(value) === undefined;
+}
+
+/** `(value) => valuesEqual(value, expected)`, as one comparison when `expected` is a plain string or a number. */
+function equalsTest(expected: unknown): (value: unknown) => boolean {
+  if (isPlainString(expected)) return (value) => value === expected;
+  if (typeof expected === 'number') {
+    // a number equals a number only by value; other values (numeric strings, ...) take the general rule
+    return (value) => (typeof value === 'number' ? value === expected : valuesEqual(value, expected));
+  }
+  return (value) => valuesEqual(value, expected);
 }
 
 /** Not equal (alias of `not(eq(x))`). A missing key still does not match. */
@@ -175,12 +193,18 @@ export function oneOf(...items: DslPattern[]): Operator {
     items.length > 0 && keys.every((k) => k !== undefined)
       ? { exact: [...new Set(keys.flat() as string[])] }
       : undefined;
-  return operator(
-    `oneOf(${items.map(show).join(', ')})`,
-    (value) => tests.some((t) => t(value)),
-    undefined,
-    hint,
-  );
+  // Plain strings only (the common case): one comparison per item, no call.
+  const plain = items.every(isPlainString) ? (items as string[]) : undefined;
+  const test =
+    plain === undefined
+      ? (value: unknown) => tests.some((t) => t(value))
+      : plain.length <= 8
+        ? (value: unknown) => typeof value === 'string' && plain.includes(value)
+        : (
+            (set) => (value: unknown) =>
+              typeof value === 'string' && set.has(value)
+          )(new Set(plain));
+  return operator(`oneOf(${items.map(show).join(', ')})`, test, undefined, hint);
 }
 
 /** Alias of {@link oneOf}. */

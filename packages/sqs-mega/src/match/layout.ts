@@ -6,6 +6,7 @@ import { shapeOf } from './json-compile.js';
 export const GENERIC = 0;
 export const EXISTS = 1;
 export const DIFFERS = 2;
+export const NONE_OF = 3;
 
 /**
  * One compiled, immutable layout of a group of patterns (see {@link compileLayout}): the path indexes,
@@ -223,9 +224,17 @@ export function compileLayout<T>(patterns: Iterable<readonly [T, CompiledPattern
     conditions,
     conditionSlots: Int32Array.from(conditionSlots),
     conditionShapes: Uint8Array.from(shapes, (shape) =>
-      shape?.kind === 'exists' ? EXISTS : shape?.kind === 'differs' ? DIFFERS : GENERIC,
+      shape?.kind === 'exists'
+        ? EXISTS
+        : shape?.kind === 'differs'
+          ? DIFFERS
+          : shape?.kind === 'none-of'
+            ? NONE_OF
+            : GENERIC,
     ),
-    conditionOperands: shapes.map((shape) => (shape?.kind === 'differs' ? shape.value : undefined)),
+    conditionOperands: shapes.map((shape) =>
+      shape?.kind === 'differs' ? shape.value : shape?.kind === 'none-of' ? shape.values : undefined,
+    ),
     resolvers: [...slots.keys()],
   };
 }
