@@ -165,15 +165,27 @@ function comparison(name: string, bound: unknown, accept: (order: number) => boo
             : [-inf, false, bound, true];
     hint = { ranges: [range] };
   }
-  return operator(
-    `${name}(${show(bound)})`,
-    (value) => {
-      const order = compareValues(value, bound);
-      return order !== undefined && accept(order);
-    },
-    undefined,
-    hint,
-  );
+  const general = (value: unknown): boolean => {
+    const order = compareValues(value, bound);
+    return order !== undefined && accept(order);
+  };
+  const range = hint?.ranges?.[0];
+  return operator(`${name}(${show(bound)})`, range ? withinRange(range, general) : general, undefined, hint);
+}
+
+/**
+ * `general`, answering a number by the interval `range` alone, which is what an operator whose hint
+ * is that interval holds for (infinite ends unbounded: `lt(5)` holds for `-Infinity`).
+ */
+function withinRange(range: NumericRange, general: (value: unknown) => boolean): (value: unknown) => boolean {
+  const [low, lowInc, high, highInc] = range;
+  const noLow = low === Number.NEGATIVE_INFINITY;
+  const noHigh = high === Number.POSITIVE_INFINITY;
+  return (value) =>
+    typeof value === 'number'
+      ? (noLow || (lowInc ? value >= low : value > low)) &&
+        (noHigh || (highInc ? value <= high : value < high))
+      : general(value);
 }
 
 /** Greater than. Numeric strings compare as numbers, ISO timestamps as instants; mismatched types never match. */
@@ -231,9 +243,11 @@ export function and(...patterns: DslPattern[]): Operator {
     // An empty intersection holds for nothing: no hint, so the set evaluates it (and finds nothing).
     if (low < high || (low === high && lowInc && highInc)) hint = { ranges: [[low, lowInc, high, highInc]] };
   }
+  const every = (value: unknown): boolean => tests.every((t) => t(value));
+  const range = hint?.ranges?.[0];
   return operator(
     `and(${patterns.map(show).join(', ')})`,
-    (value) => tests.every((t) => t(value)),
+    range ? withinRange(range, every) : every,
     undefined,
     hint,
   );
