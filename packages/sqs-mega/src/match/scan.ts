@@ -1,6 +1,6 @@
 import type { Condition } from './core.js';
 import type { PathIndex } from './index.js';
-import { type CompiledLayout, DIFFERS, EXISTS, NONE_OF } from './layout.js';
+import { type CompiledLayout, DIFFERS, EQUALS, EXISTS, GENERIC, ONE_OF } from './layout.js';
 import { Many, MISSING } from './resolve.js';
 
 /**
@@ -178,10 +178,13 @@ export class LayoutMatcher<T> {
       // paths test `typeof` before (or instead of) `instanceof Many`, which is not free on a primitive.
       const shape = this.conditionShapes[c];
       if (shape === EXISTS) holds = found !== MISSING && found !== null;
-      else if (shape === DIFFERS && typeof found === 'string') holds = found !== this.conditionOperands[c];
-      else if (shape === NONE_OF && typeof found === 'string')
-        holds = !(this.conditionOperands[c] as readonly string[]).includes(found);
-      else {
+      else if (shape !== GENERIC && typeof found === 'string') {
+        const operand = this.conditionOperands[c];
+        if (shape === EQUALS) holds = found === operand;
+        else if (shape === DIFFERS) holds = found !== operand;
+        else if (shape === ONE_OF) holds = (operand as readonly string[]).includes(found);
+        else holds = !(operand as readonly string[]).includes(found); // NONE_OF
+      } else {
         const condition = this.conditions[c] as Condition;
         holds = (condition.check as (found: unknown, root: unknown) => boolean)(found, this.root);
       }
