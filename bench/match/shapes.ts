@@ -1,15 +1,30 @@
 // Matcher shapes for bench/match.ts: the subscription shapes users write most, each at 10..10,000
 // patterns with at most a few matches per event, so that any cost linear in the number of patterns
 // shows as a falling rate. Each shape builds N patterns and 512 events from a fixed seed.
-import { and, type CompiledPattern, compileJsonPattern, compilePattern, gte, lt, oneOf } from 'sqs-mega';
+
+import type { CompiledPattern } from 'sqs-mega/core';
+import * as sqsMega from 'sqs-mega/core';
 import { rng } from './workload.js';
+
+/**
+ * What a shape builds its patterns with: this checkout's `sqs-mega`, or (bench/match/ab.ts) another
+ * revision's `src/core.ts`.
+ */
+export interface MatchApi {
+  compileJsonPattern: typeof sqsMega.compileJsonPattern;
+  compilePattern: typeof sqsMega.compilePattern;
+  and: typeof sqsMega.and;
+  gte: typeof sqsMega.gte;
+  lt: typeof sqsMega.lt;
+  oneOf: typeof sqsMega.oneOf;
+}
 
 /** One shape: its patterns (compiled, plus the JSON form for the peers when there is one) and events. */
 export interface Shape {
   readonly name: string;
   /** JSON pattern (scope MessageBody) `i` of `n`, or `undefined` for DSL shapes (no peer reads them). */
   json?(i: number, n: number): Record<string, unknown>;
-  dsl?(i: number, n: number): CompiledPattern;
+  dsl?(i: number, n: number, api: MatchApi): CompiledPattern;
   event(r: () => number, n: number): Record<string, unknown>;
 }
 
@@ -63,7 +78,7 @@ export const SHAPES: readonly Shape[] = [
   },
   {
     name: 'DSL nested mapping',
-    dsl: (i) =>
+    dsl: (i, _, { compilePattern, oneOf, gte }) =>
       compilePattern({
         event: {
           name: oneOf(NAMES[i % 5] as string, 'order.any'),
@@ -78,7 +93,7 @@ export const SHAPES: readonly Shape[] = [
   },
   {
     name: 'DSL name + numeric range',
-    dsl: (i) =>
+    dsl: (i, _, { compilePattern, and, gte, lt }) =>
       compilePattern({
         event: { name: NAMES[i % 5] as string, attributes: { amount: and(gte(i * 10), lt(i * 10 + 10)) } },
       }),
@@ -86,15 +101,15 @@ export const SHAPES: readonly Shape[] = [
   },
 ];
 
-/** Patterns and events of `shape` at `n` patterns. */
-export function build(shape: Shape, n: number) {
+/** Patterns and events of `shape` at `n` patterns, compiled with `api` (default: this checkout's). */
+export function build(shape: Shape, n: number, api: MatchApi = sqsMega) {
   const r = rng(n + 17);
   const json = shape.json
     ? Array.from({ length: n }, (_, i) => (shape.json as NonNullable<Shape['json']>)(i, n))
     : undefined;
   const compiled = json
-    ? json.map((p) => compileJsonPattern(p, { scope: 'MessageBody' }))
-    : Array.from({ length: n }, (_, i) => (shape.dsl as NonNullable<Shape['dsl']>)(i, n));
+    ? json.map((p) => api.compileJsonPattern(p, { scope: 'MessageBody' }))
+    : Array.from({ length: n }, (_, i) => (shape.dsl as NonNullable<Shape['dsl']>)(i, n, api));
   const events = Array.from({ length: 512 }, () => shape.event(r, n));
   return { json, compiled, events };
 }

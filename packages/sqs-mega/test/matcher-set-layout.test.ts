@@ -4,11 +4,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  and,
   type CompiledPattern,
   type Condition,
   compileJsonPattern,
   compilePattern,
+  eq,
+  gte,
+  lt,
   MatcherSet,
+  oneOf,
 } from '../src/index.js';
 
 const body = (policy: object) => compileJsonPattern(policy, { scope: 'MessageBody' });
@@ -164,5 +169,50 @@ describe('MatcherSet layout', () => {
     first.push('mutated');
     assert.deepEqual(set.match({ kind: 'a' }), ['a']);
     assert.deepEqual(first, ['a', 'mutated']);
+  });
+});
+
+describe('MatcherSet inline checks', () => {
+  // The conditions the set checks inline for a string value (exact strings, plain DSL strings, eq,
+  // oneOf, anything-but of a few values) must answer every other value as the condition does. Each
+  // pattern below is anchored on `id` (unique), so the inline check is on `kind`.
+  const values: unknown[] = [
+    'a',
+    'b',
+    'c',
+    'A',
+    '5',
+    5,
+    5.0,
+    '2024-01-01T00:00:00Z',
+    null,
+    true,
+    ['a'],
+    ['x', 'a'],
+    { a: 1 },
+  ];
+  const dsl = [
+    compilePattern({ id: 'x', kind: 'a' }),
+    compilePattern({ id: 'x', kind: oneOf('a', 'b') }),
+    compilePattern({ id: 'x', kind: eq('5') }),
+    compilePattern({ id: 'x', kind: oneOf('2024-01-01T00:00:00.000Z', 'c') }),
+    compilePattern({ id: 'x', kind: and(gte(1), lt(6)) }),
+  ];
+  const json = [
+    body({ id: ['x'], kind: ['a'] }),
+    body({ id: ['x'], kind: ['a', 'b', 5] }),
+    body({ id: ['x'], kind: [{ 'anything-but': ['a', 'b'] }] }),
+    body({ id: ['x'], kind: [{ 'anything-but': ['a', 5] }] }),
+  ];
+  it('answers every value as evaluating the pattern alone does', () => {
+    for (const pattern of [...dsl, ...json]) {
+      const set = new MatcherSet<string>();
+      set.add('p', pattern);
+      set.add('other', body({ id: ['y'] })); // a second pattern keeps `kind` from being the anchor of a lone set
+      for (const kind of values) {
+        const payload = { id: 'x', kind };
+        assert.equal(set.match(payload).includes('p'), pattern.matches(payload), JSON.stringify(payload));
+      }
+    }
   });
 });

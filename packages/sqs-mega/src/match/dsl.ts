@@ -9,7 +9,7 @@ import {
   type NumericRange,
 } from './core.js';
 import { MISSING, pathResolver } from './resolve.js';
-import { compareValues, dslKey, valuesEqual } from './values.js';
+import { asInstant, asNumber, compareValues, dslKey, valuesEqual } from './values.js';
 
 const OPERATOR = Symbol.for('sqs-mega.operator');
 
@@ -89,7 +89,25 @@ export function isOperator(value: unknown): value is Operator {
 
 /** Equality: numbers and numeric strings compare as numbers, ISO timestamps as instants, lists and objects structurally. */
 export function eq(expected: unknown): Operator {
-  return operator(`eq(${show(expected)})`, (value) => valuesEqual(value, expected), dslKey(expected));
+  return operator(`eq(${show(expected)})`, equalsTest(expected), dslKey(expected));
+}
+
+/**
+ * A string that only the identical string equals under {@link valuesEqual}: neither numeric (`'5'`
+ * equals `5`) nor an instant (ISO strings compare as instants).
+ */
+function isPlainString(value: unknown): value is string {
+  return typeof value === 'string' && asNumber(value) === undefined && asInstant(value) === undefined;
+}
+
+/** `(value) => valuesEqual(value, expected)`, as one comparison when `expected` is a plain string or a number. */
+function equalsTest(expected: unknown): (value: unknown) => boolean {
+  if (isPlainString(expected)) return (value) => value === expected;
+  if (typeof expected === 'number') {
+    // a number equals a number only by value; other values (numeric strings, ...) take the general rule
+    return (value) => (typeof value === 'number' ? value === expected : valuesEqual(value, expected));
+  }
+  return (value) => valuesEqual(value, expected);
 }
 
 /** Not equal (alias of `not(eq(x))`). A missing key still does not match. */
@@ -147,15 +165,27 @@ function comparison(name: string, bound: unknown, accept: (order: number) => boo
             : [-inf, false, bound, true];
     hint = { ranges: [range] };
   }
-  return operator(
-    `${name}(${show(bound)})`,
-    (value) => {
-      const order = compareValues(value, bound);
-      return order !== undefined && accept(order);
-    },
-    undefined,
-    hint,
-  );
+  const general = (value: unknown): boolean => {
+    const order = compareValues(value, bound);
+    return order !== undefined && accept(order);
+  };
+  const range = hint?.ranges?.[0];
+  return operator(`${name}(${show(bound)})`, range ? withinRange(range, general) : general, undefined, hint);
+}
+
+/**
+ * `general`, answering a number by the interval `range` alone, which is what an operator whose hint
+ * is that interval holds for (infinite ends unbounded: `lt(5)` holds for `-Infinity`).
+ */
+function withinRange(range: NumericRange, general: (value: unknown) => boolean): (value: unknown) => boolean {
+  const [low, lowInc, high, highInc] = range;
+  const noLow = low === Number.NEGATIVE_INFINITY;
+  const noHigh = high === Number.POSITIVE_INFINITY;
+  return (value) =>
+    typeof value === 'number'
+      ? (noLow || (lowInc ? value >= low : value > low)) &&
+        (noHigh || (highInc ? value <= high : value < high))
+      : general(value);
 }
 
 /** Greater than. Numeric strings compare as numbers, ISO timestamps as instants; mismatched types never match. */
@@ -175,12 +205,18 @@ export function oneOf(...items: DslPattern[]): Operator {
     items.length > 0 && keys.every((k) => k !== undefined)
       ? { exact: [...new Set(keys.flat() as string[])] }
       : undefined;
-  return operator(
-    `oneOf(${items.map(show).join(', ')})`,
-    (value) => tests.some((t) => t(value)),
-    undefined,
-    hint,
-  );
+  // Plain strings only (the common case): one comparison per item, no call.
+  const plain = items.every(isPlainString) ? (items as string[]) : undefined;
+  const test =
+    plain === undefined
+      ? (value: unknown) => tests.some((t) => t(value))
+      : plain.length <= 8
+        ? (value: unknown) => typeof value === 'string' && plain.includes(value)
+        : (
+            (set) => (value: unknown) =>
+              typeof value === 'string' && set.has(value)
+          )(new Set(plain));
+  return operator(`oneOf(${items.map(show).join(', ')})`, test, undefined, hint);
 }
 
 /** Alias of {@link oneOf}. */
@@ -207,9 +243,11 @@ export function and(...patterns: DslPattern[]): Operator {
     // An empty intersection holds for nothing: no hint, so the set evaluates it (and finds nothing).
     if (low < high || (low === high && lowInc && highInc)) hint = { ranges: [[low, lowInc, high, highInc]] };
   }
+  const every = (value: unknown): boolean => tests.every((t) => t(value));
+  const range = hint?.ranges?.[0];
   return operator(
     `and(${patterns.map(show).join(', ')})`,
-    (value) => tests.every((t) => t(value)),
+    range ? withinRange(range, every) : every,
     undefined,
     hint,
   );

@@ -116,6 +116,9 @@ export class PathIndex<T> {
   private readonly folded = new Map<string, number>();
   private hasSuffixes = false;
   private readonly segments = new NumericSegments();
+  /** Set when sealed: whether any prefix is registered, and whether only plain string keys are (one map read per lookup). */
+  private hasPrefixes = false;
+  private stringsOnly = false;
 
   constructor(
     readonly path: readonly string[],
@@ -180,6 +183,14 @@ export class PathIndex<T> {
     this.suffixes.seal(offsets);
     this.segments.seal(offsets);
     if (this.present >= 0) this.present = offsets[this.present] as number;
+    this.hasPrefixes = this.prefixes.buckets.size > 0;
+    this.stringsOnly =
+      !this.hasPrefixes &&
+      !this.hasSuffixes &&
+      this.numbers.size === 0 &&
+      this.others.size === 0 &&
+      this.folded.size === 0 &&
+      this.segments.empty;
   }
 
   /** Values at this index's path in a prepared payload: one value, a {@link Many}, or `MISSING`. */
@@ -192,6 +203,13 @@ export class PathIndex<T> {
    */
   lookup(value: unknown, into: number[], n: number): number {
     let hits: number | undefined;
+    if (this.stringsOnly) {
+      if (typeof value === 'string') {
+        hits = this.strings.get(value);
+        if (hits !== undefined) into[n++] = hits;
+      }
+      return n;
+    }
     if (typeof value === 'string') {
       // DSL: a numeric string compares as its number, for equality and ranges alike
       const number =
@@ -207,7 +225,7 @@ export class PathIndex<T> {
         if (hits !== undefined) into[n++] = hits;
       }
       if (this.hasSuffixes) n = this.suffixes.lookup(reverse(value), into, n);
-      return this.prefixes.lookup(value, into, n);
+      return this.hasPrefixes ? this.prefixes.lookup(value, into, n) : n;
     }
     if (typeof value === 'number') {
       if (Number.isNaN(value)) return n;

@@ -43,6 +43,11 @@ class KeyCondition implements Condition {
     if (this.existsTrue) return this.tests.length === 0 ? { kind: 'exists' } : undefined;
     if (this.tests.length === 1 && only?.kind === Kind.NotEqual && typeof only.operand === 'string')
       return { kind: 'differs', value: only.operand };
+    // a string is in an anything-but set only as one of its strings
+    if (this.tests.length === 1 && only?.kind === Kind.NotIn) {
+      const strings = [...(only.operand as Set<unknown>)].filter((v): v is string => typeof v === 'string');
+      if (strings.length <= 8) return { kind: 'none-of', values: strings };
+    }
     return undefined;
   }
 
@@ -72,10 +77,14 @@ class KeyCondition implements Condition {
 
 /**
  * The simple shapes a {@link MatcherSet} checks inline, without calling the condition: `exists`
- * (true when a value other than JSON null is present) and `differs` (an `anything-but` of one string: true when a single
- * present value is not that string; for several values the condition itself decides).
+ * (true when a value other than JSON null is present), `differs` (an `anything-but` of one string: true when a single
+ * present value is not that string; for several values the condition itself decides) and `none-of`
+ * (an `anything-but` of a few values: true when a single present string is none of its strings).
  */
-export type ConditionShape = { kind: 'exists' } | { kind: 'differs'; value: string };
+export type ConditionShape =
+  | { kind: 'exists' }
+  | { kind: 'differs'; value: string }
+  | { kind: 'none-of'; values: readonly string[] };
 
 /** The {@link ConditionShape} of a compiled JSON-pattern condition, if it has one. */
 export function shapeOf(condition: Condition): ConditionShape | undefined {

@@ -6,6 +6,39 @@ import { shapeOf } from './json-compile.js';
 export const GENERIC = 0;
 export const EXISTS = 1;
 export const DIFFERS = 2;
+export const NONE_OF = 3;
+export const EQUALS = 4;
+export const ONE_OF = 5;
+
+/**
+ * How a {@link LayoutMatcher} checks condition `c` inline, and its operand: the condition's own shape
+ * (see `ConditionShape`), or, for a condition whose hint is a few exact strings (`s…` keys) and
+ * nothing else, `EQUALS` / `ONE_OF` those strings: by the hint's contract, a string found at its path
+ * satisfies it exactly when it is one of them (other values ask the condition).
+ */
+function inlineOf(condition: Condition): [number, unknown] {
+  const shape = shapeOf(condition);
+  if (shape?.kind === 'exists') return [EXISTS, undefined];
+  if (shape?.kind === 'differs') return [DIFFERS, shape.value];
+  if (shape?.kind === 'none-of') return [NONE_OF, shape.values];
+  const hint = condition.hint;
+  const exact = hint?.exact;
+  if (
+    condition.resolve === undefined ||
+    condition.check === undefined ||
+    exact === undefined ||
+    exact.length > 8 ||
+    hint?.prefixes !== undefined ||
+    hint?.suffixes !== undefined ||
+    hint?.folded !== undefined ||
+    hint?.ranges !== undefined ||
+    hint?.exists === true ||
+    !exact.every((key) => key.startsWith('s'))
+  )
+    return [GENERIC, undefined];
+  const strings = exact.map((key) => key.slice(1));
+  return strings.length === 1 ? [EQUALS, strings[0]] : [ONE_OF, strings];
+}
 
 /**
  * One compiled, immutable layout of a group of patterns (see {@link compileLayout}): the path indexes,
@@ -212,7 +245,7 @@ export function compileLayout<T>(patterns: Iterable<readonly [T, CompiledPattern
   for (const index of byPath.values()) index.seal(offsets);
   const indexes = [...byPath.values()];
   const indexSlots = Int32Array.from(indexes, (index) => slotOf(index.resolve));
-  const shapes = conditions.map(shapeOf);
+  const inline = conditions.map(inlineOf);
   return {
     ...layout,
     indexes,
@@ -222,10 +255,8 @@ export function compileLayout<T>(patterns: Iterable<readonly [T, CompiledPattern
     unanchored: offsets[unanchoredHandle] as number,
     conditions,
     conditionSlots: Int32Array.from(conditionSlots),
-    conditionShapes: Uint8Array.from(shapes, (shape) =>
-      shape?.kind === 'exists' ? EXISTS : shape?.kind === 'differs' ? DIFFERS : GENERIC,
-    ),
-    conditionOperands: shapes.map((shape) => (shape?.kind === 'differs' ? shape.value : undefined)),
+    conditionShapes: Uint8Array.from(inline, ([shape]) => shape),
+    conditionOperands: inline.map(([, operand]) => operand),
     resolvers: [...slots.keys()],
   };
 }

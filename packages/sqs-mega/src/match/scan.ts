@@ -1,6 +1,6 @@
 import type { Condition } from './core.js';
 import type { PathIndex } from './index.js';
-import { type CompiledLayout, DIFFERS, EXISTS } from './layout.js';
+import { type CompiledLayout, DIFFERS, EQUALS, EXISTS, GENERIC, ONE_OF } from './layout.js';
 import { Many, MISSING } from './resolve.js';
 
 /**
@@ -23,8 +23,37 @@ export class LayoutMatcher<T> {
   private count = 0;
   /** Scratch list of the buckets one path's values reach (never shrunk). */
   private readonly buckets: number[] = [];
+  // The layout's arrays, held directly (one load less per read on the hot paths).
+  private readonly code: Int32Array;
+  private readonly pool: readonly T[];
+  private readonly ids: readonly T[];
+  private readonly entryPattern: Int32Array;
+  private readonly restStart: Int32Array;
+  private readonly restConds: Int32Array;
+  private readonly conditions: readonly Condition[];
+  private readonly conditionSlots: Int32Array;
+  private readonly conditionShapes: Uint8Array;
+  private readonly conditionOperands: readonly unknown[];
+  private readonly resolvers: readonly ((root: unknown) => unknown)[];
+  private readonly indexes: readonly PathIndex<T>[];
+  private readonly indexSlots: Int32Array;
+  private readonly unanchored: number;
 
   constructor(readonly layout: CompiledLayout<T>) {
+    this.code = layout.code;
+    this.pool = layout.pool;
+    this.ids = layout.ids;
+    this.entryPattern = layout.entryPattern;
+    this.restStart = layout.restStart;
+    this.restConds = layout.restConds;
+    this.conditions = layout.conditions;
+    this.conditionSlots = layout.conditionSlots;
+    this.conditionShapes = layout.conditionShapes;
+    this.conditionOperands = layout.conditionOperands;
+    this.resolvers = layout.resolvers;
+    this.indexes = layout.indexes;
+    this.indexSlots = layout.indexSlots;
+    this.unanchored = layout.unanchored;
     this.patternSeen = new Uint32Array(layout.ids.length);
     this.entrySeen = new Uint32Array(layout.entryPattern.length);
     this.conditionSeen = new Uint32Array(layout.conditions.length);
@@ -47,10 +76,9 @@ export class LayoutMatcher<T> {
     this.root = root;
     this.out = out;
     this.count = count;
-    const layout = this.layout;
     const buckets = this.buckets;
-    const indexes = layout.indexes;
-    const indexSlots = layout.indexSlots;
+    const indexes = this.indexes;
+    const indexSlots = this.indexSlots;
     for (let i = 0; i < indexes.length; i++) {
       const index = indexes[i] as PathIndex<T>;
       const found = this.resolveSlot(indexSlots[i] as number);
@@ -58,7 +86,7 @@ export class LayoutMatcher<T> {
       const present = index.present;
       if (typeof found === 'object' && found instanceof Many) {
         // Several values may reach one entry (or one pattern through several entries): deduplicate.
-        const code = layout.code;
+        const code = this.code;
         let hits = 0;
         for (const value of found.values) hits = index.lookup(value, buckets, hits);
         // `exists: true` wants a value other than JSON null
@@ -74,15 +102,15 @@ export class LayoutMatcher<T> {
         for (let b = 0; b < hits; b++) this.collect(buckets[b] as number);
       }
     }
-    if (layout.unanchored >= 0) this.collect(layout.unanchored);
+    if (this.unanchored >= 0) this.collect(this.unanchored);
     this.root = undefined;
     return this.count;
   }
 
   /** The matches of a bucket (offset `o` in `code`) reached once: runs of single entries by their shared conditions, then the rest. */
   private collect(o: number): void {
-    const code = this.layout.code;
-    const ids = this.layout.pool;
+    const code = this.code;
+    const ids = this.pool;
     const out = this.out;
     let n = this.count;
     let k = code[o + 1] as number;
@@ -120,16 +148,16 @@ export class LayoutMatcher<T> {
   /** An entry that may be reached more than once per payload: checked once, its pattern reported once. */
   private consider(entry: number): void {
     const epoch = this.epoch;
-    const layout = this.layout;
-    const pattern = layout.entryPattern[entry] as number;
+    const pattern = this.entryPattern[entry] as number;
     if (this.entrySeen[entry] === epoch || this.patternSeen[pattern] === epoch) return;
     this.entrySeen[entry] = epoch;
-    const last = layout.restStart[entry + 1] as number;
-    for (let c = layout.restStart[entry] as number; c < last; c++) {
-      if (!this.holds(layout.restConds[c] as number)) return;
+    const restConds = this.restConds;
+    const last = this.restStart[entry + 1] as number;
+    for (let c = this.restStart[entry] as number; c < last; c++) {
+      if (!this.holds(restConds[c] as number)) return;
     }
     this.patternSeen[pattern] = epoch;
-    this.out[this.count++] = layout.ids[pattern] as T;
+    this.out[this.count++] = this.ids[pattern] as T;
   }
 
   /** Whether interned condition `c` holds for the current payload, evaluated at most once per payload. */
@@ -141,19 +169,23 @@ export class LayoutMatcher<T> {
   /** Evaluates interned condition `c` for the current payload and records the result. */
   private evaluate(c: number): boolean {
     const epoch = this.epoch;
-    const layout = this.layout;
-    const slot = layout.conditionSlots[c] as number;
+    const slot = this.conditionSlots[c] as number;
     let holds: boolean;
-    if (slot < 0) holds = (layout.conditions[c] as Condition).test(this.root);
+    if (slot < 0) holds = (this.conditions[c] as Condition).test(this.root);
     else {
       const found = this.cacheSeen[slot] === epoch ? this.cacheValue[slot] : this.resolveSlot(slot);
       // The common shapes inline (see ConditionShape); anything else asks the condition. The hot
       // paths test `typeof` before (or instead of) `instanceof Many`, which is not free on a primitive.
-      const shape = layout.conditionShapes[c];
+      const shape = this.conditionShapes[c];
       if (shape === EXISTS) holds = found !== MISSING && found !== null;
-      else if (shape === DIFFERS && typeof found === 'string') holds = found !== layout.conditionOperands[c];
-      else {
-        const condition = layout.conditions[c] as Condition;
+      else if (shape !== GENERIC && typeof found === 'string') {
+        const operand = this.conditionOperands[c];
+        if (shape === EQUALS) holds = found === operand;
+        else if (shape === DIFFERS) holds = found !== operand;
+        else if (shape === ONE_OF) holds = (operand as readonly string[]).includes(found);
+        else holds = !(operand as readonly string[]).includes(found); // NONE_OF
+      } else {
+        const condition = this.conditions[c] as Condition;
         holds = (condition.check as (found: unknown, root: unknown) => boolean)(found, this.root);
       }
     }
@@ -164,7 +196,7 @@ export class LayoutMatcher<T> {
 
   /** Resolves the path of cache slot `slot` for the current payload, and caches it. */
   private resolveSlot(slot: number): unknown {
-    const found = (this.layout.resolvers[slot] as (root: unknown) => unknown)(this.root);
+    const found = (this.resolvers[slot] as (root: unknown) => unknown)(this.root);
     this.cacheSeen[slot] = this.epoch;
     this.cacheValue[slot] = found;
     return found;
