@@ -41,9 +41,12 @@ export function messageChanged(
   if (queue.fifo && row.group_id !== null) refreshGroup(state, queue.id, row.group_id);
 }
 
-/** A sequence number: 20 digits, so it increases both as a number and as a string. */
+/**
+ * A sequence number: 20 digits, so it increases both as a number and as a string: 10^19 + n, written
+ * as `1` and n on 19 digits (no BigInt: `n` is a safe integer, far below 10^19).
+ */
 export function sequenceNumber(n: number): string {
-  return (10n ** 19n + BigInt(n)).toString();
+  return `1${String(n).padStart(19, '0')}`;
 }
 
 /** Checks a MessageGroupId / MessageDeduplicationId / ReceiveRequestAttemptId: 1–128 printable ASCII. */
@@ -103,7 +106,9 @@ export function insertFifo(
   const seen = state.store.fifo.dedup(queue.id, scope, row.dedup_id, now);
   if (seen) return { messageId: seen.message_id, sequenceNumber: seen.sequence_number ?? '' };
   const seq = sequenceNumber(sequence);
-  const rowid = state.store.messages.insert({ ...row, sequence_number: seq });
+  // the row is the caller's, built for this insert: it takes its number in place
+  row.sequence_number = seq;
+  const rowid = state.store.messages.insert(row);
   state.store.fifo.putDedup(queue.id, scope, row.dedup_id, {
     message_id: row.message_id,
     sequence_number: seq,
@@ -137,8 +142,12 @@ export function pickFifo(
 ): number {
   let taken = 0;
   const done = new Set<string>();
+  // whether a message read was not received (expired, or moved to a dead-letter queue)
+  let passed = false;
   while (taken < max) {
-    const groups = state.store.fifo.readyGroups(queue.id, now, max + done.size).filter((g) => !done.has(g));
+    const limit = max + done.size;
+    const ready = state.store.fifo.readyGroups(queue.id, now, limit);
+    const groups = ready.filter((g) => !done.has(g));
     if (groups.length === 0) break;
     for (const groupId of groups) {
       done.add(groupId);
@@ -159,6 +168,7 @@ export function pickFifo(
             allTaken = false;
           } else if (take(row)) taken++;
           else allTaken = false;
+          if (!allTaken) passed = true;
         }
         if (rows.length < wanted) break; // the group has no more
       }
@@ -166,6 +176,9 @@ export function pickFifo(
       else refreshGroup(state, queue.id, groupId);
       if (taken >= max) break;
     }
+    // Fewer ready groups than asked for: every ready group was served, and serving them made no other
+    // group ready, unless a message went elsewhere (its dead-letter queue may be this very queue).
+    if (ready.length < limit && !passed) break;
   }
   return taken;
 }

@@ -13,6 +13,11 @@ export class HeapFifo implements FifoStore {
   readyGroups(queueId: number, now: number, limit: number): string[] {
     const side = this.side(queueId);
     if (!side) return [];
+    if (limit === 1) {
+      // "is any group ready?", asked before every receive: the top of the heap, touched not
+      const top = side.fifoReady.peek();
+      return top !== undefined && top.readyAt <= now ? [top.groupId] : [];
+    }
     return side.fifoReady.first(limit, (g) => g.readyAt <= now).map((g) => g.groupId);
   }
 
@@ -97,13 +102,14 @@ export class HeapFifo implements FifoStore {
   }
 
   dedup(queueId: number, scope: string, dedupId: string, now: number): DedupRow | undefined {
-    const entry = this.side(queueId)?.dedup.get(`${scope}\u0000${dedupId}`);
+    const entry = this.side(queueId)?.dedup.get(dedupKey(scope, dedupId));
     return entry !== undefined && entry.expires_at > now ? { ...entry } : undefined;
   }
 
+  /** Keeps `entry` itself (no copy): the caller builds it for this call and never changes it. */
   putDedup(queueId: number, scope: string, dedupId: string, entry: DedupRow): void {
     const side = this.side(queueId);
-    if (side) setUndoably(this.data, side.dedup, `${scope}\u0000${dedupId}`, { ...entry });
+    if (side) setUndoably(this.data, side.dedup, dedupKey(scope, dedupId), entry);
   }
 
   attempt(queueId: number, attemptId: string, now: number): string | undefined {
@@ -155,10 +161,19 @@ export class HeapFifo implements FifoStore {
   }
 }
 
+/**
+ * The key of a deduplication entry: the id alone in the queue's scope (the usual case: no string to
+ * build and hash on every send), `group \0 id` in a group's. Ids are printable ASCII, so the two
+ * forms never meet.
+ */
+function dedupKey(scope: string, dedupId: string): string {
+  return scope === '' ? dedupId : `${scope}\u0000${dedupId}`;
+}
+
 /** Sets `map[key]` (moved to the end of the map's order), recording how to undo it. */
 function setUndoably<V>(data: HeapData, map: Map<string, V>, key: string, value: V): void {
   const old = map.get(key);
-  map.delete(key);
+  if (old !== undefined) map.delete(key);
   map.set(key, value);
   data.journal.record(() => {
     if (old === undefined) map.delete(key);
