@@ -1,6 +1,6 @@
 import type { DedupRow, FairStore, FifoStore, MessageRow } from '../contract.js';
 import type { HeapData } from './messages.js';
-import type { FairGroup, FifoGroup, Msg, QueueSide } from './queue-state.js';
+import { DedupEntry, type FairGroup, type FifoGroup, type Msg, type QueueSide } from './queue-state.js';
 
 /** The heap engine's FIFO groups (a heap by readiness), deduplication entries and receive attempts. */
 export class HeapFifo implements FifoStore {
@@ -103,13 +103,12 @@ export class HeapFifo implements FifoStore {
 
   dedup(queueId: number, scope: string, dedupId: string, now: number): DedupRow | undefined {
     const entry = this.side(queueId)?.dedup.get(dedupKey(scope, dedupId));
-    return entry !== undefined && entry.expires_at > now ? { ...entry } : undefined;
+    return entry !== undefined && entry.expiresAt > now ? entry.row() : undefined;
   }
 
-  /** Keeps `entry` itself (no copy): the caller builds it for this call and never changes it. */
   putDedup(queueId: number, scope: string, dedupId: string, entry: DedupRow): void {
     const side = this.side(queueId);
-    if (side) setUndoably(this.data, side.dedup, dedupKey(scope, dedupId), entry);
+    if (side) setUndoably(this.data, side.dedup, dedupKey(scope, dedupId), new DedupEntry(entry));
   }
 
   attempt(queueId: number, attemptId: string, now: number): string | undefined {
@@ -133,8 +132,8 @@ export class HeapFifo implements FifoStore {
     };
     for (const q of this.data.states.values()) {
       for (const [key, entry] of q.side.dedup) {
-        if (entry.expires_at > now) {
-          earliest(entry.expires_at);
+        if (entry.expiresAt > now) {
+          earliest(entry.expiresAt);
           break;
         }
         q.side.dedup.delete(key);
