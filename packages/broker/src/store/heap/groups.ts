@@ -1,6 +1,6 @@
 import type { DedupRow, FairStore, FifoStore, MessageRow } from '../contract.js';
 import type { HeapData } from './messages.js';
-import type { FairGroup, FifoGroup, Msg, QueueSide } from './queue-state.js';
+import { DedupEntry, type FairGroup, type FifoGroup, type Msg, type QueueSide } from './queue-state.js';
 
 /** The heap engine's FIFO groups (a heap by readiness), deduplication entries and receive attempts. */
 export class HeapFifo implements FifoStore {
@@ -13,6 +13,11 @@ export class HeapFifo implements FifoStore {
   readyGroups(queueId: number, now: number, limit: number): string[] {
     const side = this.side(queueId);
     if (!side) return [];
+    if (limit === 1) {
+      // "is any group ready?", asked before every receive: the top of the heap, touched not
+      const top = side.fifoReady.peek();
+      return top !== undefined && top.readyAt <= now ? [top.groupId] : [];
+    }
     return side.fifoReady.first(limit, (g) => g.readyAt <= now).map((g) => g.groupId);
   }
 
@@ -97,13 +102,13 @@ export class HeapFifo implements FifoStore {
   }
 
   dedup(queueId: number, scope: string, dedupId: string, now: number): DedupRow | undefined {
-    const entry = this.side(queueId)?.dedup.get(`${scope}\u0000${dedupId}`);
-    return entry !== undefined && entry.expires_at > now ? { ...entry } : undefined;
+    const entry = this.side(queueId)?.dedup.get(dedupKey(scope, dedupId));
+    return entry !== undefined && entry.expiresAt > now ? entry.row() : undefined;
   }
 
   putDedup(queueId: number, scope: string, dedupId: string, entry: DedupRow): void {
     const side = this.side(queueId);
-    if (side) setUndoably(this.data, side.dedup, `${scope}\u0000${dedupId}`, { ...entry });
+    if (side) setUndoably(this.data, side.dedup, dedupKey(scope, dedupId), new DedupEntry(entry));
   }
 
   attempt(queueId: number, attemptId: string, now: number): string | undefined {
@@ -127,8 +132,8 @@ export class HeapFifo implements FifoStore {
     };
     for (const q of this.data.states.values()) {
       for (const [key, entry] of q.side.dedup) {
-        if (entry.expires_at > now) {
-          earliest(entry.expires_at);
+        if (entry.expiresAt > now) {
+          earliest(entry.expiresAt);
           break;
         }
         q.side.dedup.delete(key);
@@ -155,10 +160,19 @@ export class HeapFifo implements FifoStore {
   }
 }
 
+/**
+ * The key of a deduplication entry: the id alone in the queue's scope (the usual case: no string to
+ * build and hash on every send), `group \0 id` in a group's. Ids are printable ASCII, so the two
+ * forms never meet.
+ */
+function dedupKey(scope: string, dedupId: string): string {
+  return scope === '' ? dedupId : `${scope}\u0000${dedupId}`;
+}
+
 /** Sets `map[key]` (moved to the end of the map's order), recording how to undo it. */
 function setUndoably<V>(data: HeapData, map: Map<string, V>, key: string, value: V): void {
   const old = map.get(key);
-  map.delete(key);
+  if (old !== undefined) map.delete(key);
   map.set(key, value);
   data.journal.record(() => {
     if (old === undefined) map.delete(key);

@@ -19,7 +19,10 @@ import type { Journal } from './journal.js';
 import type { HeapData } from './messages.js';
 import { QueueSide, QueueState } from './queue-state.js';
 
-/** A map whose changes are recorded in the journal (undone if the write fails). Values are replaced, never mutated. */
+/**
+ * A map whose changes are recorded in the journal (undone if the write fails). Values are replaced,
+ * never mutated, but for a queue's sequence counter ({@link HeapQueues.nextSequence}).
+ */
 export class JournaledMap<K, V> {
   readonly map = new Map<K, V>();
 
@@ -91,11 +94,20 @@ export class HeapQueues implements QueueStore {
     this.update(id, { last_purged_at: at });
   }
 
+  /**
+   * Advances the counter in the stored row itself (every FIFO send batch does this: a copy of the whole
+   * row each time showed in the FIFO cycle's profile); the undo puts the old value back. Rows leave
+   * the store only as copies ({@link HeapQueues.all}), so no one else sees the change.
+   */
   nextSequence(id: number, count = 1): number {
     const row = this.rows.get(id);
     if (!row) throw new Error(`no queue ${id} in the store`);
-    this.rows.set(id, { ...row, last_sequence: row.last_sequence + count });
-    return row.last_sequence + 1;
+    const first = row.last_sequence + 1;
+    row.last_sequence += count;
+    this.data.journal.record(() => {
+      row.last_sequence = first - 1;
+    });
+    return first;
   }
 
   delete(id: number): void {
