@@ -44,7 +44,13 @@ proto.send = function (this: SQSClient, ...args: unknown[]) {
 
 const { config, kill } = await spawnBroker();
 
-async function endToEnd(side: keyof typeof sides, queueUrl: string, concurrency: number) {
+interface Run {
+  rate: number;
+  cpu: number;
+  calls: Map<string, number>;
+}
+
+async function endToEnd(side: keyof typeof sides, queueUrl: string, concurrency: number): Promise<Run> {
   const client = new SQSClient(config);
   const publisherClient = new SQSClient(config);
   const publisher = new SqsPublisher({ client: publisherClient, queueUrl, derivedAttributes: false });
@@ -88,7 +94,7 @@ try {
   await endToEnd('new', await freshQueue(config, 'ab-warm-new'), 8);
   await endToEnd('base', await freshQueue(config, 'ab-warm-base'), 8);
   for (const c of LEVELS) {
-    const runs = { base: [] as Awaited<ReturnType<typeof endToEnd>>[], new: [] as typeof runs.base };
+    const runs: Record<'base' | 'new', Run[]> = { base: [], new: [] };
     for (let round = 0; round < ROUNDS; round++)
       for (const side of round % 2 ? (['new', 'base'] as const) : (['base', 'new'] as const))
         runs[side].push(await endToEnd(side, await freshQueue(config, `ab-${side}-${c}-${round}`), c));
@@ -100,7 +106,7 @@ try {
         .join(', ');
       return `${side} ${median(r.map((x) => x.rate)).toFixed(0)} jobs/s, ${median(r.map((x) => x.cpu)).toFixed(0)} µs CPU/job (calls/job: ${perJob})`;
     };
-    const ratio = (f: (x: { rate: number; cpu: number }) => number) =>
+    const ratio = (f: (x: Run) => number) =>
       (median(runs.new.map(f)) / median(runs.base.map(f))).toFixed(2);
     console.log(
       `c=${c}: ${line('base')}; ${line('new')}; new/base jobs/s ${ratio((x) => x.rate)}x, CPU/job ${ratio((x) => x.cpu)}x (base ${BASE}, ${ROUNDS} rounds)`,
