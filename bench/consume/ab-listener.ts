@@ -4,7 +4,8 @@
 // the new/base ratio of jobs/s and of this process's CPU per job, and the SQS calls per job.
 // Run: BASE=<rev> node --conditions=source --import tsx bench/consume/ab-listener.ts
 // Env: BASE (default HEAD), LEVELS (default 1,8,32), E2E_COUNT (default 2000), ROUNDS (default 3),
-// NEW_OPTIONS / BASE_OPTIONS (JSON Listener options for one side, e.g. '{"deleteLingerMs":0}').
+// NEW_OPTIONS / BASE_OPTIONS (JSON Listener options for one side, e.g. '{"deleteLingerMs":0}'),
+// DRAIN=1 to fill the queue first and time the drain alone (the consume table's case; LEVELS=50).
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,6 +18,7 @@ const BASE = execSync(`git rev-parse --short ${process.env.BASE ?? 'HEAD'}`, { e
 const LEVELS = (process.env.LEVELS ?? '1,8,32').split(',').map(Number);
 const COUNT = Number(process.env.E2E_COUNT ?? 2000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const DRAIN = process.env.DRAIN === '1';
 const PAYLOAD = { kind: 'bench', padding: 'x'.repeat(200) };
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const baseDir = `${root}bench/results/listener-base-${BASE}`;
@@ -72,14 +74,18 @@ async function endToEnd(side: keyof typeof sides, queueUrl: string, concurrency:
   listener.on('processed', () => {
     if (++done === COUNT) finish();
   });
+  const produce = async () => {
+    for (let sent = 0; sent < COUNT; sent += 500) {
+      const n = Math.min(500, COUNT - sent);
+      await Promise.all(Array.from({ length: n }, (_, i) => publisher.publish({ ...PAYLOAD, i: sent + i })));
+    }
+  };
+  if (DRAIN) await produce();
   calls = new Map();
   const cpu = process.cpuUsage();
   const started = performance.now();
   listener.start();
-  for (let sent = 0; sent < COUNT; sent += 500) {
-    const n = Math.min(500, COUNT - sent);
-    await Promise.all(Array.from({ length: n }, (_, i) => publisher.publish({ ...PAYLOAD, i: sent + i })));
-  }
+  if (!DRAIN) await produce();
   await finished;
   await listener.stop(); // the last deletes land inside the measurement
   const seconds = (performance.now() - started) / 1000;
@@ -106,8 +112,7 @@ try {
         .join(', ');
       return `${side} ${median(r.map((x) => x.rate)).toFixed(0)} jobs/s, ${median(r.map((x) => x.cpu)).toFixed(0)} µs CPU/job (calls/job: ${perJob})`;
     };
-    const ratio = (f: (x: Run) => number) =>
-      (median(runs.new.map(f)) / median(runs.base.map(f))).toFixed(2);
+    const ratio = (f: (x: Run) => number) => (median(runs.new.map(f)) / median(runs.base.map(f))).toFixed(2);
     console.log(
       `c=${c}: ${line('base')}; ${line('new')}; new/base jobs/s ${ratio((x) => x.rate)}x, CPU/job ${ratio((x) => x.cpu)}x (base ${BASE}, ${ROUNDS} rounds)`,
     );

@@ -107,9 +107,17 @@ try {
       const url = await freshQueue(config, `probe-drain-${who}-${round}`);
       await fill(config, url, drain);
       calls.clear();
+      if (PROFILE) {
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      }
       const m = await measured(broker.pid, () =>
         who === 'raw' ? runRaw(config, url, drain, 5) : runOurs(config, url, drain, 50),
       );
+      if (PROFILE) {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(join(PROFILE, `drain-${who}-r${round}.cpuprofile`), JSON.stringify(profile));
+      }
       const perMessage = [...calls].map(
         ([name, r]) =>
           `${name} ${(r.calls / drain).toFixed(3)}/msg (${(r.messages / r.calls).toFixed(1)} each)`,
