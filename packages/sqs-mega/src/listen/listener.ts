@@ -69,7 +69,7 @@ export interface ListenerOptions {
    * only deletes issued in the same event-loop turn go together). Ten waiting deletes go at once and
    * `stop()` sends what waits. A message whose handlers are done gives its concurrency slot back
    * while its delete waits or is under way, so the wait delays no receive; at most
-   * `max(2 × concurrency, 20)` messages are in that state, beyond it a message keeps its slot until
+   * `max(2 × concurrency, 40)` messages are in that state, beyond it a message keeps its slot until
    * its delete has landed. A message done but not yet deleted when the process dies is redelivered
    * (at-least-once), as it would be with any delete lost in transit.
    */
@@ -514,7 +514,7 @@ export class Listener {
   /**
    * Runs one message to its verdict and settles it; resolves true when it left the queue. Holds one
    * capacity slot until its verdict, or, when the verdict is a delete, until the delete is issued
-   * (unless `max(2 × concurrency, 20)` deletes are already waiting: then until it lands).
+   * (unless `max(2 × concurrency, 40)` deletes are already waiting: then until it lands).
    */
   private async process(message: Message, source: QueueSource): Promise<boolean> {
     const id = message.MessageId ?? '';
@@ -522,7 +522,7 @@ export class Listener {
     let held = true;
     let deleting = false;
     const deleted = () => {
-      if (this.deleting >= Math.max(20, 2 * this.capacity.limit)) return;
+      if (this.deleting >= Math.max(40, 2 * this.capacity.limit)) return;
       this.deleting++;
       deleting = true;
       held = false;
