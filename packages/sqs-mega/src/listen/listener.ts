@@ -26,6 +26,7 @@ import { combine, OutcomeMemory } from './outcomes.js';
 import { pollLoop } from './poller.js';
 import { priorityLoop } from './priority/loop.js';
 import {
+  ListenerOptionError,
   type ListenerQueue,
   type PriorityOptions,
   type ResolvedQueue,
@@ -60,6 +61,14 @@ export interface ListenerOptions {
   priority?: PriorityOptions;
   /** Messages processed at once, over all subscribers (default 10). Independent of `batchSize`. */
   concurrency?: number;
+  /**
+   * Messages received beyond `concurrency`, waiting for a handler slot (default 0: receives only into
+   * free slots), 0–100. With `concurrency: 1, prefetch: 9` one receive brings ten messages that run one
+   * after the other instead of one receive per message. A prefetched message is invisible while it
+   * waits, with no heartbeat (it starts when a slot frees): keep the wait — `prefetch / concurrency`
+   * handler durations — well under `visibilityTimeout`. `stop()` releases those still waiting.
+   */
+  prefetch?: number;
   /** Most messages per ReceiveMessage, 1–10 (default 10). */
   batchSize?: number;
   /** Long-poll wait, seconds, 0–20 (default 20). */
@@ -153,7 +162,10 @@ export class Listener {
   };
   private readonly clock: Clock;
   private readonly logger: Logger;
+  /** Messages received and not settled: `concurrency + prefetch` (what the poll loops receive into). */
   private readonly capacity: Capacity;
+  /** Handlers running: `concurrency`. A received message waits here for a slot when `prefetch` > 0. */
+  private readonly handlers: Capacity | undefined;
   private readonly memory: OutcomeMemory;
   /** The queues consumed: one for `queueUrl`, several for `queues` (in the order given). */
   private readonly sources: QueueSource[];
@@ -189,7 +201,12 @@ export class Listener {
     checkDeferral(options.deferral, (queues[0] as ResolvedQueue).url);
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.capacity = new Capacity(options.concurrency ?? 10);
+    const prefetch = options.prefetch ?? 0;
+    if (!Number.isInteger(prefetch) || prefetch < 0 || prefetch > 100)
+      throw new ListenerOptionError('prefetch', prefetch, 'must be an integer from 0 to 100');
+    const concurrency = options.concurrency ?? 10;
+    this.capacity = new Capacity(concurrency + prefetch);
+    this.handlers = prefetch > 0 ? new Capacity(concurrency) : undefined;
     this.memory = new OutcomeMemory(options.outcomeMemory);
     this.instrument = options.instrument ?? [];
     this.middleware = [
@@ -528,7 +545,30 @@ export class Listener {
       held = false;
       this.releaseSoon();
     };
-    const work = () => this.run(message, controller.signal, source, deleted);
+    const work = this.handlers
+      ? async () => {
+          const handlers = this.handlers as Capacity;
+          await handlers.reserve(1);
+          let running = true;
+          const stopRunning = () => {
+            if (running) handlers.release(1);
+            running = false;
+          };
+          try {
+            // Prefetched and not started when the stop began: given back, as `stop()` promises.
+            if (this.stopping) {
+              await source.settler.release(message, 'stopping');
+              return false;
+            }
+            return await this.run(message, controller.signal, source, () => {
+              stopRunning();
+              deleted();
+            });
+          } finally {
+            stopRunning();
+          }
+        }
+      : () => this.run(message, controller.signal, source, deleted);
     const run =
       this.instrument.length === 0
         ? work()
