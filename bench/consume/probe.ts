@@ -3,7 +3,7 @@
 // and, with PROFILE=dir, a CPU profile of both processes (this one and the broker's).
 // Run: node --conditions=source --import tsx bench/consume/probe.ts
 // Env: LEVELS (default 8,32), E2E_COUNT (default 3000), ROUNDS (default 1), BULLMQ=0 to skip it,
-// PROFILE=<dir> (writes <dir>/broker/*.cpuprofile and <dir>/bench-c<concurrency>-r<round>.cpuprofile).
+// LISTENER_OPTIONS (JSON, e.g. '{"prefetch":9}'), PROFILE=<dir> (writes <dir>/broker/*.cpuprofile and <dir>/bench-c<concurrency>-r<round>.cpuprofile).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -17,6 +17,8 @@ const LEVELS = (process.env.LEVELS ?? '8,32').split(',').map(Number);
 const COUNT = Number(process.env.E2E_COUNT ?? 3000);
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
 const PROFILE = process.env.PROFILE;
+/** More Listener options for the end-to-end runs (JSON), e.g. '{"prefetch":9}'. */
+const LISTENER_OPTIONS = JSON.parse(process.env.LISTENER_OPTIONS ?? '{}');
 const PAYLOAD = { kind: 'bench', padding: 'x'.repeat(200) };
 
 /** Per command: calls, and the messages (entries or received messages) they carried. */
@@ -134,7 +136,9 @@ try {
         await session.post('Profiler.start');
       }
       const url = await freshQueue(config, `probe-${c}-${round}`);
-      const ours = await measured(broker.pid, () => runOursEndToEnd(config, url, COUNT, c, PAYLOAD));
+      const ours = await measured(broker.pid, () =>
+        runOursEndToEnd(config, url, COUNT, c, PAYLOAD, LISTENER_OPTIONS),
+      );
       if (PROFILE) {
         const { profile } = await session.post('Profiler.stop');
         writeFileSync(join(PROFILE, `bench-c${c}-r${round}.cpuprofile`), JSON.stringify(profile));
