@@ -125,6 +125,9 @@ try {
       `\nBullMQ side by side — ${E2E_COUNT} jobs per run end to end (add → processed, producer and consumer in this process), median of ${RUNS}; payload ${JSON.stringify(PAYLOAD).length} bytes of JSON; no-op handler/processor`,
     );
     console.log(
+      'Settings, both sides in this process: producer — SqsPublisher (SendMessageBatch of 10, 500 publishes awaited at a time) / Queue.addBulk of 500 (removeOnComplete); consumer — Listener (default SQSClient, MD5 checks on, waitTimeSeconds 1, heartbeats off, default deleteLingerMs) / Worker (default ioredis connection); broker in its own process / redis-server.',
+    );
+    console.log(
       '\n| concurrency | sqs-mega Listener + broker (jobs/s) | BullMQ + Redis (jobs/s) | Listener / BullMQ |',
     );
     console.log('|---:|---:|---:|---:|');

@@ -4,3 +4,5 @@ import { startTestBroker } from 'sqs-mega-broker/testing';
 
 const broker = await startTestBroker();
 process.stdout.write(`${JSON.stringify(broker.clientConfig)}\n`);
+// Exit normally on SIGINT so that `node --cpu-prof` writes the broker's profile.
+process.once('SIGINT', () => process.exit(0));

@@ -192,12 +192,14 @@ export async function runOursEndToEnd(
   count: number,
   concurrency: number,
   payload: object,
+  extra?: Partial<ListenerOptions>,
 ): Promise<number> {
   const client = new SQSClient(config);
   const publisher = new SqsPublisher({ client, queueUrl, derivedAttributes: false });
   try {
     return await listenerRate(config, queueUrl, count, {
       concurrency,
+      ...(extra ? { extra } : {}),
       timeStop: false,
       during: async () => {
         for (let sent = 0; sent < count; sent += 500) {

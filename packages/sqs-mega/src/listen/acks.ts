@@ -8,24 +8,39 @@ import { Batcher, resultsById } from '../publish/batcher.js';
 import { PublishEntryError } from '../publish/limits.js';
 import { retrying } from './backoff.js';
 
+/** Real time, with timers that hold the process open (unlike `systemClock`'s) for the few ms they wait. */
+const lingerClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const handle = setTimeout(fn, Math.max(0, ms));
+    return { cancel: () => clearTimeout(handle) };
+  },
+};
+
 /** Maximum VisibilityTimeout SQS accepts, in seconds (12 hours). */
 export const MAX_VISIBILITY_SECONDS = 43_200;
 
 /**
  * Deletes and visibility changes, batched (DeleteMessageBatch / ChangeMessageVisibilityBatch, ≤ 10
  * per call, entries issued in the same event-loop turn together) and retried on transient failures.
+ * With `deleteLingerMs` > 0 a delete waits up to that long (real time, whatever `clock`) for others,
+ * so that deletes issued over several turns share a call; ten pending go at once, `flush()` sends
+ * what waits.
  */
 export class Acknowledger {
   private readonly deletes: Batcher<string, undefined>;
   private readonly changes: Batcher<{ handle: string; seconds: number }, undefined>;
 
-  constructor(client: SQSClient, queueUrl: string, clock: Clock, attempts = 8) {
+  constructor(client: SQSClient, queueUrl: string, clock: Clock, attempts = 8, deleteLingerMs = 0) {
     const retry = <T>(fn: () => Promise<T>) =>
       retrying(fn, { clock, attempts, backoff: { initialMs: 50, maxMs: 2000 } });
     const entryError = (code: string, text: string, sender: boolean) =>
       new PublishEntryError(code, text, sender);
     this.deletes = new Batcher({
-      clock,
+      // A window of milliseconds for batching, not a protocol delay: real time even under a test
+      // clock, and a timer that keeps the process up until the deletes are sent.
+      clock: deleteLingerMs > 0 ? lingerClock : clock,
+      lingerMs: deleteLingerMs,
       send: async (handles) => {
         const out = await retry(() =>
           client.send(

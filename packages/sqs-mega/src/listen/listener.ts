@@ -26,6 +26,7 @@ import { combine, OutcomeMemory } from './outcomes.js';
 import { pollLoop } from './poller.js';
 import { priorityLoop } from './priority/loop.js';
 import {
+  ListenerOptionError,
   type ListenerQueue,
   type PriorityOptions,
   type ResolvedQueue,
@@ -60,10 +61,28 @@ export interface ListenerOptions {
   priority?: PriorityOptions;
   /** Messages processed at once, over all subscribers (default 10). Independent of `batchSize`. */
   concurrency?: number;
+  /**
+   * Messages received beyond `concurrency`, waiting for a handler slot (default 0: receives only into
+   * free slots), 0–100. With `concurrency: 1, prefetch: 9` one receive brings ten messages that run one
+   * after the other instead of one receive per message. A prefetched message is invisible while it
+   * waits, with no heartbeat (it starts when a slot frees): keep the wait — `prefetch / concurrency`
+   * handler durations — well under `visibilityTimeout`. `stop()` releases those still waiting.
+   */
+  prefetch?: number;
   /** Most messages per ReceiveMessage, 1–10 (default 10). */
   batchSize?: number;
   /** Long-poll wait, seconds, 0–20 (default 20). */
   waitTimeSeconds?: number;
+  /**
+   * How long a delete may wait for others to share its DeleteMessageBatch call, ms (default 10; 0:
+   * only deletes issued in the same event-loop turn go together). Ten waiting deletes go at once and
+   * `stop()` sends what waits. A message whose handlers are done gives its concurrency slot back
+   * while its delete waits or is under way, so the wait delays no receive; at most
+   * `max(2 × concurrency, 40)` messages are in that state, beyond it a message keeps its slot until
+   * its delete has landed. A message done but not yet deleted when the process dies is redelivered
+   * (at-least-once), as it would be with any delete lost in transit.
+   */
+  deleteLingerMs?: number;
   /** Visibility timeout asked for on receive and renewed by the heartbeat, seconds (default 30). */
   visibilityTimeout?: number;
   /** Visibility heartbeat period, seconds (default: half the visibility timeout); `false` disables it. */
@@ -143,7 +162,10 @@ export class Listener {
   };
   private readonly clock: Clock;
   private readonly logger: Logger;
+  /** Messages received and not settled: `concurrency + prefetch` (what the poll loops receive into). */
   private readonly capacity: Capacity;
+  /** Handlers running: `concurrency`. A received message waits here for a slot when `prefetch` > 0. */
+  private readonly handlers: Capacity | undefined;
   private readonly memory: OutcomeMemory;
   /** The queues consumed: one for `queueUrl`, several for `queues` (in the order given). */
   private readonly sources: QueueSource[];
@@ -154,6 +176,10 @@ export class Listener {
   private readonly receiveController = new AbortController();
   private readonly decodedMessages = new WeakMap<Message, DecodedMessage>();
   private loops: Promise<void>[] = [];
+  /** Messages done, their slot given back, their delete waiting or under way (see `deleteLingerMs`). */
+  private deleting = 0;
+  /** Slots given back in this event-loop turn, released together at its end (see `releaseSoon`). */
+  private releasing = 0;
   private stopping: Promise<void> | undefined;
   private readonly middleware: Middleware[];
   private readonly instrument: readonly ListenerInstrumentation[];
@@ -175,7 +201,12 @@ export class Listener {
     checkDeferral(options.deferral, (queues[0] as ResolvedQueue).url);
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.capacity = new Capacity(options.concurrency ?? 10);
+    const prefetch = options.prefetch ?? 0;
+    if (!Number.isInteger(prefetch) || prefetch < 0 || prefetch > 100)
+      throw new ListenerOptionError('prefetch', prefetch, 'must be an integer from 0 to 100');
+    const concurrency = options.concurrency ?? 10;
+    this.capacity = new Capacity(concurrency + prefetch);
+    this.handlers = prefetch > 0 ? new Capacity(concurrency) : undefined;
     this.memory = new OutcomeMemory(options.outcomeMemory);
     this.instrument = options.instrument ?? [];
     this.middleware = [
@@ -194,7 +225,7 @@ export class Listener {
       decoded: (message: Message) => this.decode(message),
     };
     this.sources = queues.map((queue) => {
-      const source = createSource(queue, deps, options.maxAttempts ?? 5);
+      const source = createSource(queue, deps, options.maxAttempts ?? 5, options.deleteLingerMs ?? 10);
       if (queue.fifo)
         source.fifo = new FifoGroups(
           (message) => this.process(message, source),
@@ -292,7 +323,10 @@ export class Listener {
     return sum;
   }
 
-  /** Messages being processed or waiting (received, not yet settled). */
+  /**
+   * Messages being processed or waiting (received, not yet settled). A message whose handlers are
+   * done stops counting while its delete is under way (see `deleteLingerMs`).
+   */
   get activeMessages(): number {
     return this.capacity.inUse + (this.delayed?.activeMessages ?? 0);
   }
@@ -358,7 +392,10 @@ export class Listener {
       abort: options.abort ?? false,
       loops: () => Promise.all(this.loops),
       releaseWaiting: () => {
-        for (const source of this.sources) source.fifo?.releaseWaiting();
+        for (const source of this.sources) {
+          source.fifo?.releaseWaiting();
+          void source.acks.flush(); // the deletes waiting for a batch go now, not after their linger
+        }
       },
       inFlight: () => [...this.inFlight.values()],
       flush: () => Promise.all(this.sources.map((s) => s.acks.flush())).then(() => {}),
@@ -491,24 +528,79 @@ export class Listener {
       void source.settler.release(message, reason).finally(() => this.capacity.release(1));
   }
 
-  /** Runs one message to its verdict; resolves true when it left the queue. Holds one capacity slot. */
+  /**
+   * Runs one message to its verdict and settles it; resolves true when it left the queue. Holds one
+   * capacity slot until its verdict, or, when the verdict is a delete, until the delete is issued
+   * (unless `max(2 × concurrency, 40)` deletes are already waiting: then until it lands).
+   */
   private async process(message: Message, source: QueueSource): Promise<boolean> {
     const id = message.MessageId ?? '';
     const controller = new AbortController();
-    const work = () => this.run(message, controller.signal, source);
+    let held = true;
+    let deleting = false;
+    const deleted = () => {
+      if (this.deleting >= Math.max(40, 2 * this.capacity.limit)) return;
+      this.deleting++;
+      deleting = true;
+      held = false;
+      this.releaseSoon();
+    };
+    const work = this.handlers
+      ? async () => {
+          const handlers = this.handlers as Capacity;
+          await handlers.reserve(1);
+          let running = true;
+          const stopRunning = () => {
+            if (running) handlers.release(1);
+            running = false;
+          };
+          try {
+            // Prefetched and not started when the stop began: given back, as `stop()` promises.
+            if (this.stopping) {
+              await source.settler.release(message, 'stopping');
+              return false;
+            }
+            return await this.run(message, controller.signal, source, () => {
+              stopRunning();
+              deleted();
+            });
+          } finally {
+            stopRunning();
+          }
+        }
+      : () => this.run(message, controller.signal, source, deleted);
     const run =
       this.instrument.length === 0
         ? work()
         : wrapAll(this.instrument, (i, inner) => i.message?.(message, source.url, inner), work);
     const done = run.finally(() => {
       this.inFlight.delete(id);
-      this.capacity.release(1);
+      if (deleting) this.deleting--;
+      if (held) this.capacity.release(1);
     });
     this.inFlight.set(id, { controller, done });
     return done;
   }
 
-  private async run(message: Message, signal: AbortSignal, source: QueueSource): Promise<boolean> {
+  /**
+   * Gives back one slot at the end of this event-loop turn, with every other slot given back in it:
+   * the poll loops then receive one batch into them all instead of one small receive per slot.
+   */
+  private releaseSoon(): void {
+    if (this.releasing++ > 0) return;
+    setImmediate(() => {
+      const count = this.releasing;
+      this.releasing = 0;
+      this.capacity.release(count);
+    });
+  }
+
+  private async run(
+    message: Message,
+    signal: AbortSignal,
+    source: QueueSource,
+    deleted: () => void = () => {},
+  ): Promise<boolean> {
     const { settler, acks } = source;
     const started = this.clock.now();
     const count = receiveCount(message);
@@ -564,7 +656,11 @@ export class Listener {
         statuses: outcome.statuses,
         durationMs: this.clock.now() - started,
       });
-      if (verdict === 'done') return settler.delete(message);
+      if (verdict === 'done') {
+        const settled = settler.delete(message);
+        deleted();
+        return settled;
+      }
       if (verdict === 'fatal') return settler.deadLetter(message, count, `fatal-error: ${describe(outcome)}`);
       if (count >= source.maxAttempts)
         return settler.deadLetter(message, count, `max attempts (${count}) reached: ${describe(outcome)}`);

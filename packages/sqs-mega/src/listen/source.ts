@@ -29,8 +29,13 @@ export interface QueueSource {
 export type SourceDeps = Omit<SettleDeps, 'acks' | 'deadLetterQueueUrl' | 'queueUrl' | 'deadLetterQueue'>;
 
 /** Builds a queue's source (FIFO ordering is added by the listener, which owns the processing). */
-export function createSource(queue: ResolvedQueue, deps: SourceDeps, maxAttempts: number): QueueSource {
-  const acks = new Acknowledger(deps.client, queue.url, deps.clock);
+export function createSource(
+  queue: ResolvedQueue,
+  deps: SourceDeps,
+  maxAttempts: number,
+  deleteLingerMs = 0,
+): QueueSource {
+  const acks = new Acknowledger(deps.client, queue.url, deps.clock, 8, deleteLingerMs);
   const source: QueueSource = {
     url: queue.url,
     deadLetterQueueUrl: queue.deadLetterQueueUrl,
