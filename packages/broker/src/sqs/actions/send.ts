@@ -46,14 +46,15 @@ export function checkContent(input: Input): CheckedContent {
     throw sqsErrors.invalidParameterValue(
       'Value for parameter MessageBody is invalid. Reason: must be a string.',
     );
-  checkBody(body);
+  const bodyBytes = Buffer.byteLength(body, 'utf8');
+  checkBody(body, bodyBytes);
   const { attributes, size: attributesSize } = checkMessageAttributes(input.MessageAttributes);
   const trace = checkSystemAttributes(input.MessageSystemAttributes);
   const hasAttributes = Object.keys(attributes).length > 0;
   return {
     body,
     attributesJson: hasAttributes ? JSON.stringify(attributes) : null,
-    size: Buffer.byteLength(body, 'utf8') + attributesSize,
+    size: bodyBytes + attributesSize,
     md5Body: md5OfBody(body),
     md5Attributes: hasAttributes ? md5OfMessageAttributes(attributes) : null,
     trace,
