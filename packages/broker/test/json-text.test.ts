@@ -21,6 +21,7 @@ const samples: string[] = [
   '{"order":42,"items":["a","b"]}'.repeat(10),
   ...Array.from({ length: 0x20 }, (_, code) => `${kib}${String.fromCharCode(code)}`),
   ...Array.from({ length: 0x20 }, (_, code) => `${String.fromCharCode(code)}${kib}`),
+  ...[255, 256, 257].flatMap((n) => ['a'.repeat(n), `${'a'.repeat(n - 1)}"`, `${'a'.repeat(n - 1)}\u0001`]),
   'short',
   '',
   'é',
