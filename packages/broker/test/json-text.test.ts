@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { checkContent } from '../src/sqs/actions/send.js';
 import { checkBody } from '../src/sqs/message-validation.js';
+import { isUnescaped } from '../src/sqs/params.js';
+import { decodeJsonInput } from '../src/wire/json.js';
 import { isPlainJsonString, jsonString, stringifyJson } from '../src/wire/json-text.js';
 
 const kib = '0123456789abcdef'.repeat(64);
@@ -104,5 +107,29 @@ describe('message body check (fast path for ASCII)', () => {
       assert.throws(() => checkBody(`${kib}${bad}`), { name: 'InvalidMessageContents' });
     }
     checkBody(`${kib}😀é€`);
+  });
+});
+
+describe('JSON input with no backslash (decodeJsonInput)', () => {
+  it('is marked, invisibly, and a body with an escape is not', () => {
+    const plain = decodeJsonInput(Buffer.from(`{"Entries":[{"Id":"a","MessageBody":"${kib}"}]}`));
+    assert.ok(plain);
+    assert.equal(isUnescaped(plain), true);
+    assert.deepStrictEqual(plain, { Entries: [{ Id: 'a', MessageBody: kib }] });
+    assert.deepEqual(Object.keys(plain), ['Entries']);
+    assert.equal(JSON.stringify(plain), `{"Entries":[{"Id":"a","MessageBody":"${kib}"}]}`);
+    for (const escaped of ['\\u0001', '\\n', '\\"', '\\\\', '\\/']) {
+      const input = decodeJsonInput(Buffer.from(`{"MessageBody":"${kib}${escaped}"}`));
+      assert.ok(input);
+      assert.equal(isUnescaped(input), false, escaped);
+    }
+  });
+
+  it('still refuses, over the JSON wire, a body whose control character came escaped', () => {
+    // the escape puts a backslash in the text: the body is checked as before
+    const input = decodeJsonInput(Buffer.from(`{"MessageBody":"${kib}\\u0001"}`)) as Record<string, unknown>;
+    assert.throws(() => checkContent(input, isUnescaped(input)), { name: 'InvalidMessageContents' });
+    const ok = decodeJsonInput(Buffer.from(`{"MessageBody":"${kib}\u007f"}`)) as Record<string, unknown>;
+    assert.equal(checkContent(ok, isUnescaped(ok)).body, `${kib}\u007f`);
   });
 });

@@ -6,6 +6,23 @@ import { sqsErrors } from '../errors.js';
  */
 export type Input = Record<string, unknown>;
 
+/** Marks an input decoded from JSON text with no backslash (see {@link isUnescaped}). */
+const UNESCAPED = Symbol('unescaped input');
+
+/**
+ * Marks `input`, decoded from JSON text that holds no backslash at all: then none of its strings
+ * holds a control character, `"` or `\` (JSON admits none of them unescaped in a string). The mark
+ * is a non-enumerable symbol: no reader, encoder or comparison sees it.
+ */
+export function markUnescaped(input: Input): void {
+  Object.defineProperty(input, UNESCAPED, { value: true });
+}
+
+/** Whether `input` was marked by {@link markUnescaped}. */
+export function isUnescaped(input: Input): boolean {
+  return (input as { [UNESCAPED]?: true })[UNESCAPED] === true;
+}
+
 /** A required, non-empty string parameter. */
 export function requiredString(input: Input, name: string): string {
   const value = input[name];

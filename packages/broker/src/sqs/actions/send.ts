@@ -5,7 +5,7 @@ import { fairSent } from '../fair.js';
 import { checkFifoId, checkFifoSend, insertFifo } from '../fifo.js';
 import { md5OfBody, md5OfMessageAttributes } from '../md5.js';
 import { checkBody, checkMessageAttributes, checkSystemAttributes } from '../message-validation.js';
-import { type Input, optionalInt, optionalString, requiredString } from '../params.js';
+import { type Input, isUnescaped, optionalInt, optionalString, requiredString } from '../params.js';
 import type { SqsState } from '../state.js';
 import type { Queue, RequestContext } from '../types.js';
 import { batchEntries, batchFailure, batchResult } from './batch.js';
@@ -38,8 +38,12 @@ export interface CheckedContent {
   trace: string | undefined;
 }
 
-/** Validates a message's body and attributes and hashes them. Throws the error SQS gives. */
-export function checkContent(input: Input): CheckedContent {
+/**
+ * Validates a message's body and attributes and hashes them. Throws the error SQS gives. `unescaped`:
+ * the input came from JSON text with no backslash (`isUnescaped` of the request): an ASCII body then
+ * holds only printable characters and DEL, all valid, and is not scanned again.
+ */
+export function checkContent(input: Input, unescaped = false): CheckedContent {
   const body = input.MessageBody;
   if (body === undefined || body === null || body === '') throw sqsErrors.missingParameter('MessageBody');
   if (typeof body !== 'string')
@@ -47,7 +51,7 @@ export function checkContent(input: Input): CheckedContent {
       'Value for parameter MessageBody is invalid. Reason: must be a string.',
     );
   const bodyBytes = Buffer.byteLength(body, 'utf8');
-  checkBody(body, bodyBytes);
+  if (!unescaped || bodyBytes !== body.length) checkBody(body, bodyBytes);
   const { attributes, size: attributesSize } = checkMessageAttributes(input.MessageAttributes);
   const trace = checkSystemAttributes(input.MessageSystemAttributes);
   const hasAttributes = Object.keys(attributes).length > 0;
@@ -194,7 +198,7 @@ export function storeStandard(
 export async function sendMessage(state: SqsState, ctx: RequestContext, input: Input) {
   const queue = state.resolve(ctx, requiredString(input, 'QueueUrl'));
   const now = state.clock.now();
-  const prepared = prepare(state, ctx, queue, input, now);
+  const prepared = prepare(state, ctx, queue, input, now, checkContent(input, isUnescaped(input)));
   await state.store.write(() => store(state, queue, prepared, now));
   state.polls.notify(queue.id);
   return prepared.result;
@@ -209,10 +213,11 @@ export async function sendMessageBatch(state: SqsState, ctx: RequestContext, inp
   const failed = [];
   const rows: Prepared[] = [];
   let total = 0;
+  const unescaped = isUnescaped(input);
   for (const entry of entries) {
     const id = entry.Id as string;
     try {
-      const prepared = prepare(state, ctx, queue, entry, now);
+      const prepared = prepare(state, ctx, queue, entry, now, checkContent(entry, unescaped));
       total += prepared.size;
       rows.push(prepared);
       successful.push(Object.assign(prepared.result, { Id: id }));
