@@ -229,3 +229,58 @@ describe('MatcherSet tiers', () => {
     assert.equal(set.size, live.size);
   });
 });
+
+describe('MatcherSet wave 4: blocks of anything-but groups, missing paths', () => {
+  it('decides a block of one-string anything-but groups like each pattern, whatever the value', () => {
+    const patterns = new Map<number, CompiledPattern>();
+    for (let k = 0; k < 12; k++) {
+      const region = k < 9 ? [{ 'anything-but': [`r${k % 4}`] }] : [{ 'anything-but': [k] }];
+      patterns.set(k, body({ name: ['n'], region }));
+    }
+    patterns.set(12, body({ name: ['n'] }));
+    patterns.set(13, body({ name: ['n'], coupon: [{ exists: true }] }));
+    const set = new MatcherSet<number>();
+    for (const [id, p] of patterns) set.add(id, p);
+    const payloads = [
+      { name: 'n', region: 'r1' },
+      { name: 'n', region: 'r0', coupon: 'c' },
+      { name: 'n', region: 'zz' },
+      { name: 'n', region: 9 },
+      { name: 'n', region: ['r1', 'r2'] },
+      { name: 'n', region: null },
+      { name: 'n' },
+      { name: 'n', 'region.x': 1 },
+    ];
+    for (const payload of payloads)
+      assert.deepEqual(
+        sorted(set.match(payload)),
+        sorted(reference(patterns, payload)),
+        JSON.stringify(payload),
+      );
+    assert.deepEqual(sorted(set.match({ name: 'n', region: 'r1' })), [0, 10, 11, 12, 2, 3, 4, 6, 7, 8, 9]);
+  });
+
+  it('finds a value under a dotted key when the nested path is missing, and nothing when neither is there', () => {
+    const patterns = new Map<number, CompiledPattern>([
+      [0, body({ event: { attributes: { coupon: [{ exists: true }] } } })],
+      [1, body({ event: { attributes: { coupon: [{ exists: false }] } } })],
+      [2, body({ event: { attributes: { coupon: ['c'] } } })],
+    ]);
+    const set = new MatcherSet<number>();
+    for (const [id, p] of patterns) set.add(id, p);
+    const payloads: [object, number[]][] = [
+      [{ event: { attributes: {} } }, [1]],
+      [{ event: { attributes: { coupon: 'c' } } }, [0, 2]],
+      [{ event: { 'attributes.coupon': 'c' } }, [0, 2]],
+      [{ 'event.attributes': { coupon: 'c' } }, [0, 2]],
+      [{ 'event.attributes.coupon': 'd', event: {} }, [0]],
+      [{ event: { attributes: [{ coupon: 'x' }, { coupon: 'c' }] } }, [0, 2]],
+      [{ event: {} }, [1]],
+      [{}, [1]],
+    ];
+    for (const [payload, want] of payloads) {
+      assert.deepEqual(sorted(set.match(payload)), want, JSON.stringify(payload));
+      assert.deepEqual(sorted(reference(patterns, payload)), want, JSON.stringify(payload));
+    }
+  });
+});

@@ -241,11 +241,14 @@ export function compileLayout<T>(patterns: Iterable<readonly [T, CompiledPattern
     restConds: Int32Array.from(restConds),
   };
   for (const index of byPath.values()) index.cut();
-  const offsets = program.seal(layout);
+  const inline = conditions.map(inlineOf);
+  // one-string `anything-but` conditions block by their path's cache slot (see `Program`)
+  const blockOf = (c: number): number =>
+    inline[c]?.[0] === DIFFERS && typeof inline[c]?.[1] === 'string' ? (conditionSlots[c] as number) : -1;
+  const offsets = program.seal(layout, blockOf);
   for (const index of byPath.values()) index.seal(offsets);
   const indexes = [...byPath.values()];
   const indexSlots = Int32Array.from(indexes, (index) => slotOf(index.resolve));
-  const inline = conditions.map(inlineOf);
   return {
     ...layout,
     indexes,
