@@ -1,4 +1,5 @@
 import type { Hint, NumericRange } from './core.js';
+import { internString } from './intern.js';
 import { PrefixTable } from './prefixes.js';
 import { pathResolver } from './resolve.js';
 import { NumericSegments } from './segments.js';
@@ -162,7 +163,7 @@ export class PathIndex<T> {
 
   /** Registers an exact-value key (see `jsonKey` / `dslKey`: `s…` strings, `n…` numbers, `b…`, `z`). */
   addExact(key: string, entry: number): void {
-    if (key.startsWith('s')) this.push(this.strings, key.slice(1), entry);
+    if (key.startsWith('s')) this.push(this.strings, internString(key.slice(1)), entry);
     else if (key.startsWith('n')) this.push(this.numbers, Number(key.slice(1)), entry);
     else this.push(this.others, key, entry);
   }
@@ -188,7 +189,7 @@ export class PathIndex<T> {
       this.hasSuffixes = true;
       this.push(this.suffixes.buckets, reverse(s), entry);
     }
-    for (const f of hint.folded ?? []) this.push(this.folded, f, entry);
+    for (const f of hint.folded ?? []) this.push(this.folded, internString(f), entry);
     for (const r of hint.ranges ?? []) this.addRange(r, entry);
     if (hint.exists) this.addPresent(entry);
   }
