@@ -284,3 +284,30 @@ describe('MatcherSet wave 4: blocks of anything-but groups, missing paths', () =
     }
   });
 });
+
+describe('MatcherSet wave 4: the numeric directory', () => {
+  it('agrees with each range in turn on every endpoint and its neighbours, with clustered and huge spans', () => {
+    const spans: number[][] = [
+      Array.from({ length: 40 }, (_, k) => k * 7.5),
+      [...Array.from({ length: 30 }, (_, k) => 1 + k * 1e-5), 1e9, -1e9, 5e8],
+      [...Array.from({ length: 20 }, (_, k) => k * 1e-5), -1e9, 1e9],
+    ];
+    for (const points of spans) {
+      const patterns = new Map<number, CompiledPattern>();
+      for (const [k, low] of points.entries()) {
+        const high = points[(k * 7 + 3) % points.length] as number;
+        const [a, b] = low <= high ? [low, high] : [high, low];
+        const terms = a === b || k % 3 === 2 ? ['=', a] : k % 3 === 0 ? ['>=', a, '<', b] : ['>', a, '<=', b];
+        patterns.set(k, body({ n: [{ numeric: terms }] }));
+      }
+      const set = new MatcherSet<number>();
+      for (const [id, p] of patterns) set.add(id, p);
+      const values = points.flatMap((p) => [p, p - 1e-5, p + 1e-5, p - 1, p + 1]);
+      values.push(Number.MAX_VALUE, -Number.MAX_VALUE, Number.POSITIVE_INFINITY, 0, -0);
+      for (const n of values) {
+        const payload = { n };
+        assert.deepEqual(sorted(set.match(payload)), sorted(reference(patterns, payload)), String(n));
+      }
+    }
+  });
+});
