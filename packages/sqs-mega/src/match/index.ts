@@ -246,7 +246,10 @@ export class PathIndex<T> {
       // DSL: a numeric string compares as its number, for equality and ranges alike
       const number =
         this.dsl && (this.numbers.size > 0 || !this.segments.empty) ? asNumber(value) : undefined;
-      hits = number === undefined ? this.strings.get(value) : this.numbers.get(number);
+      // (an empty map is not read: hashing a fresh payload string or a number is the cost of a read)
+      if (number === undefined) {
+        if (this.strings.size > 0) hits = this.strings.get(value);
+      } else if (this.numbers.size > 0) hits = this.numbers.get(number);
       if (hits !== undefined) into[n++] = hits;
       if (number !== undefined && !this.segments.empty) {
         const range = this.segments.lookup(number);
@@ -263,8 +266,10 @@ export class PathIndex<T> {
       if (Number.isNaN(value)) return n;
       // JSON patterns compare numbers at SNS precision, exact keys and ranges alike
       const number = this.dsl ? value : snsNumber(value);
-      hits = this.numbers.get(number);
-      if (hits !== undefined) into[n++] = hits;
+      if (this.numbers.size > 0) {
+        hits = this.numbers.get(number);
+        if (hits !== undefined) into[n++] = hits;
+      }
       const range = this.segments.empty ? -1 : this.segments.lookup(number);
       if (range >= 0) into[n++] = range;
       return n;
