@@ -34,45 +34,56 @@ function generate(path: readonly string[], leaves: boolean): Resolver {
   const fallback = leaves ? resolveLeaves : resolveExact;
   if (path.length === 0 || path.length > 8) return (root) => fallback(root, path);
   // Each step: bail out to the general walk unless the node is a non-array object with the key (its
-  // own, for a name every object inherits, such as `constructor`). Node k is kept in `nk`.
-  let body = 'const n0 = root;\n';
-  for (const [i, step] of path.entries()) {
+  // own, for a name every object inherits, such as `constructor`).
+  let body = 'let n = root;\n';
+  for (const step of path) {
     const key = JSON.stringify(step);
-    body += `if (n${i} === null || typeof n${i} !== 'object' || Array.isArray(n${i})) return slow(root);\n`;
-    const own = isInheritedName(step)
-      ? `Object.hasOwn(n${i}, ${key}) ? n${i}[${key}] : undefined`
-      : `n${i}[${key}]`;
-    body += `const n${i + 1} = ${own};\nif (n${i + 1} === undefined) return ${leaves ? missing(path, i) : 'slow(root)'};\n`;
+    body += `if (n === null || typeof n !== 'object' || Array.isArray(n)) return slow(root);\n`;
+    if (isInheritedName(step)) body += `if (!Object.hasOwn(n, ${key})) return slow(root);\n`;
+    body += `n = n[${key}];\nif (n === undefined) return ${leaves ? 'miss(root)' : 'slow(root)'};\n`;
   }
-  const n = `n${path.length}`;
-  body += leaves
-    ? `if (${n} !== null && typeof ${n} === 'object') return slow(root);\nreturn ${n};`
-    : `return ${n};`;
-  const walk = new Function('slow', 'MISSING', `return function resolve(root) {\n${body}\n};`) as (
+  body += leaves ? `if (n !== null && typeof n === 'object') return slow(root);\nreturn n;` : 'return n;';
+  const walk = new Function('slow', 'miss', `return function resolve(root) {\n${body}\n};`) as (
     slow: Resolver,
-    missing: symbol,
+    miss: Resolver,
   ) => Resolver;
-  return walk(leaves ? (root) => resolveLeaves(root, path) : () => MISSING, MISSING);
+  if (!leaves)
+    return walk(
+      () => MISSING,
+      () => MISSING,
+    );
+  const slow: Resolver = (root) => resolveLeaves(root, path);
+  return walk(slow, missResolver(path, slow));
 }
 
 /**
- * The JSON-pattern resolver's answer when step `i` of the direct walk finds no key (nodes `n0`…`ni`
- * non-array objects): `MISSING` outright when none of those nodes has a dotted key that could stand
- * for the rest of the path (`"b.c"` for path `a`, `b`, `c` on `n1`), since only such a key (or an
- * array, which the walk rules out) gives the general walk another way; otherwise the general walk.
- * The dotted keys are constant property reads that miss: far cheaper than the walk, which builds
- * each key per payload. (A missing optional key cost ~330 ns through the walk.)
+ * What a JSON-pattern resolver answers when its direct walk finds no key at some step (every node
+ * before it a non-array object): `MISSING` outright when none of the nodes on the way has a dotted
+ * key that could stand for the rest of the path (`"b.c"` on the node of `a` for path `a`, `b`, `c`),
+ * since only such a key (or an array, which the walk rules out) gives the general walk another way;
+ * otherwise the general walk. It walks again with constant keys, reading each dotted key as a
+ * property that misses: far cheaper than the general walk, which builds each key per payload (a
+ * missing optional key cost ~330 ns there).
  */
-function missing(path: readonly string[], i: number): string {
-  const dotted: string[] = [];
-  for (let j = 0; j <= i; j++) {
-    let key = path[j] as string;
-    for (let k = j + 1; k < path.length; k++) {
-      key += `.${path[k]}`;
-      dotted.push(`n${j}[${JSON.stringify(key)}] !== undefined`);
-    }
+function missResolver(path: readonly string[], slow: Resolver): Resolver {
+  let body = 'let n = root;\n';
+  for (const [i, step] of path.entries()) {
+    const key = JSON.stringify(step);
+    const dotted: string[] = [];
+    for (let k = i + 1; k < path.length; k++)
+      dotted.push(`n[${JSON.stringify(path.slice(i, k + 1).join('.'))}] !== undefined`);
+    body += `if (n === null || typeof n !== 'object' || Array.isArray(n)) return slow(root);\n`;
+    if (dotted.length > 0) body += `if (${dotted.join(' || ')}) return slow(root);\n`;
+    if (isInheritedName(step)) body += `if (!Object.hasOwn(n, ${key})) return MISSING;\n`;
+    body += `n = n[${key}];\nif (n === undefined) return MISSING;\n`;
   }
-  return dotted.length === 0 ? 'MISSING' : `${dotted.join(' || ')} ? slow(root) : MISSING`;
+  // the direct walk found the whole path after all (a getter?): the general walk decides
+  body += 'return slow(root);';
+  const walk = new Function('slow', 'MISSING', `return function miss(root) {\n${body}\n};`) as (
+    slow: Resolver,
+    missing: symbol,
+  ) => Resolver;
+  return walk(slow, MISSING);
 }
 
 /** The value at an exact path (DSL): `MISSING` when a key is absent or a step is not an object. */
