@@ -229,3 +229,85 @@ describe('MatcherSet tiers', () => {
     assert.equal(set.size, live.size);
   });
 });
+
+describe('MatcherSet wave 4: blocks of anything-but groups, missing paths', () => {
+  it('decides a block of one-string anything-but groups like each pattern, whatever the value', () => {
+    const patterns = new Map<number, CompiledPattern>();
+    for (let k = 0; k < 12; k++) {
+      const region = k < 9 ? [{ 'anything-but': [`r${k % 4}`] }] : [{ 'anything-but': [k] }];
+      patterns.set(k, body({ name: ['n'], region }));
+    }
+    patterns.set(12, body({ name: ['n'] }));
+    patterns.set(13, body({ name: ['n'], coupon: [{ exists: true }] }));
+    const set = new MatcherSet<number>();
+    for (const [id, p] of patterns) set.add(id, p);
+    const payloads = [
+      { name: 'n', region: 'r1' },
+      { name: 'n', region: 'r0', coupon: 'c' },
+      { name: 'n', region: 'zz' },
+      { name: 'n', region: 9 },
+      { name: 'n', region: ['r1', 'r2'] },
+      { name: 'n', region: null },
+      { name: 'n' },
+      { name: 'n', 'region.x': 1 },
+    ];
+    for (const payload of payloads)
+      assert.deepEqual(
+        sorted(set.match(payload)),
+        sorted(reference(patterns, payload)),
+        JSON.stringify(payload),
+      );
+    assert.deepEqual(sorted(set.match({ name: 'n', region: 'r1' })), [0, 10, 11, 12, 2, 3, 4, 6, 7, 8, 9]);
+  });
+
+  it('finds a value under a dotted key when the nested path is missing, and nothing when neither is there', () => {
+    const patterns = new Map<number, CompiledPattern>([
+      [0, body({ event: { attributes: { coupon: [{ exists: true }] } } })],
+      [1, body({ event: { attributes: { coupon: [{ exists: false }] } } })],
+      [2, body({ event: { attributes: { coupon: ['c'] } } })],
+    ]);
+    const set = new MatcherSet<number>();
+    for (const [id, p] of patterns) set.add(id, p);
+    const payloads: [object, number[]][] = [
+      [{ event: { attributes: {} } }, [1]],
+      [{ event: { attributes: { coupon: 'c' } } }, [0, 2]],
+      [{ event: { 'attributes.coupon': 'c' } }, [0, 2]],
+      [{ 'event.attributes': { coupon: 'c' } }, [0, 2]],
+      [{ 'event.attributes.coupon': 'd', event: {} }, [0]],
+      [{ event: { attributes: [{ coupon: 'x' }, { coupon: 'c' }] } }, [0, 2]],
+      [{ event: {} }, [1]],
+      [{}, [1]],
+    ];
+    for (const [payload, want] of payloads) {
+      assert.deepEqual(sorted(set.match(payload)), want, JSON.stringify(payload));
+      assert.deepEqual(sorted(reference(patterns, payload)), want, JSON.stringify(payload));
+    }
+  });
+});
+
+describe('MatcherSet wave 4: the numeric directory', () => {
+  it('agrees with each range in turn on every endpoint and its neighbours, with clustered and huge spans', () => {
+    const spans: number[][] = [
+      Array.from({ length: 40 }, (_, k) => k * 7.5),
+      [...Array.from({ length: 30 }, (_, k) => 1 + k * 1e-5), 1e9, -1e9, 5e8],
+      [...Array.from({ length: 20 }, (_, k) => k * 1e-5), -1e9, 1e9],
+    ];
+    for (const points of spans) {
+      const patterns = new Map<number, CompiledPattern>();
+      for (const [k, low] of points.entries()) {
+        const high = points[(k * 7 + 3) % points.length] as number;
+        const [a, b] = low <= high ? [low, high] : [high, low];
+        const terms = a === b || k % 3 === 2 ? ['=', a] : k % 3 === 0 ? ['>=', a, '<', b] : ['>', a, '<=', b];
+        patterns.set(k, body({ n: [{ numeric: terms }] }));
+      }
+      const set = new MatcherSet<number>();
+      for (const [id, p] of patterns) set.add(id, p);
+      const values = points.flatMap((p) => [p, p - 1e-5, p + 1e-5, p - 1, p + 1]);
+      values.push(Number.MAX_VALUE, -Number.MAX_VALUE, Number.POSITIVE_INFINITY, 0, -0);
+      for (const n of values) {
+        const payload = { n };
+        assert.deepEqual(sorted(set.match(payload)), sorted(reference(patterns, payload)), String(n));
+      }
+    }
+  });
+});

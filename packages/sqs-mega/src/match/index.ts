@@ -1,4 +1,5 @@
 import type { Hint, NumericRange } from './core.js';
+import { internString } from './intern.js';
 import { PrefixTable } from './prefixes.js';
 import { pathResolver } from './resolve.js';
 import { NumericSegments } from './segments.js';
@@ -34,7 +35,10 @@ export interface Layout<T> {
  * - `[o+3]` where its list of every entry starts (`[count, entry…]`, for values that fan out, each
  *   entry then deduplicated);
  * - `[o+4]` its number of groups, then per group `[end in ids, conditions, condition…]`: the single
- *   entries' ids grouped by the conditions they still need, so that one check admits a whole run;
+ *   entries' ids grouped by the conditions they still need, so that one check admits a whole run; or
+ *   a block `[end in ids, -1, slot, m, (condition, end in ids) × m]` of groups that each need one
+ *   condition of a kind {@link Program.seal}'s `blockOf` puts in one block (in a set, an `anything-but`
+ *   of one string on one path: one resolved value decides all of them by a comparison each);
  * - then `[count, entry…]`: the entries that are not single (several branches or anchor items).
  */
 export class Program<T> {
@@ -52,8 +56,12 @@ export class Program<T> {
     (this.lists[handle] as number[]).push(entry);
   }
 
-  /** Lays out every bucket; returns the offset of each handle. */
-  seal(layout: Layout<T>): Int32Array {
+  /**
+   * Lays out every bucket; returns the offset of each handle. `blockOf(condition)` is a block key
+   * (>= 0) for conditions whose one-condition groups may share a block (see the layout above), -1
+   * for others.
+   */
+  seal(layout: Layout<T>, blockOf: (condition: number) => number = () => -1): Int32Array {
     const code: number[] = [];
     const ids: T[] = [];
     const offsets = new Int32Array(this.lists.length);
@@ -78,11 +86,35 @@ export class Program<T> {
       }
       const used = [...groups.values()].filter((g) => g.ids.length > 0);
       const plain = multi.length === 0 && used.every((g) => g.conds.length === 0);
-      const header = code.length;
-      code.push(plain ? 1 : 0, ids.length, 0, 0, used.length);
+      // one-condition groups by block key; a key with two groups or more becomes a block
+      const blocks = new Map<number, { conds: number[]; ids: T[] }[]>();
       for (const group of used) {
+        const key = group.conds.length === 1 ? blockOf(group.conds[0] as number) : -1;
+        if (key < 0) continue;
+        const block = blocks.get(key);
+        if (block === undefined) blocks.set(key, [group]);
+        else block.push(group);
+      }
+      const blocked = new Set<{ conds: number[]; ids: T[] }>();
+      for (const [key, block] of blocks) {
+        if (block.length < 2) blocks.delete(key);
+        else for (const group of block) blocked.add(group);
+      }
+      const header = code.length;
+      code.push(plain ? 1 : 0, ids.length, 0, 0, used.length - blocked.size + blocks.size);
+      for (const group of used) {
+        if (blocked.has(group)) continue;
         for (const id of group.ids) ids.push(id);
         code.push(ids.length, group.conds.length, ...group.conds);
+      }
+      for (const [key, block] of blocks) {
+        const at = code.length;
+        code.push(0, -1, key, block.length);
+        for (const group of block) {
+          for (const id of group.ids) ids.push(id);
+          code.push(group.conds[0] as number, ids.length);
+        }
+        code[at] = ids.length;
       }
       code[header + 2] = ids.length;
       code.push(multi.length, ...multi);
@@ -131,7 +163,7 @@ export class PathIndex<T> {
 
   /** Registers an exact-value key (see `jsonKey` / `dslKey`: `s…` strings, `n…` numbers, `b…`, `z`). */
   addExact(key: string, entry: number): void {
-    if (key.startsWith('s')) this.push(this.strings, key.slice(1), entry);
+    if (key.startsWith('s')) this.push(this.strings, internString(key.slice(1)), entry);
     else if (key.startsWith('n')) this.push(this.numbers, Number(key.slice(1)), entry);
     else this.push(this.others, key, entry);
   }
@@ -157,7 +189,7 @@ export class PathIndex<T> {
       this.hasSuffixes = true;
       this.push(this.suffixes.buckets, reverse(s), entry);
     }
-    for (const f of hint.folded ?? []) this.push(this.folded, f, entry);
+    for (const f of hint.folded ?? []) this.push(this.folded, internString(f), entry);
     for (const r of hint.ranges ?? []) this.addRange(r, entry);
     if (hint.exists) this.addPresent(entry);
   }
@@ -214,7 +246,10 @@ export class PathIndex<T> {
       // DSL: a numeric string compares as its number, for equality and ranges alike
       const number =
         this.dsl && (this.numbers.size > 0 || !this.segments.empty) ? asNumber(value) : undefined;
-      hits = number === undefined ? this.strings.get(value) : this.numbers.get(number);
+      // (an empty map is not read: hashing a fresh payload string or a number is the cost of a read)
+      if (number === undefined) {
+        if (this.strings.size > 0) hits = this.strings.get(value);
+      } else if (this.numbers.size > 0) hits = this.numbers.get(number);
       if (hits !== undefined) into[n++] = hits;
       if (number !== undefined && !this.segments.empty) {
         const range = this.segments.lookup(number);
@@ -231,8 +266,10 @@ export class PathIndex<T> {
       if (Number.isNaN(value)) return n;
       // JSON patterns compare numbers at SNS precision, exact keys and ranges alike
       const number = this.dsl ? value : snsNumber(value);
-      hits = this.numbers.get(number);
-      if (hits !== undefined) into[n++] = hits;
+      if (this.numbers.size > 0) {
+        hits = this.numbers.get(number);
+        if (hits !== undefined) into[n++] = hits;
+      }
       const range = this.segments.empty ? -1 : this.segments.lookup(number);
       if (range >= 0) into[n++] = range;
       return n;

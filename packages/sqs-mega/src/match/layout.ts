@@ -1,5 +1,6 @@
 import type { CompiledPattern, Condition, Hint } from './core.js';
 import { type Layout, PathIndex, Program } from './index.js';
+import { internString } from './intern.js';
 import { shapeOf } from './json-compile.js';
 
 /** Condition shapes a {@link LayoutMatcher} checks inline (see `ConditionShape`). */
@@ -19,8 +20,8 @@ export const ONE_OF = 5;
 function inlineOf(condition: Condition): [number, unknown] {
   const shape = shapeOf(condition);
   if (shape?.kind === 'exists') return [EXISTS, undefined];
-  if (shape?.kind === 'differs') return [DIFFERS, shape.value];
-  if (shape?.kind === 'none-of') return [NONE_OF, shape.values];
+  if (shape?.kind === 'differs') return [DIFFERS, internString(shape.value)];
+  if (shape?.kind === 'none-of') return [NONE_OF, shape.values.map(internString)];
   const hint = condition.hint;
   const exact = hint?.exact;
   if (
@@ -36,7 +37,7 @@ function inlineOf(condition: Condition): [number, unknown] {
     !exact.every((key) => key.startsWith('s'))
   )
     return [GENERIC, undefined];
-  const strings = exact.map((key) => key.slice(1));
+  const strings = exact.map((key) => internString(key.slice(1)));
   return strings.length === 1 ? [EQUALS, strings[0]] : [ONE_OF, strings];
 }
 
@@ -241,11 +242,14 @@ export function compileLayout<T>(patterns: Iterable<readonly [T, CompiledPattern
     restConds: Int32Array.from(restConds),
   };
   for (const index of byPath.values()) index.cut();
-  const offsets = program.seal(layout);
+  const inline = conditions.map(inlineOf);
+  // one-string `anything-but` conditions block by their path's cache slot (see `Program`)
+  const blockOf = (c: number): number =>
+    inline[c]?.[0] === DIFFERS && typeof inline[c]?.[1] === 'string' ? (conditionSlots[c] as number) : -1;
+  const offsets = program.seal(layout, blockOf);
   for (const index of byPath.values()) index.seal(offsets);
   const indexes = [...byPath.values()];
   const indexSlots = Int32Array.from(indexes, (index) => slotOf(index.resolve));
-  const inline = conditions.map(inlineOf);
   return {
     ...layout,
     indexes,

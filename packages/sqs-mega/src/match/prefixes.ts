@@ -1,3 +1,5 @@
+import { internString } from './intern.js';
+
 /**
  * The prefix anchors of one path. A lookup builds no string: it hashes the value's first characters
  * once, reading the hash at each registered prefix length, and confirms a hit with `startsWith`.
@@ -34,7 +36,7 @@ export class PrefixTable {
     for (const [prefix, handle] of this.buckets) {
       const k = this.prefixes.length;
       const hash = hashOf(prefix, 0, prefix.length, 0);
-      this.prefixes.push(prefix);
+      this.prefixes.push(internString(prefix));
       this.hashes[k] = hash;
       this.offsets[k] = offsets[handle] as number;
       let s = slotOf(hash, prefix.length) & this.mask;

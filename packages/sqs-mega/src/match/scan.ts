@@ -127,7 +127,14 @@ export class LayoutMatcher<T> {
     let pc = o + 5;
     for (let g = 0; g < groups; g++) {
       const end = code[pc] as number;
-      const last = pc + 2 + (code[pc + 1] as number);
+      const count = code[pc + 1] as number;
+      if (count < 0) {
+        pc = this.block(pc, k, n);
+        n += this.admitted;
+        k = end;
+        continue;
+      }
+      const last = pc + 2 + count;
       let holds = true;
       for (pc += 2; pc < last; pc++) {
         const c = code[pc] as number;
@@ -143,6 +150,43 @@ export class LayoutMatcher<T> {
     this.count = n;
     const last = pc + (code[pc] as number);
     for (pc++; pc <= last; pc++) this.consider(code[pc] as number);
+  }
+
+  /** Ids written by the last {@link LayoutMatcher.block}. */
+  private admitted = 0;
+
+  /**
+   * A block of one-condition groups on one path (see `Program`) at `pc`, whose ids start at `k`:
+   * writes the admitted ids into `out` from `n` on, sets `admitted` to their number, and returns the
+   * offset past the block. A string value decides each group by one comparison with its operand
+   * (what `evaluate` does for `DIFFERS`); any other value asks `evaluate` per group.
+   */
+  private block(pc: number, k: number, n: number): number {
+    const code = this.code;
+    const ids = this.pool;
+    const out = this.out;
+    const epoch = this.epoch;
+    const slot = code[pc + 2] as number;
+    const stop = pc + 4 + 2 * (code[pc + 3] as number);
+    const found = this.cacheSeen[slot] === epoch ? this.cacheValue[slot] : this.resolveSlot(slot);
+    const from = n;
+    let at = k;
+    if (typeof found === 'string') {
+      const operands = this.conditionOperands;
+      for (let p = pc + 4; p < stop; p += 2) {
+        const end = code[p + 1] as number;
+        if (operands[code[p] as number] !== found) for (; at < end; at++) out[n++] = ids[at] as T;
+        else at = end;
+      }
+    } else {
+      for (let p = pc + 4; p < stop; p += 2) {
+        const end = code[p + 1] as number;
+        if (this.holds(code[p] as number)) for (; at < end; at++) out[n++] = ids[at] as T;
+        else at = end;
+      }
+    }
+    this.admitted = n - from;
+    return stop;
   }
 
   /** An entry that may be reached more than once per payload: checked once, its pattern reported once. */
