@@ -34,3 +34,14 @@ export async function subscribeQueue(url: string, topicArn: string, queueArn: st
     'Attributes.entry.2.value': JSON.stringify(filterPolicy),
   });
 }
+
+/** Publishes one message with the String attribute `kind` (as the fan-out row's wrk script does). */
+export async function publishKind(url: string, topicArn: string, kind: string): Promise<void> {
+  await snsCall(url, 'Publish', {
+    TopicArn: topicArn,
+    Message: 'probe',
+    'MessageAttributes.entry.1.Name': 'kind',
+    'MessageAttributes.entry.1.Value.DataType': 'String',
+    'MessageAttributes.entry.1.Value.StringValue': kind,
+  });
+}

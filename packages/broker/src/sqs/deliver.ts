@@ -26,6 +26,8 @@ export class Deliveries {
   // the last content checked: the deliveries of one publish to raw subscriptions share body and
   // attributes, so their validation and MD5s are computed once
   private checked: { attributes: AttributeMap | undefined; content: CheckedContent } | undefined;
+  // the queues written to, whose waiting receives one after-commit hook wakes (not a hook each)
+  private readonly touched = new Set<Queue>();
 
   constructor(
     private readonly state: SqsState,
@@ -60,7 +62,11 @@ export class Deliveries {
       this.rows.push(prepared.row);
       this.queues.push(queue);
     }
-    state.store.afterCommit(() => state.polls.notify(queue.id));
+    if (this.touched.size === 0)
+      state.store.afterCommit(() => {
+        for (const q of this.touched) state.polls.notify(q.id);
+      });
+    this.touched.add(queue);
     return prepared.result.MessageId;
   }
 

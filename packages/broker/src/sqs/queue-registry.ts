@@ -9,6 +9,8 @@ import type { Queue } from './types.js';
  */
 export class QueueRegistry {
   private byKey = new Map<string, Queue>();
+  // the same queues by ARN: an SNS fan-out looks up each subscription's queue by its endpoint ARN
+  private byArnKey = new Map<string, Queue>();
 
   constructor(
     private readonly store: Store,
@@ -20,6 +22,7 @@ export class QueueRegistry {
   /** Rebuilds the cache from the store. */
   reload(): void {
     this.byKey = new Map();
+    this.byArnKey = new Map();
     for (const row of this.store.queues.all()) this.cache(row);
   }
 
@@ -41,6 +44,9 @@ export class QueueRegistry {
 
   /** The queue an ARN names (`arn:aws:sqs:REGION:ACCOUNT:NAME`), if it exists. */
   byArn(arn: string): Queue | undefined {
+    const cached = this.byArnKey.get(arn);
+    if (cached !== undefined) return cached;
+    // not in the canonical form (another partition, say): parse it as before
     const [, , service, region, account, name] = arn.split(':');
     if (service !== 'sqs' || account !== this.accountId || !region || !name) return undefined;
     return this.get(region, name);
@@ -76,6 +82,7 @@ export class QueueRegistry {
   delete(queue: Queue): void {
     this.store.queues.delete(queue.id);
     this.byKey.delete(key(queue.region, queue.name));
+    this.byArnKey.delete(queue.arn);
   }
 
   private cache(row: QueueRow): Queue {
@@ -94,6 +101,7 @@ export class QueueRegistry {
       lastPurgedAt: row.last_purged_at,
     };
     this.byKey.set(key(row.region, row.name), queue);
+    this.byArnKey.set(queue.arn, queue);
     return queue;
   }
 }
