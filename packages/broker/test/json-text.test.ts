@@ -4,7 +4,7 @@ import { checkContent } from '../src/sqs/actions/send.js';
 import { checkBody } from '../src/sqs/message-validation.js';
 import { isUnescaped } from '../src/sqs/params.js';
 import { decodeJsonInput } from '../src/wire/json.js';
-import { isPlainJsonString, jsonString, stringifyJson } from '../src/wire/json-text.js';
+import { isPlainJsonString, stringifyJson } from '../src/wire/json-text.js';
 
 const kib = '0123456789abcdef'.repeat(64);
 /** Long strings (past the short cut-off) with each character class JSON and SQS care about. */
@@ -32,7 +32,7 @@ const samples: string[] = [
 
 describe('JSON text (wire/json-text.ts)', () => {
   it('quotes every string exactly as JSON.stringify does', () => {
-    for (const text of samples) assert.equal(jsonString(text), JSON.stringify(text), JSON.stringify(text));
+    for (const text of samples) assert.equal(stringifyJson(text), JSON.stringify(text), JSON.stringify(text));
   });
 
   it('finds a plain string plain, and one with any escaped character not', () => {

@@ -1,3 +1,4 @@
+import { asciiWithout, controlsExcept, SCAN_MIN_LENGTH } from '../ascii-scan.js';
 import { sqsErrors } from '../errors.js';
 import type { AttributeMap, MessageAttributeValue } from './types.js';
 
@@ -16,31 +17,15 @@ const DATA_TYPE = /^(String|Number|Binary)(\.[\x20-\x7E]+)?$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 // The characters of the ASCII range SQS refuses: the controls other than tab, LF and CR.
-const INVALID_ASCII = Array.from({ length: 0x20 }, (_, code) => String.fromCharCode(code)).filter(
-  (char) => char !== '\t' && char !== '\n' && char !== '\r',
-);
-/** Shorter bodies take the regular expression at once: 29 `indexOf` calls cost about 0.6 µs. */
-const SHORT_BODY = 256;
-
-/**
- * Whether an ASCII body (`bytes`, its UTF-8 length, equals its length) holds none of the control
- * characters SQS refuses: 29 `indexOf` scans (memchr) instead of a regular expression stepping
- * through every character (0.6 against 2.1 µs per KiB on Node 20).
- */
-function isValidAsciiBody(body: string, bytes: number): boolean {
-  if (bytes !== body.length || body.length < SHORT_BODY) return false;
-  for (let i = 0; i < INVALID_ASCII.length; i++) {
-    if (body.indexOf(INVALID_ASCII[i] as string) !== -1) return false;
-  }
-  return true;
-}
+const INVALID_ASCII = controlsExcept('\t\n\r');
 
 /**
  * Rejects a message body with characters SQS does not accept. `bytes` is its UTF-8 length, when the
  * caller has it.
  */
 export function checkBody(body: string, bytes = Buffer.byteLength(body, 'utf8')): void {
-  if (isValidAsciiBody(body, bytes)) return;
+  // a long ASCII body: 29 memchr scans (0.6 against 2.1 µs per KiB for the regular expression)
+  if (body.length >= SCAN_MIN_LENGTH && asciiWithout(body, INVALID_ASCII, bytes)) return;
   if (MAYBE_INVALID_BODY_CHAR.test(body) && INVALID_BODY_CHAR.test(body)) {
     throw sqsErrors.invalidMessageContents(
       'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',

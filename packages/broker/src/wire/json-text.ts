@@ -1,3 +1,5 @@
+import { asciiWithout, controlsExcept, SCAN_MIN_LENGTH } from '../ascii-scan.js';
+
 /**
  * JSON text written faster than `JSON.stringify` where message bodies make most of it, with exactly
  * the same bytes. `JSON.stringify` escapes a string one character at a time (about 2.4 µs per KiB of
@@ -8,28 +10,11 @@
 
 // every character JSON.stringify escapes in an ASCII string, most frequent in bodies first
 const ESCAPED: readonly string[] = ['"', '\\', '\n', '\r', '\t'];
-const CONTROL: readonly string[] = Array.from({ length: 0x20 }, (_, code) =>
-  String.fromCharCode(code),
-).filter((char) => !ESCAPED.includes(char));
-const SPECIAL: readonly string[] = [...ESCAPED, ...CONTROL];
-/**
- * Shorter strings go to `JSON.stringify` at once: 34 `indexOf` calls cost about 0.7 µs whatever the
- * length, `JSON.stringify` about 2.4 ns a character (a receipt handle of 150 took 0.7 µs the scans way).
- */
-const SHORT = 256;
+const SPECIAL: readonly string[] = [...ESCAPED, ...controlsExcept(ESCAPED.join(''))];
 
 /** True when `text` is ASCII and holds no character that JSON escapes: it may be quoted as it is. */
 export function isPlainJsonString(text: string): boolean {
-  if (Buffer.byteLength(text, 'utf8') !== text.length) return false;
-  for (let i = 0; i < SPECIAL.length; i++) {
-    if (text.indexOf(SPECIAL[i] as string) !== -1) return false;
-  }
-  return true;
-}
-
-/** `JSON.stringify(text)`, byte for byte. */
-export function jsonString(text: string): string {
-  return text.length >= SHORT && isPlainJsonString(text) ? `"${text}"` : JSON.stringify(text);
+  return asciiWithout(text, SPECIAL);
 }
 
 /** Whether `value` is walked here: an array or an object of the `Object` prototype (or none), without `toJSON`. */
@@ -61,7 +46,7 @@ function keyText(key: string): string {
 /** Appends the JSON text of `value` to `parts`; false (nothing appended) where JSON.stringify gives undefined. */
 function write(value: unknown, parts: string[], depth: number): boolean {
   if (typeof value === 'string') {
-    if (value.length >= SHORT && isPlainJsonString(value)) parts.push('"', value, '"');
+    if (value.length >= SCAN_MIN_LENGTH && isPlainJsonString(value)) parts.push('"', value, '"');
     else parts.push(JSON.stringify(value));
     return true;
   }
@@ -85,7 +70,7 @@ function write(value: unknown, parts: string[], depth: number): boolean {
     const item = (value as Record<string, unknown>)[key];
     let text: string | undefined;
     if (typeof item === 'string') {
-      if (item.length < SHORT) text = JSON.stringify(item);
+      if (item.length < SCAN_MIN_LENGTH) text = JSON.stringify(item);
     } else if (typeof item !== 'object' || item === null || depth >= MAX_DEPTH || !isPlainContainer(item)) {
       text = JSON.stringify(item) as string | undefined;
       if (text === undefined) continue;
@@ -101,7 +86,7 @@ function write(value: unknown, parts: string[], depth: number): boolean {
 
 /**
  * `JSON.stringify(value)`, byte for byte, for plain data: arrays and objects of the `Object`
- * prototype (or none) are walked here, their strings written with {@link jsonString}; anything else
+ * prototype (or none) are walked here, long plain ASCII strings copied between quotes (see {@link isPlainJsonString}); anything else
  * (numbers, booleans, null, objects with `toJSON` or another prototype) goes to `JSON.stringify`.
  * Object keys in `Object.keys` order; `undefined`, functions and symbols left out of objects and
  * written `null` in arrays, as `JSON.stringify` does. Not for cyclic values. The pieces are joined
