@@ -355,7 +355,11 @@ describe('SNS archive durability (SQLite engine)', () => {
         { FifoTopic: 'true', ArchivePolicy: '{"MessageRetentionPeriod":"1"}' },
         true,
       );
-      const start = Date.now() - 1;
+      // the archive's own beginning (when archiving was turned on): every message published after it
+      // is replayable, and no clock read here can fall a millisecond before it
+      const { Attributes } = await env.sns('GetTopicAttributes', { TopicArn });
+      const start = Date.parse(Attributes.BeginningArchiveTime);
+      assert.ok(Number.isFinite(start), `BeginningArchiveTime ${Attributes.BeginningArchiveTime}`);
       for (const m of ['a', 'b', 'c'])
         await env.sns('Publish', { TopicArn, Message: m, MessageGroupId: 'g', MessageDeduplicationId: m });
       await env.teardown();
