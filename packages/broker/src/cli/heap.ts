@@ -12,7 +12,9 @@ export const HEAP_GROWING_PERCENT = 50;
  * {@link HEAP_GROWING_PERCENT} % instead: 179 MB on the same run, 201 and 194 MB over two runs of
  * 1,000,000 requests, and no throughput difference measured on batched sends.
  *
- * Only for the `mega serve` process: an embedding application owns its own V8 flags. A
+ * Only for the `mega serve` process on the durable engine: an embedding application owns its own V8
+ * flags, and with `--in-memory` the live heap is the backlog itself, which the flag would only re-mark
+ * more often (10 % of the batched-send throughput, same RSS; docs/hardening.md). A
  * `--heap-growing-percent` given on node's command line wins (node refuses it in NODE_OPTIONS). V8
  * reads this flag at every full collection, so setting it once the process runs takes effect.
  */

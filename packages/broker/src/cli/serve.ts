@@ -146,7 +146,8 @@ export function registerServe(program: Command): void {
           ...(opts.credentials ?? []),
           ...(opts.credentialsFile ? readCredentialsFile(opts.credentialsFile) : []),
         ];
-        keepHeapSmall();
+        // in memory the live heap is the backlog: V8's own growth is cheaper there (cli/heap.ts)
+        if (!opts.inMemory) keepHeapSmall();
         const broker = await startBroker({
           ...opts,
           credentials: new Map(pairs.map((pair) => splitCredential(pair))),
