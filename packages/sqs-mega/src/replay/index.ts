@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import {
   GetSubscriptionAttributesCommand,
   SetSubscriptionAttributesCommand,
@@ -163,6 +164,10 @@ export async function replay(sns: SNSClient, options: ReplayOptions): Promise<Re
       return { subscriptionArn, status, replayPolicy };
     if (clock.now() >= deadline)
       throw new ReplayError('timeoutMs', options.timeoutMs ?? 300_000, `the replay is still ${status}`);
-    await sleep(clock, options.pollIntervalMs ?? 1000);
+    const interval = options.pollIntervalMs ?? 1000;
+    // The system clock's timers are unref'd: a CLI awaiting only this poll would see its event loop
+    // empty and exit 0 with nothing printed (`mega replay`, while the replay is still Pending).
+    if (options.clock) await sleep(clock, interval);
+    else await wait(interval);
   }
 }
