@@ -27,6 +27,19 @@ export const systemClock: Clock = {
   },
 };
 
+/**
+ * Real time like {@link systemClock}, but with timers that hold the process open: for a wait that
+ * something awaits and that nothing else keeps alive (the delete linger, the replay's status polls
+ * in a one-shot CLI).
+ */
+export const heldClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const handle = setTimeout(fn, Math.max(0, ms));
+    return { cancel: () => clearTimeout(handle) };
+  },
+};
+
 /** Resolves after `ms` on `clock`, or at once (rejecting with the signal's reason) when `signal` aborts. */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {

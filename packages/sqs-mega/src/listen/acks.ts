@@ -3,19 +3,10 @@ import {
   DeleteMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Clock } from '../clock.js';
+import { type Clock, heldClock } from '../clock.js';
 import { Batcher, resultsById } from '../publish/batcher.js';
 import { PublishEntryError } from '../publish/limits.js';
 import { retrying } from './backoff.js';
-
-/** Real time, with timers that hold the process open (unlike `systemClock`'s) for the few ms they wait. */
-const lingerClock: Clock = {
-  now: () => Date.now(),
-  setTimeout(fn, ms) {
-    const handle = setTimeout(fn, Math.max(0, ms));
-    return { cancel: () => clearTimeout(handle) };
-  },
-};
 
 /** Maximum VisibilityTimeout SQS accepts, in seconds (12 hours). */
 export const MAX_VISIBILITY_SECONDS = 43_200;
@@ -39,7 +30,7 @@ export class Acknowledger {
     this.deletes = new Batcher({
       // A window of milliseconds for batching, not a protocol delay: real time even under a test
       // clock, and a timer that keeps the process up until the deletes are sent.
-      clock: deleteLingerMs > 0 ? lingerClock : clock,
+      clock: deleteLingerMs > 0 ? heldClock : clock,
       lingerMs: deleteLingerMs,
       send: async (handles) => {
         const out = await retry(() =>

@@ -1,11 +1,10 @@
-import { setTimeout as wait } from 'node:timers/promises';
 import {
   GetSubscriptionAttributesCommand,
   SetSubscriptionAttributesCommand,
   type SNSClient,
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
-import { type Clock, sleep, systemClock } from '../clock.js';
+import { type Clock, heldClock, sleep } from '../clock.js';
 import { MegaError } from '../errors.js';
 
 /**
@@ -56,7 +55,7 @@ export interface ReplayOptions {
   pollIntervalMs?: number;
   /** Give up waiting after this many ms (the replay goes on). Default 300,000 (5 minutes). */
   timeoutMs?: number;
-  /** Clock for the waits. Default the system clock. */
+  /** Clock for the waits. Default real time, on timers that keep the process alive until the replay ends. */
   clock?: Clock;
 }
 
@@ -153,7 +152,9 @@ export async function replay(sns: SNSClient, options: ReplayOptions): Promise<Re
       }),
     );
   }
-  const clock = options.clock ?? systemClock;
+  // held timers: a CLI awaiting only these polls would otherwise see its event loop empty and exit 0
+  // with nothing printed while the replay is still Pending (`mega replay`)
+  const clock = options.clock ?? heldClock;
   const deadline = clock.now() + (options.timeoutMs ?? 300_000);
   for (;;) {
     const { Attributes = {} } = await sns.send(
@@ -164,10 +165,6 @@ export async function replay(sns: SNSClient, options: ReplayOptions): Promise<Re
       return { subscriptionArn, status, replayPolicy };
     if (clock.now() >= deadline)
       throw new ReplayError('timeoutMs', options.timeoutMs ?? 300_000, `the replay is still ${status}`);
-    const interval = options.pollIntervalMs ?? 1000;
-    // The system clock's timers are unref'd: a CLI awaiting only this poll would see its event loop
-    // empty and exit 0 with nothing printed (`mega replay`, while the replay is still Pending).
-    if (options.clock) await sleep(clock, interval);
-    else await wait(interval);
+    await sleep(clock, options.pollIntervalMs ?? 1000);
   }
 }
