@@ -6,7 +6,7 @@ import { QueueTable } from '../queues.js';
 import { SnsArchiveTable } from '../sns-archive.js';
 import { SnsDeliveryTable } from '../sns-deliveries.js';
 import { SnsTopicTables } from '../sns-topics.js';
-import { ARITY, CALL, DEL, DELIVERY, type LoggedTable, PUT, QUEUE, STATE } from './ops.js';
+import { ARITY, CALL, DEL, DELIVERY, type LoggedTable, PUT, QUEUE, STATE, TAIL_DROP } from './ops.js';
 
 /**
  * Applies log records (see `ops.ts`) to the SQLite database, the durable engine's tables and a few
@@ -19,6 +19,7 @@ export class LogApplier {
   private readonly stateStmt: Database.Statement;
   private readonly queueStmt: Database.Statement;
   private readonly deliveryStmt: Database.Statement;
+  private readonly tailStmt: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     this.tables = {
@@ -36,6 +37,7 @@ export class LogApplier {
        VALUES (${Array.from({ length: 15 }, () => '?').join(', ')})`,
     );
     this.delStmt = db.prepare('DELETE FROM messages WHERE seq = ?');
+    this.tailStmt = db.prepare('DELETE FROM messages WHERE seq > ? AND +queue_id = ?');
     this.stateStmt = db.prepare(
       `UPDATE messages SET visible_at = ?, receive_count = ?, first_received_at = ?, received_at = ?, receipt = ?
        WHERE seq = ?`,
@@ -87,6 +89,9 @@ export class LogApplier {
         return;
       case DELIVERY:
         this.deliveryStmt.run({ ...(ops[i + 2] as object), id: ops[i + 1] });
+        return;
+      case TAIL_DROP:
+        this.tailStmt.run(ops[i + 2], ops[i + 1]);
         return;
       default:
         throw new Error(`unknown log record ${String(ops[i])} at ${i}`);
