@@ -63,6 +63,8 @@ export class LoggedStore implements Store {
     });
     this.heap = heap;
     const db = openDatabase(options);
+    // it reads tails back a chunk at a time, in seq order: a small page cache does
+    db.pragma('cache_size = -2048');
     try {
       spill = new Spill(heap, this.recorder, db, limits);
       restore(db, heap, spill);
@@ -94,7 +96,7 @@ export class LoggedStore implements Store {
     this.peek = heap.peek;
 
     this.writer = new LogWriter(options);
-    this.commits = new LogCommits(this.writer, () => heap.data.lastSeq, commitError);
+    this.commits = new LogCommits(this.writer, this.recorder.log, () => heap.data.lastSeq, commitError);
     this.writer.onStopped = (error) => this.commits.stopped(error);
   }
 
@@ -118,14 +120,17 @@ export class LoggedStore implements Store {
     try {
       done = this.heap.atomically(fn);
     } catch (error) {
-      this.recorder.end();
+      this.recorder.discard();
       return Promise.reject(error);
     }
-    const { ops, lazy, touched } = this.recorder.end();
-    return this.commits.add<T>(
-      { undo: done.undo, callbacks: done.callbacks, lazy, touched, value: done.value },
-      ops,
-    );
+    const { lazy, touched } = this.recorder.end();
+    return this.commits.add<T>({
+      undo: done.undo,
+      callbacks: done.callbacks,
+      lazy,
+      touched,
+      value: done.value,
+    });
   }
 
   afterCommit(fn: () => void): void {
