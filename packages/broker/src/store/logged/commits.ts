@@ -1,5 +1,4 @@
 import { undoAll } from '../heap/journal.js';
-import type { LogBuffer } from './codec.js';
 import type { LogWriter } from './writer.js';
 
 /** A write made on the heap and not yet committed by the log writer. */
@@ -24,6 +23,7 @@ interface Batch {
   /** Given by the log writer when sent. */
   id: number;
   writes: Unacked[];
+  ops: unknown[];
   /** The heap's last seq when the batch was closed: every message up to it is stored by then. */
   lastSeq: number;
 }
@@ -38,6 +38,7 @@ interface Batch {
 export class LogCommits {
   /** Writes of the current turn. */
   private turn: Unacked[] = [];
+  private turnOps: unknown[] = [];
   private scheduled = false;
   /** The batch gathering, and those sent and not yet acknowledged (one but while closing), in order. */
   private gathering: Batch | undefined;
@@ -50,8 +51,6 @@ export class LogCommits {
 
   constructor(
     private readonly writer: LogWriter,
-    /** The records of every write not yet sent (the turn's and the gathering batch's), in order. */
-    private readonly log: LogBuffer,
     /** The heap's last seq now. */
     private readonly lastSeq: () => number,
     /** The error the writes of a failed commit reject with; called after they are undone. */
@@ -62,13 +61,13 @@ export class LogCommits {
     writer.onFail = (cause) => this.failed(cause);
   }
 
-  /** Takes a write just made on the heap, its records written to the log buffer; returns its promise. */
-  add<T>(write: Omit<Unacked, 'resolve' | 'reject'>): Promise<T> {
+  /** Takes a write just made on the heap; returns its promise. */
+  add<T>(write: Omit<Unacked, 'resolve' | 'reject'>, ops: readonly unknown[]): Promise<T> {
     if (this.broken) {
       undoAll(write.undo);
-      this.log.truncate(0);
       return Promise.reject(this.broken);
     }
+    for (const op of ops) this.turnOps.push(op);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.endTurn);
@@ -110,8 +109,10 @@ export class LogCommits {
     this.scheduled = false;
     if (this.turn.length === 0) return;
     const writes = this.turn;
+    const ops = this.turnOps;
     this.turn = [];
-    if (this.log.length === 0 && this.gathering === undefined && this.inflight.length === 0) {
+    this.turnOps = [];
+    if (ops.length === 0 && this.gathering === undefined && this.inflight.length === 0) {
       for (const w of writes) answer(w); // nothing to store, nothing to wait for
       this.wakeIdle();
       return;
@@ -121,9 +122,10 @@ export class LogCommits {
       if (w.touched <= this.durableSeq) answer(w);
       else w.lazy = false; // it received a message whose send is not committed yet: wait for it
     }
-    this.gathering ??= { id: 0, writes: [], lastSeq: 0 };
+    this.gathering ??= { id: 0, writes: [], ops: [], lastSeq: 0 };
     const batch = this.gathering;
     for (const w of writes) batch.writes.push(w);
+    for (const op of ops) batch.ops.push(op);
     batch.lastSeq = this.lastSeq();
     this.send(false);
   };
@@ -132,7 +134,7 @@ export class LogCommits {
     if (this.gathering === undefined || (this.inflight.length > 0 && !evenIfBusy)) return;
     const batch = this.gathering;
     this.gathering = undefined;
-    batch.id = this.writer.send(this.log.take());
+    batch.id = this.writer.send(batch.ops);
     this.inflight.push(batch);
   }
 
@@ -168,7 +170,7 @@ export class LogCommits {
     this.inflight = [];
     this.gathering = undefined;
     this.turn = [];
-    this.log.truncate(0);
+    this.turnOps = [];
     for (let i = writes.length - 1; i >= 0; i--) undoAll((writes[i] as Unacked).undo);
     const rejection = error ?? this.failure(cause);
     for (const w of writes) {

@@ -96,7 +96,7 @@ export class LoggedStore implements Store {
     this.peek = heap.peek;
 
     this.writer = new LogWriter(options);
-    this.commits = new LogCommits(this.writer, this.recorder.log, () => heap.data.lastSeq, commitError);
+    this.commits = new LogCommits(this.writer, () => heap.data.lastSeq, commitError);
     this.writer.onStopped = (error) => this.commits.stopped(error);
   }
 
@@ -120,17 +120,14 @@ export class LoggedStore implements Store {
     try {
       done = this.heap.atomically(fn);
     } catch (error) {
-      this.recorder.discard();
+      this.recorder.end();
       return Promise.reject(error);
     }
-    const { lazy, touched } = this.recorder.end();
-    return this.commits.add<T>({
-      undo: done.undo,
-      callbacks: done.callbacks,
-      lazy,
-      touched,
-      value: done.value,
-    });
+    const { ops, lazy, touched } = this.recorder.end();
+    return this.commits.add<T>(
+      { undo: done.undo, callbacks: done.callbacks, lazy, touched, value: done.value },
+      ops,
+    );
   }
 
   afterCommit(fn: () => void): void {

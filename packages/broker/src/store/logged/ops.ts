@@ -1,12 +1,11 @@
 import type { NewMessage } from '../contract.js';
 import type { MessageObserver } from '../heap/messages.js';
 import type { Msg } from '../heap/queue-state.js';
-import { LogBuffer } from './codec.js';
 
 /**
- * The logged engine's log records. A batch is a flat sequence of values: an opcode, then its operands
- * (written by the {@link Recorder} in the form of `codec.ts`, read back by the log writer as one flat
- * array).
+ * The logged engine's log records. A batch is one flat array of values: an opcode, then its operands
+ * (flat, so that posting a batch to the log writer clones numbers and strings, not one small array
+ * per change).
  *
  * - `PUT seq queue_id message_id body attributes md5_body md5_attributes sent_at visible_at sender_id
  *   trace_header group_id dedup_id sequence_number dead_letter_source_arn`: a message stored;
@@ -72,36 +71,30 @@ const LAZY_CALLS = new Set([
 ]);
 
 /**
- * Writes the log records of the writes being made into the batch buffer (see `codec.ts`), from the
- * heap's message observer and the wrapped tables; {@link Recorder.begin} … {@link Recorder.end} bound
- * one write, whose records {@link Recorder.discard} takes back if it fails.
+ * Collects the log records of the write being made ({@link Recorder.begin} … {@link Recorder.end}),
+ * from the heap's message observer and the wrapped tables.
  */
 export class Recorder implements MessageObserver {
-  /** Every record not yet sent to the log writer. */
-  readonly log = new LogBuffer();
-  private mark = 0;
+  private ops: unknown[] = [];
   /** Whether every record of the write so far changes delivery state only. */
   private lazy = true;
   /** The largest seq whose delivery state the write changed (0: none). */
   private touched = 0;
 
   begin(): void {
-    this.mark = this.log.length;
+    this.ops = [];
     this.lazy = true;
     this.touched = 0;
   }
 
   /**
-   * Whether the write recorded anything and all of it changes delivery state only; the largest seq
-   * whose delivery state it changed (a message the write may only answer about once stored).
+   * The write's records; whether it has some and they all change delivery state only; the largest
+   * seq whose delivery state it changed (a message the write may only answer about once stored).
    */
-  end(): { lazy: boolean; touched: number } {
-    return { lazy: this.lazy && this.log.length > this.mark, touched: this.touched };
-  }
-
-  /** Takes back the records of the write (its function threw). */
-  discard(): void {
-    this.log.truncate(this.mark);
+  end(): { ops: unknown[]; lazy: boolean; touched: number } {
+    const out = { ops: this.ops, lazy: this.lazy && this.ops.length > 0, touched: this.touched };
+    this.ops = [];
+    return out;
   }
 
   put(m: Msg): void {
@@ -111,69 +104,52 @@ export class Recorder implements MessageObserver {
   /** A message stored under `seq` (in the heap, or on disk only: see `spill.ts`). */
   putRow(seq: number, m: NewMessage): void {
     this.lazy = false;
-    const log = this.log;
-    log.num(PUT);
-    log.num(seq);
-    log.num(m.queue_id);
-    log.str(m.message_id);
-    log.str(m.body);
-    log.str(m.attributes);
-    log.str(m.md5_body);
-    log.str(m.md5_attributes);
-    log.num(m.sent_at);
-    log.num(m.visible_at);
-    log.str(m.sender_id);
-    log.str(m.trace_header);
-    log.str(m.group_id);
-    log.str(m.dedup_id);
-    log.str(m.sequence_number);
-    log.str(m.dead_letter_source_arn);
+    this.ops.push(
+      PUT,
+      seq,
+      m.queue_id,
+      m.message_id,
+      m.body,
+      m.attributes,
+      m.md5_body,
+      m.md5_attributes,
+      m.sent_at,
+      m.visible_at,
+      m.sender_id,
+      m.trace_header,
+      m.group_id,
+      m.dedup_id,
+      m.sequence_number,
+      m.dead_letter_source_arn,
+    );
   }
 
   removed(m: Msg): void {
     this.lazy = false;
-    this.log.num(DEL);
-    this.log.num(m.seq);
+    this.ops.push(DEL, m.seq);
   }
 
   changed(m: Msg): void {
     if (m.seq > this.touched) this.touched = m.seq;
-    const log = this.log;
-    log.num(STATE);
-    log.num(m.seq);
-    log.num(m.visible_at);
-    log.num(m.receive_count);
-    log.value(m.first_received_at);
-    log.value(m.received_at);
-    log.str(m.receipt);
+    this.ops.push(STATE, m.seq, m.visible_at, m.receive_count, m.first_received_at, m.received_at, m.receipt);
   }
 
-  /** A call to a table other than the messages (its arguments encoded as JSON). */
+  /** A call to a table other than the messages (its arguments are posted as they are at the end of the turn). */
   call(table: LoggedTable, method: string, args: unknown[]): void {
     if (!LAZY_CALLS.has(`${table}.${method}`)) this.lazy = false;
-    this.log.num(CALL);
-    this.log.str(table);
-    this.log.str(method);
-    // an argument left out must stay left out, not become null (a default would not apply)
-    let n = args.length;
-    while (n > 0 && args[n - 1] === undefined) n--;
-    this.log.json(n === args.length ? args : args.slice(0, n));
+    this.ops.push(CALL, table, method, args);
   }
 
-  /** A row inserted under an id the heap chose (queues, HTTP/S deliveries). */
+  /** A row inserted under an id the heap chose (queues, HTTP/S deliveries; posted as it is at the end of the turn). */
   inserted(op: typeof QUEUE | typeof DELIVERY, id: number, row: object): void {
     this.lazy = false;
-    this.log.num(op);
-    this.log.num(id);
-    this.log.json(row);
+    this.ops.push(op, id, row);
   }
 
   /** The queue's messages above seq `horizon` deleted (its disk-only tail). */
   droppedTail(queueId: number, horizon: number): void {
     this.lazy = false;
-    this.log.num(TAIL_DROP);
-    this.log.num(queueId);
-    this.log.num(horizon);
+    this.ops.push(TAIL_DROP, queueId, horizon);
   }
 }
 

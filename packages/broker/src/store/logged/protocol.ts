@@ -1,8 +1,8 @@
 /** The messages between the logged engine's main thread and its log writer (`worker.ts`). */
 
-/** To the log writer. Batch ids increase by one; `bytes` hold `length` bytes of log records (`codec.ts`). */
+/** To the log writer. Batch ids increase by one; `ops` are log records (`ops.ts`). */
 export type ToWriter =
-  | { t: 'batch'; id: number; bytes: ArrayBuffer; length: number }
+  | { t: 'batch'; id: number; ops: unknown[] }
   /** Batches after a failed one were dropped; take the next ones again. */
   | { t: 'resume' }
   /** Caps the database file at `bytes` (see `setMaxDatabaseBytes`). */

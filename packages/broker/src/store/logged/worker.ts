@@ -7,7 +7,6 @@
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { type DatabaseOptions, openDatabase, setMaxDatabaseBytes } from '../database.js';
 import { LogApplier } from './apply.js';
-import { decode } from './codec.js';
 import type { ToMain, ToWriter } from './protocol.js';
 
 /** How often the WAL is checkpointed (PASSIVE: never waiting for a reader). */
@@ -57,7 +56,7 @@ function handle(first: ToWriter): void {
       return;
     }
     if (failed) continue;
-    for (const op of decode(m.bytes, m.length)) ops.push(op);
+    for (const op of m.ops) ops.push(op);
     last = m.id;
   }
   commit(ops, last);

@@ -37,11 +37,11 @@ export class LogWriter {
     this.worker.on('exit', (code) => this.stop(new Error(`the log writer exited (code ${code})`)));
   }
 
-  /** Sends one batch of encoded log records (transferred: `bytes` is unusable after); returns its id (ids increase by one). */
-  send(batch: { bytes: ArrayBuffer; length: number }): number {
+  /** Sends one batch of log records; returns its id (ids increase by one). */
+  send(ops: unknown[]): number {
     const id = this.nextId++;
     this.lastSent = id;
-    this.post({ t: 'batch', id, bytes: batch.bytes, length: batch.length }, [batch.bytes]);
+    this.post({ t: 'batch', id, ops });
     return id;
   }
 
@@ -68,9 +68,9 @@ export class LogWriter {
     return this.closing;
   }
 
-  private post(message: ToWriter, transfer: ArrayBuffer[] = []): void {
+  private post(message: ToWriter): void {
     this.port.ref(); // an answer is due: keep the process up until it comes
-    this.port.postMessage(message, transfer);
+    this.port.postMessage(message);
   }
 
   /** Lets the process exit once no answer is due. */
