@@ -52,6 +52,9 @@ export interface CompiledLayout<T> extends Layout<T> {
   /** Every bucket, flat (see {@link Program}); `unanchored` is the offset of the unanchored one. */
   readonly code: Int32Array;
   readonly pool: readonly T[];
+  /** Per block, operand → its span in `blockSpans` (see {@link Program}). */
+  readonly blockTables: readonly Map<string, number>[];
+  readonly blockSpans: Int32Array;
   readonly unanchored: number;
   /** Interned conditions, their path-cache slot (-1: resolves by itself), inline shape and operand. */
   readonly conditions: readonly Condition[];
@@ -246,7 +249,7 @@ export function compileLayout<T>(patterns: Iterable<readonly [T, CompiledPattern
   // one-string `anything-but` conditions block by their path's cache slot (see `Program`)
   const blockOf = (c: number): number =>
     inline[c]?.[0] === DIFFERS && typeof inline[c]?.[1] === 'string' ? (conditionSlots[c] as number) : -1;
-  const offsets = program.seal(layout, blockOf);
+  const offsets = program.seal(layout, blockOf, (c) => inline[c]?.[1] as string);
   for (const index of byPath.values()) index.seal(offsets);
   const indexes = [...byPath.values()];
   const indexSlots = Int32Array.from(indexes, (index) => slotOf(index.resolve));
@@ -256,6 +259,8 @@ export function compileLayout<T>(patterns: Iterable<readonly [T, CompiledPattern
     indexSlots,
     code: program.code,
     pool: program.ids,
+    blockTables: program.tables,
+    blockSpans: program.spans,
     unanchored: offsets[unanchoredHandle] as number,
     conditions,
     conditionSlots: Int32Array.from(conditionSlots),
