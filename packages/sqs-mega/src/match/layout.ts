@@ -2,6 +2,7 @@ import type { CompiledPattern, Condition, Hint } from './core.js';
 import { type Layout, PathIndex, Program } from './index.js';
 import { internString } from './intern.js';
 import { shapeOf } from './json-compile.js';
+import { type SlotsResolver, slotsResolver } from './resolve-slots.js';
 
 /** Condition shapes a {@link LayoutMatcher} checks inline (see `ConditionShape`). */
 export const GENERIC = 0;
@@ -63,6 +64,8 @@ export interface CompiledLayout<T> extends Layout<T> {
   readonly conditionOperands: readonly unknown[];
   /** Path resolvers by cache slot. */
   readonly resolvers: readonly ((root: unknown) => unknown)[];
+  /** Resolves the slot of every index at once (a payload reads them all). */
+  readonly resolveIndexes: SlotsResolver;
 }
 
 /** Per path, how many branches name each index item, and the numeric ranges: the selectivity statistics. */
@@ -253,6 +256,7 @@ export function compileLayout<T>(patterns: Iterable<readonly [T, CompiledPattern
   for (const index of byPath.values()) index.seal(offsets);
   const indexes = [...byPath.values()];
   const indexSlots = Int32Array.from(indexes, (index) => slotOf(index.resolve));
+  const resolvers = [...slots.keys()];
   return {
     ...layout,
     indexes,
@@ -266,6 +270,10 @@ export function compileLayout<T>(patterns: Iterable<readonly [T, CompiledPattern
     conditionSlots: Int32Array.from(conditionSlots),
     conditionShapes: Uint8Array.from(inline, ([shape]) => shape),
     conditionOperands: inline.map(([, operand]) => operand),
-    resolvers: [...slots.keys()],
+    resolvers,
+    resolveIndexes: slotsResolver(
+      indexes.map((index) => index.resolve),
+      indexSlots,
+    ),
   };
 }

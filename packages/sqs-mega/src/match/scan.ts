@@ -2,6 +2,7 @@ import type { Condition } from './core.js';
 import type { PathIndex } from './index.js';
 import { type CompiledLayout, DIFFERS, EQUALS, EXISTS, GENERIC, ONE_OF } from './layout.js';
 import { Many, MISSING } from './resolve.js';
+import type { SlotsResolver } from './resolve-slots.js';
 
 /**
  * Matches payloads against one {@link CompiledLayout}. The layout is never changed; what changes per
@@ -39,6 +40,7 @@ export class LayoutMatcher<T> {
   private readonly resolvers: readonly ((root: unknown) => unknown)[];
   private readonly indexes: readonly PathIndex<T>[];
   private readonly indexSlots: Int32Array;
+  private readonly resolveIndexes: SlotsResolver;
   private readonly unanchored: number;
 
   constructor(readonly layout: CompiledLayout<T>) {
@@ -57,6 +59,7 @@ export class LayoutMatcher<T> {
     this.resolvers = layout.resolvers;
     this.indexes = layout.indexes;
     this.indexSlots = layout.indexSlots;
+    this.resolveIndexes = layout.resolveIndexes;
     this.unanchored = layout.unanchored;
     this.patternSeen = new Uint32Array(layout.ids.length);
     this.entrySeen = new Uint32Array(layout.entryPattern.length);
@@ -83,9 +86,11 @@ export class LayoutMatcher<T> {
     const buckets = this.buckets;
     const indexes = this.indexes;
     const indexSlots = this.indexSlots;
+    const values = this.cacheValue;
+    this.resolveIndexes(root, values, this.cacheSeen, this.epoch);
     for (let i = 0; i < indexes.length; i++) {
       const index = indexes[i] as PathIndex<T>;
-      const found = this.resolveSlot(indexSlots[i] as number);
+      const found = values[indexSlots[i] as number];
       if (found === MISSING) continue;
       const present = index.present;
       if (typeof found === 'object' && found instanceof Many) {
