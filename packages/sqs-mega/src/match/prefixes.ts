@@ -71,9 +71,10 @@ export class PrefixTable {
       for (let c = hashed; c < length; c++) {
         const code = value.charCodeAt(c);
         hash = (Math.imul(hash, 31) + code) | 0;
+        if (c >= 8) continue;
         if (code > 0xff) wide = true;
         else if (c < 4) low |= code << (8 * c);
-        else if (c < 8) high |= code << (8 * (c - 4));
+        else high |= code << (8 * (c - 4));
       }
       hashed = length;
       for (let s = slotOf(hash, length) & mask; ; s = (s + 1) & mask) {
