@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +68,40 @@ describe('mega CLI against the broker', () => {
       assert.match(run.stdout, new RegExp(`^Usage: mega ${commands[i]} `), commands[i]);
     });
     assert.match(runs[0]?.stdout ?? '', /--sns-allow-hosts/); // serve's flags are all still there
+  });
+
+  it('serve --engine logged runs the durable broker on the logged engine; another engine is a usage error', async (t) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mega-cli-engine-'));
+    t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=source',
+        '--import',
+        'tsx',
+        CLI,
+        'serve',
+        '--data-dir',
+        dataDir,
+        '--port',
+        '0',
+        '--engine',
+        'logged',
+      ],
+      { env: { ...process.env, MEGA_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    t.after(() => child.kill('SIGKILL'));
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      out += c;
+    });
+    const url = await waitUntil(() => /listening on (http:\/\/\S+)/.exec(out)?.[1]);
+    assert.match(out, /logged engine/);
+    const health = (await (await fetch(`${url}/health`)).json()) as { store: string };
+    assert.equal(health.store, 'logged');
+    const bad = await mega(['serve', '--engine', 'lmdb', '--port', '0']);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /Allowed choices are sqlite, logged/);
   });
 
   it('usage errors exit 2: a bad flag, a missing argument, a bad value', async () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { startBroker } from '../server.js';
 import { UsageError } from './errors.js';
 import { keepHeapSmall } from './heap.js';
@@ -67,6 +67,15 @@ export function registerServe(program: Command): void {
     .option('--data-dir <dir>', 'directory of the durable store', '.mega')
     .option('--in-memory', 'keep everything in memory (nothing survives a restart)', false)
     .option('--fsync', 'fsync every commit: survives power loss, not only crashes (slower)', false)
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'durable engine: sqlite (all in SQLite) or logged (live state in memory, SQLite its log on a second thread)',
+      )
+        .choices(['sqlite', 'logged'])
+        .env('MEGA_STORE_ENGINE')
+        .default('sqlite'),
+    )
     .option('--region <region>', 'region for unsigned requests', 'us-east-1')
     .option('--account-id <id>', 'account id in queue URLs and ARNs', accountId, '000000000000')
     .option(
@@ -128,6 +137,7 @@ export function registerServe(program: Command): void {
         dataDir: string;
         inMemory: boolean;
         fsync: boolean;
+        engine: 'sqlite' | 'logged';
         region: string;
         accountId: string;
         snsAllowHosts?: string[];
@@ -154,7 +164,9 @@ export function registerServe(program: Command): void {
           allowHosts: opts.allowHost,
           logRequests: opts.verbose,
         });
-        const where = opts.inMemory ? 'in memory' : `data in ${opts.dataDir}`;
+        const where = opts.inMemory
+          ? 'in memory'
+          : `data in ${opts.dataDir}${opts.engine === 'logged' ? ', logged engine' : ''}`;
         const auth = pairs.length > 0 ? `, ${pairs.length} access key(s): requests must be signed` : '';
         console.log(
           `mega broker listening on ${broker.url} (${where}, region ${opts.region}, account ${opts.accountId}${auth})`,
