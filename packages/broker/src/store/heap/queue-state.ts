@@ -47,12 +47,21 @@ export class RareFields {
   }
 }
 
+/** The delivery fields of a message received at least once; times as ms from {@link EPOCH}. */
+class Delivery {
+  count = 0;
+  first: number | null = null;
+  last: number | null = null;
+  receipt: string | null = null;
+}
+
 /**
  * A message held by the heap engine: the row's fields plus its places in the queue's indexes.
  * Each message is either in its queue's ready list (receivable since it was drained, ordered by
  * visible_at then seq) or in its waiting heap (delayed or in flight, keyed by visible_at then seq).
  * The row's times are read and written through accessors: the object keeps them as ms from
- * {@link EPOCH}, and the rarely set fields in {@link Msg.rare}.
+ * {@link EPOCH}, the rarely set fields in {@link Msg.rare}, the delivery fields in an object made at
+ * the first receive (a backlog's messages have none; 24 bytes less each).
  */
 export class Msg {
   seq: number;
@@ -66,10 +75,8 @@ export class Msg {
   readonly rare: RareFields | null;
   private sent: number;
   private visible: number;
-  receive_count = 0;
-  private firstReceived: number | null = null;
-  private received: number | null = null;
-  receipt: string | null = null;
+  /** receive_count, first_received_at, received_at, receipt: null until the first receive. */
+  private rx: Delivery | null = null;
   /** Position in the waiting heap (-1: in no index; {@link READY}: in the ready list). */
   heapIndex = -1;
   prev: Msg | null = null;
@@ -109,22 +116,44 @@ export class Msg {
     this.visible = at - EPOCH;
   }
 
+  get receive_count(): number {
+    const rx = this.rx;
+    return rx === null ? 0 : rx.count;
+  }
+
+  set receive_count(count: number) {
+    if (this.rx !== null || count !== 0) this.delivery().count = count;
+  }
+
   get first_received_at(): number | null {
-    const at = this.firstReceived;
+    const at = this.rx === null ? null : this.rx.first;
     return at === null ? null : at + EPOCH;
   }
 
   set first_received_at(at: number | null) {
-    this.firstReceived = at === null ? null : at - EPOCH;
+    if (this.rx !== null || at !== null) this.delivery().first = at === null ? null : at - EPOCH;
   }
 
   get received_at(): number | null {
-    const at = this.received;
+    const at = this.rx === null ? null : this.rx.last;
     return at === null ? null : at + EPOCH;
   }
 
   set received_at(at: number | null) {
-    this.received = at === null ? null : at - EPOCH;
+    if (this.rx !== null || at !== null) this.delivery().last = at === null ? null : at - EPOCH;
+  }
+
+  get receipt(): string | null {
+    return this.rx === null ? null : this.rx.receipt;
+  }
+
+  set receipt(receipt: string | null) {
+    if (this.rx !== null || receipt !== null) this.delivery().receipt = receipt;
+  }
+
+  private delivery(): Delivery {
+    if (this.rx === null) this.rx = new Delivery();
+    return this.rx;
   }
 
   /** Whether the message is in the ready list. */
