@@ -10,6 +10,9 @@ import { IndexedHeap } from './indexed-heap.js';
  */
 export const EPOCH = Date.now();
 
+/** The length of an MD5 in hex, as the broker stores `md5_body`. */
+const MD5_HEX = 32;
+
 /** {@link Msg.heapIndex} of a message in its queue's ready list. */
 const READY = -2;
 
@@ -25,6 +28,8 @@ export class RareFields {
     readonly dedup_id: string | null,
     readonly sequence_number: string | null,
     readonly dead_letter_source_arn: string | null,
+    /** md5_body when it is not {@link MD5_HEX} characters long (null: it is the end of {@link Msg.ids}). */
+    readonly odd_md5_body: string | null,
   ) {}
 
   /** The fields of `m`, or null when it has none of them. */
@@ -34,7 +39,8 @@ export class RareFields {
       m.trace_header === null &&
       m.dedup_id === null &&
       m.sequence_number === null &&
-      m.dead_letter_source_arn === null
+      m.dead_letter_source_arn === null &&
+      m.md5_body.length === MD5_HEX
       ? null
       : new RareFields(
           m.attributes,
@@ -43,6 +49,7 @@ export class RareFields {
           m.dedup_id,
           m.sequence_number,
           m.dead_letter_source_arn,
+          m.md5_body.length === MD5_HEX ? null : m.md5_body,
         );
   }
 }
@@ -66,9 +73,12 @@ class Delivery {
 export class Msg {
   seq: number;
   queue_id: number;
-  message_id: string;
+  /**
+   * message_id and md5_body in one string, one string header (and slot) less than two; md5_body is in
+   * {@link RareFields.odd_md5_body} instead when it is not {@link MD5_HEX} characters.
+   */
+  private readonly ids: string;
   body: string;
-  md5_body: string;
   sender_id: string;
   group_id: string | null;
   /** attributes, md5_attributes, trace_header, dedup_id, sequence_number, dead_letter_source_arn. */
@@ -94,14 +104,24 @@ export class Msg {
   constructor(seq: number, m: NewMessage) {
     this.seq = seq;
     this.queue_id = m.queue_id;
-    this.message_id = m.message_id;
     this.body = m.body;
-    this.md5_body = m.md5_body;
     this.sender_id = m.sender_id;
     this.group_id = m.group_id;
-    this.rare = RareFields.of(m);
+    const rare = RareFields.of(m);
+    this.rare = rare;
+    this.ids = flat(rare === null || rare.odd_md5_body === null ? m.message_id + m.md5_body : m.message_id);
     this.sent = m.sent_at - EPOCH;
     this.visible = m.visible_at - EPOCH;
+  }
+
+  get message_id(): string {
+    const { ids, rare } = this;
+    return rare !== null && rare.odd_md5_body !== null ? ids : ids.slice(0, ids.length - MD5_HEX);
+  }
+
+  get md5_body(): string {
+    const { ids, rare } = this;
+    return rare !== null && rare.odd_md5_body !== null ? rare.odd_md5_body : ids.slice(ids.length - MD5_HEX);
   }
 
   get sent_at(): number {
