@@ -19,6 +19,11 @@ class Chunk {
 export class SeqIndex {
   private readonly chunks = new Map<number, Chunk>();
 
+  /** Chunks held: one per run of {@link CHUNK} seqs with a message in it. */
+  get chunkCount(): number {
+    return this.chunks.size;
+  }
+
   /** The message of `seq` (any number: undefined for one no message has). */
   get(seq: number): Msg | undefined {
     const key = Math.floor(seq / CHUNK);
