@@ -5,9 +5,12 @@
 //        [--seconds=6]
 //   --base      the revision to compare against (default HEAD: measures the uncommitted change), or
 //               `ceiling` / `fauxqs` / `fauxqs2`: that server of bench:broker instead of a revision (how far the
-//               working tree is from the ceiling or the peer, free of the machine's drift)
+//               working tree is from the ceiling or the peer, free of the machine's drift), or another
+//               --server name: the working tree's broker in that mode (`--base=durable --server=logged`
+//               compares the two durable engines)
 //   --workload  batch-send | send | cycle-1k | cycle-fifo | fanout (the rows of bench:broker)
-//   --server    in-memory | durable | in-memory-22 | durable-22 (the broker on Node 22, as fauxqs 2 runs)
+//   --server    in-memory | durable | logged | in-memory-22 | durable-22 | logged-22 (-22: the broker on
+//               Node 22, as fauxqs 2 runs; logged: the durable broker on the logged engine)
 import { parseArgs } from 'node:util';
 import { type Checkout, checkoutAndBuild } from './broker/checkout.js';
 import { measureFanout } from './broker/fanout.js';
@@ -32,16 +35,24 @@ if (!found || found.name === 'cycle-1m' || found.name === 'ingest') {
   process.exit(2);
 }
 const workload = found;
-if (!['in-memory', 'durable', 'in-memory-22', 'durable-22'].includes(values.server)) {
-  console.error('--server must be in-memory, durable, in-memory-22 or durable-22 (the broker on Node 22)');
+const BROKERS: readonly ServerName[] = [
+  'in-memory',
+  'durable',
+  'logged',
+  'in-memory-22',
+  'durable-22',
+  'logged-22',
+];
+if (!BROKERS.includes(values.server as ServerName)) {
+  console.error(`--server must be one of ${BROKERS.join(', ')} (-22: the broker on Node 22)`);
   process.exit(2);
 }
 const server = values.server as ServerName;
 const rounds = Number(values.rounds);
 const timing = { seconds: Number(values.seconds), warmupSeconds: 1, runs: 1 };
 
-/** Servers of bench:broker that `--base` may name instead of a revision. */
-const PEERS: readonly ServerName[] = ['ceiling', 'ceiling-raw', 'fauxqs', 'fauxqs2'];
+/** Servers that `--base` may name instead of a revision (the brokers: the working tree's, in that mode). */
+const PEERS: readonly ServerName[] = ['ceiling', 'ceiling-raw', 'fauxqs', 'fauxqs2', ...BROKERS];
 const peer = PEERS.find((name) => name === values.base);
 
 requireWrk();

@@ -2,7 +2,7 @@
 // `node --cpu-prof` under wrk, then prints the self time by function and by source file.
 // Run: npm run bench:profile -- [--workload=send] [--server=in-memory] [--seconds=8] [--top=40]
 //   --workload  batch-send | send | cycle-1k | cycle-fifo | fanout (the rows of bench:broker)
-//   --server    in-memory | durable
+//   --server    in-memory | durable | logged (the main thread's profile; the log writer's thread is not sampled)
 // The .cpuprofile is kept (its path is printed) for Chrome DevTools or speedscope.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,8 +29,8 @@ if (!workload || workload.name === 'cycle-1m' || workload.name === 'ingest') {
   console.error('--workload must be one of batch-send, send, cycle-1k, cycle-fifo, fanout');
   process.exit(2);
 }
-if (values.server !== 'in-memory' && values.server !== 'durable') {
-  console.error('--server must be in-memory or durable');
+if (values.server !== 'in-memory' && values.server !== 'durable' && values.server !== 'logged') {
+  console.error('--server must be in-memory, durable or logged');
   process.exit(2);
 }
 requireWrk();

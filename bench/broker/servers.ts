@@ -10,7 +10,8 @@ import { fauxqs2, node22, sqliteAddonFor } from './peers.js';
 /**
  * The columns. `durable-22` and `in-memory-22` are the same broker on Node 22 (the binary fauxqs 2 runs
  * on), so that it meets fauxqs 2 on the same Node version; `durable` and `in-memory` run on the Node
- * that runs the bench. `ceiling-raw` (the ceiling on the broker's raw HTTP front) is not a column of
+ * that runs the bench. `logged` and `logged-22` are the durable broker on the logged engine
+ * (`MEGA_STORE_ENGINE=logged`: the heap as live state, SQLite its log on a worker thread). `ceiling-raw` (the ceiling on the broker's raw HTTP front) is not a column of
  * the table: `bench:ab --base=ceiling-raw`.
  */
 export type ServerName =
@@ -18,6 +19,8 @@ export type ServerName =
   | 'in-memory'
   | 'durable-22'
   | 'in-memory-22'
+  | 'logged'
+  | 'logged-22'
   | 'fauxqs'
   | 'fauxqs2'
   | 'ceiling'
@@ -27,6 +30,8 @@ export const SERVER_NAMES: readonly ServerName[] = [
   'in-memory',
   'durable-22',
   'in-memory-22',
+  'logged',
+  'logged-22',
   'fauxqs',
   'fauxqs2',
   'ceiling',
@@ -53,8 +58,10 @@ function command(name: ServerName, dataDir: string, root: string): string[] {
   const cli = [join(root, 'packages/broker/dist/cli.js'), 'serve', '--port', '0'];
   switch (name) {
     case 'durable':
+    case 'logged':
       return [...cli, '--data-dir', dataDir];
     case 'durable-22':
+    case 'logged-22':
       return ['--require', join(ROOT, 'bench/broker/sqlite-addon.cjs'), ...cli, '--data-dir', dataDir];
     case 'in-memory':
     case 'in-memory-22':
@@ -112,13 +119,15 @@ export async function startServer(
 /** The Node binary that runs `name`, and what its environment adds; throws when it cannot run here. */
 function runtime(name: ServerName): { exec: string; env: Record<string, string> } {
   if (name === 'fauxqs2') return { exec: fauxqs2()?.node ?? process.execPath, env: {} };
-  if (name !== 'durable-22' && name !== 'in-memory-22') return { exec: process.execPath, env: {} };
+  const engine: Record<string, string> = name.startsWith('logged') ? { MEGA_STORE_ENGINE: 'logged' } : {};
+  if (name !== 'durable-22' && name !== 'in-memory-22' && name !== 'logged-22')
+    return { exec: process.execPath, env: engine };
   const node = node22();
   if (!node) throw new Error('Node 22 could not be fetched (npm, network, linux-x64 only)');
   if (name === 'in-memory-22') return { exec: node, env: {} };
   const addon = sqliteAddonFor(node);
   if (!addon) throw new Error('better-sqlite3 could not be compiled for Node 22 (node-gyp, g++, python3)');
-  return { exec: node, env: { MEGA_BENCH_SQLITE_ADDON: addon } };
+  return { exec: node, env: { MEGA_BENCH_SQLITE_ADDON: addon, ...engine } };
 }
 
 function waitForUrl(child: ChildProcess, name: string): Promise<string> {

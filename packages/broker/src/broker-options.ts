@@ -57,6 +57,12 @@ export interface BrokerOptions {
    */
   maxDatabaseBytes?: number;
   /**
+   * The durable engine: `sqlite` (every read and write in SQLite, on the main thread) or `logged` (the
+   * live state in memory, SQLite its log on a worker thread; see docs/broker.md, "Storage engines").
+   * Ignored with `inMemory`. Default: the environment variable `MEGA_STORE_ENGINE`, else `sqlite`.
+   */
+  engine?: 'sqlite' | 'logged';
+  /**
    * Hosts SNS HTTP/S subscriptions may deliver to: host names (`*.example.com` for subdomains), IP
    * addresses and CIDR ranges. Default loopback only: `localhost`, `127.0.0.0/8`, `::1`.
    */

@@ -9,6 +9,7 @@ import { after, describe, it } from 'node:test';
 import { createLogger } from '../src/logger.js';
 import { HeapStore } from '../src/store/heap/index.js';
 import type { NewMessage, Store } from '../src/store/index.js';
+import { LoggedStore } from '../src/store/logged/index.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 
 const dirs: string[] = [];
@@ -24,6 +25,14 @@ const ENGINES: Array<{ name: string; open: () => Store }> = [
       const dir = mkdtempSync(join(tmpdir(), 'mega-contract-'));
       dirs.push(dir);
       return SqliteStore.open({ dataDir: dir }, (cause) => cause as Error);
+    },
+  },
+  {
+    name: 'logged engine (heap + SQLite log on a worker)',
+    open: () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mega-contract-'));
+      dirs.push(dir);
+      return LoggedStore.open({ dataDir: dir }, (cause) => cause as Error);
     },
   },
 ];
@@ -461,13 +470,14 @@ for (const engine of ENGINES) {
 const silent = createLogger('silent');
 
 describe('engine selection', () => {
-  it('in memory is the heap engine, a data directory the SQLite engine; /health names it', async () => {
+  it('in memory is the heap engine, a data directory the SQLite engine (or the logged one if asked); /health names it', async () => {
     const { startBroker } = await import('../src/server.js');
     const dir = mkdtempSync(join(tmpdir(), 'mega-engine-'));
     dirs.push(dir);
     for (const [options, engine, type] of [
       [{ inMemory: true }, 'memory', HeapStore],
       [{ dataDir: dir }, 'sqlite', SqliteStore],
+      [{ dataDir: dir, engine: 'logged' }, 'logged', LoggedStore],
     ] as const) {
       const broker = await startBroker({ ...options, port: 0, logger: silent });
       try {

@@ -71,6 +71,7 @@ export class TestClock implements Clock {
   private current: number;
   private timers: PendingTimer[] = [];
   private order = 0;
+  private readonly holds = new Set<() => Promise<void> | undefined>();
 
   /** @param start the initial time in ms since the epoch (default: 2026-01-01T00:00:00Z). */
   constructor(start = Date.UTC(2026, 0, 1)) {
@@ -96,6 +97,16 @@ export class TestClock implements Clock {
     };
   }
 
+  /**
+   * Makes {@link TestClock.advance} also wait for work that runs outside this event loop: `busy`
+   * returns a promise while such work is under way (a durable store's commits on a worker thread, say)
+   * and undefined when there is none. Returns a function that removes it.
+   */
+  waitFor(busy: () => Promise<void> | undefined): () => void {
+    this.holds.add(busy);
+    return () => this.holds.delete(busy);
+  }
+
   /** Number of timers not yet fired or cancelled. */
   get pendingTimers(): number {
     return this.timers.filter((t) => !t.cancelled).length;
@@ -108,7 +119,7 @@ export class TestClock implements Clock {
   async advance(ms: number): Promise<void> {
     const target = this.current + ms;
     for (;;) {
-      await settle();
+      await this.settle();
       this.timers = this.timers.filter((t) => !t.cancelled);
       const due = this.timers
         .filter((t) => t.at <= target)
@@ -119,11 +130,19 @@ export class TestClock implements Clock {
       due.fn();
     }
     this.current = target;
-    await settle();
+    await this.settle();
   }
-}
 
-/** Lets pending promise jobs and immediates run (a few rounds, for chains of awaits). */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  /**
+   * Lets pending promise jobs and immediates run (a few rounds, for chains of awaits), and the work
+   * registered with {@link TestClock.waitFor} finish, until none is left.
+   */
+  private async settle(): Promise<void> {
+    for (;;) {
+      for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+      const busy = [...this.holds].map((b) => b()).filter((p) => p !== undefined);
+      if (busy.length === 0) return;
+      await Promise.all(busy);
+    }
+  }
 }

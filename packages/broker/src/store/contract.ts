@@ -45,8 +45,11 @@ export type {
   TopicRow,
 };
 
-/** Which engine a store runs on, as `/health` reports it. */
-export type StoreEngine = 'sqlite' | 'memory';
+/**
+ * Which engine a store runs on, as `/health` reports it: `sqlite` and `logged` are durable (see
+ * `DatabaseOptions.engine`), `memory` is the heap engine.
+ */
+export type StoreEngine = 'sqlite' | 'logged' | 'memory';
 
 /** The queues. */
 export interface QueueStore {
@@ -223,7 +226,7 @@ export interface PeekStore {
  * engine; at once on the heap engine).
  */
 export interface Store {
-  /** `sqlite` (durable) or `memory` (the heap engine). */
+  /** `sqlite` or `logged` (durable), or `memory` (the heap engine). */
   readonly engine: StoreEngine;
   readonly queues: QueueStore;
   readonly messages: MessageStore;
@@ -247,6 +250,12 @@ export interface Store {
    * commits touch no storage. One listener; a later call replaces it.
    */
   onCommitTime(fn: (seconds: number) => void): void;
+  /**
+   * A promise while writes are being committed away from the event loop (the logged engine's worker
+   * thread), settling once none is left; undefined when there are none. For a test's manual clock,
+   * which waits on it (`TestClock.waitFor`). Engines that commit on the event loop have no method.
+   */
+  busy?(): Promise<void> | undefined;
   /** Commits what is pending and releases the engine's resources. */
   close(): Promise<void>;
 }

@@ -14,4 +14,14 @@ export interface DatabaseOptions {
    * that would grow the file beyond fails with `SQLITE_FULL`, as on a full disk. Default no limit.
    */
   maxDatabaseBytes?: number;
+  /**
+   * Which durable engine keeps the data (ignored when `inMemory` is true):
+   * - `sqlite`: every read and write runs in SQLite on the main thread, each write group-committed;
+   * - `logged`: the heap engine holds the live state and SQLite is its log, written on a worker
+   *   thread (same guarantees for what is acknowledged; the backlog is held in memory: see
+   *   docs/broker.md, "Storage engines").
+   *
+   * Default: the environment variable `MEGA_STORE_ENGINE` if set, else `sqlite`.
+   */
+  engine?: 'sqlite' | 'logged';
 }

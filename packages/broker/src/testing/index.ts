@@ -63,18 +63,19 @@ export interface TestBroker extends Broker {
  * Starts a broker for tests: in memory (the heap engine), on a free loopback port, logging silenced —
  * each default can be overridden with the broker's own options.
  *
- * With the environment variable `MEGA_TEST_STORE=sqlite`, a broker started without `dataDir` runs on
- * the durable SQLite engine instead, in a fresh temporary directory removed by `stop()`: the same
- * tests then check both engines.
+ * With the environment variable `MEGA_TEST_STORE=sqlite` (or `logged`), a broker started without
+ * `dataDir` runs on that durable engine instead, in a fresh temporary directory removed by `stop()`:
+ * the same tests then check every engine.
  */
 export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
   const testClock = options.time === 'manual' ? new TestClock() : undefined;
   const clock = testClock ?? (typeof options.time === 'object' ? options.time : options.clock);
   const region = options.region ?? 'us-east-1';
+  const testStore = process.env.MEGA_TEST_STORE;
   const durable =
     options.dataDir === undefined &&
     options.inMemory === undefined &&
-    process.env.MEGA_TEST_STORE === 'sqlite';
+    (testStore === 'sqlite' || testStore === 'logged');
   const tempDir = durable ? await mkdtemp(join(tmpdir(), 'mega-test-')) : undefined;
   const broker = await startBroker({
     inMemory: options.dataDir === undefined,
@@ -82,7 +83,9 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
     logger: createLogger(process.env.MEGA_LOG_LEVEL ?? 'silent'),
     allowReset: true,
     ...options,
-    ...(tempDir === undefined ? {} : { inMemory: false, dataDir: tempDir }),
+    ...(tempDir === undefined
+      ? {}
+      : { inMemory: false, dataDir: tempDir, engine: testStore === 'logged' ? 'logged' : 'sqlite' }),
     region,
     clock,
   });
@@ -93,6 +96,9 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
   };
   const sqsClient = new SQSClient(clientConfig);
   const stopBroker = broker.stop.bind(broker);
+  // a manual clock waits for the commits of an engine that writes on another thread
+  const store = broker.sqs.store;
+  const unhold = clock instanceof TestClock && store.busy ? clock.waitFor(() => store.busy?.()) : undefined;
   const queues = options.queues ? await createQueues(sqsClient, options.queues) : {};
   return Object.assign(broker, {
     testClock,
@@ -100,6 +106,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
     sqsClient,
     queues,
     stop: async () => {
+      unhold?.();
       sqsClient.destroy();
       await stopBroker();
       if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });

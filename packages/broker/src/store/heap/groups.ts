@@ -222,6 +222,14 @@ export class HeapFair implements FairStore {
     this.data.journal.record(() => this.drop(side, g));
   }
 
+  /** Puts back a group read from storage, with its counters (recovery, outside any write). */
+  restore(queueId: number, groupId: string, inFlight: number, served: number): void {
+    this.add(queueId, groupId);
+    const side = this.side(queueId);
+    const g = side?.fairGroups.get(groupId);
+    if (side && g) this.alter(side, g, inFlight, served);
+  }
+
   served(queueId: number, groupId: string, at: number): void {
     const side = this.side(queueId);
     const g = side?.fairGroups.get(groupId);

@@ -1,20 +1,8 @@
-import type {
-  FairStore,
-  FifoStore,
-  MessageStore,
-  MoveTaskStore,
-  PeekStore,
-  QueueStore,
-  SnsArchiveStore,
-  SnsDeliveryStore,
-  SnsTopicStore,
-  Store,
-  StoreEngine,
-} from '../contract.js';
+import type { Store, StoreEngine } from '../contract.js';
 import { HeapSnsArchive } from './archive.js';
 import { HeapFair, HeapFifo } from './groups.js';
 import { Journal } from './journal.js';
-import { HeapData, HeapMessages } from './messages.js';
+import { HeapData, HeapMessages, type MessageObserver } from './messages.js';
 import { HeapMoveTasks, HeapPeek, HeapQueues, HeapSnsDeliveries, HeapSnsTopics } from './tables.js';
 
 /**
@@ -26,15 +14,17 @@ import { HeapMoveTasks, HeapPeek, HeapQueues, HeapSnsDeliveries, HeapSnsTopics }
  */
 export class HeapStore implements Store {
   readonly engine: StoreEngine = 'memory';
-  readonly queues: QueueStore;
-  readonly messages: MessageStore;
-  readonly fifo: FifoStore;
-  readonly fair: FairStore;
-  readonly moveTasks: MoveTaskStore;
-  readonly snsTopics: SnsTopicStore;
-  readonly snsDeliveries: SnsDeliveryStore;
-  readonly snsArchive: SnsArchiveStore;
-  readonly peek: PeekStore;
+  readonly queues: HeapQueues;
+  readonly messages: HeapMessages;
+  readonly fifo: HeapFifo;
+  readonly fair: HeapFair;
+  readonly moveTasks: HeapMoveTasks;
+  readonly snsTopics: HeapSnsTopics;
+  readonly snsDeliveries: HeapSnsDeliveries;
+  readonly snsArchive: HeapSnsArchive;
+  readonly peek: HeapPeek;
+  /** The messages by seq and the queues' states (recovery puts stored messages back through it). */
+  readonly data: HeapData;
   private readonly journal = new Journal();
   private callbacks: Array<() => void> = [];
   /** Writes of this event-loop turn, answered together at its end (see {@link HeapStore.write}). */
@@ -47,8 +37,10 @@ export class HeapStore implements Store {
     for (const a of answers) a.resolve(a.value);
   };
 
-  constructor() {
-    const data = new HeapData(this.journal);
+  /** `observer`: told every change to a stored message (the logged engine's log). */
+  constructor(observer?: MessageObserver) {
+    const data = new HeapData(this.journal, observer);
+    this.data = data;
     this.queues = new HeapQueues(data);
     this.messages = new HeapMessages(data);
     this.fifo = new HeapFifo(data);
@@ -61,6 +53,33 @@ export class HeapStore implements Store {
     this.peek = new HeapPeek(data, deliveries);
   }
 
+  /** Whether a write is open (its function is running). */
+  get writing(): boolean {
+    return this.journal.active;
+  }
+
+  /**
+   * Runs `fn` as one atomic change of the structures, outside the promise machinery: returns its value
+   * and how to take the change back (latest last), or throws `fn`'s error with nothing changed.
+   * Callbacks registered with {@link HeapStore.afterCommit} meanwhile are the caller's to run: they are
+   * returned too. Not for use inside a write.
+   */
+  atomically<T>(fn: () => T): { value: T; undo: Array<() => void>; callbacks: Array<() => void> } {
+    this.journal.begin();
+    let value: T;
+    try {
+      value = fn();
+    } catch (error) {
+      this.journal.rollback();
+      this.callbacks = [];
+      throw error;
+    }
+    const undo = this.journal.commit();
+    const callbacks = this.callbacks;
+    this.callbacks = [];
+    return { value, undo, callbacks };
+  }
+
   write<T>(fn: () => T): Promise<T> {
     if (this.journal.active) {
       // a write inside a write joins it
@@ -70,18 +89,13 @@ export class HeapStore implements Store {
         return Promise.reject(error);
       }
     }
-    this.journal.begin();
     let value: T;
+    let callbacks: Array<() => void>;
     try {
-      value = fn();
+      ({ value, callbacks } = this.atomically(fn));
     } catch (error) {
-      this.journal.rollback();
-      this.callbacks = [];
       return Promise.reject(error);
     }
-    this.journal.commit();
-    const callbacks = this.callbacks;
-    this.callbacks = [];
     for (const cb of callbacks) cb();
     // The change is made and visible at once; its promise settles at the end of this event-loop turn
     // with every other write of the turn, as the SQLite engine's group commit answers. The replies of

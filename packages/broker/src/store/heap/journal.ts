@@ -19,15 +19,25 @@ export class Journal {
     this.undo?.push(fn);
   }
 
-  /** Keeps every change of the write. */
-  commit(): void {
+  /**
+   * Keeps every change of the write; returns how to take them back, latest last (for an engine that
+   * may still lose the write after this, see {@link undoAll}).
+   */
+  commit(): Array<() => void> {
+    const undo = this.undo ?? [];
     this.undo = undefined;
+    return undo;
   }
 
   /** Takes back every change of the write, latest first. */
   rollback(): void {
     const undo = this.undo ?? [];
     this.undo = undefined;
-    for (let i = undo.length - 1; i >= 0; i--) (undo[i] as () => void)();
+    undoAll(undo);
   }
+}
+
+/** Takes back the changes `undo` records (as {@link Journal.commit} returned them), latest first. */
+export function undoAll(undo: ReadonlyArray<() => void>): void {
+  for (let i = undo.length - 1; i >= 0; i--) (undo[i] as () => void)();
 }

@@ -3,13 +3,27 @@ import type { Journal } from './journal.js';
 import { Msg, type QueueState } from './queue-state.js';
 import { SeqIndex } from './seq-index.js';
 
+/**
+ * Told every change to a stored message as it is made (the logged engine writes them to its log):
+ * a message stored, deleted, or its delivery fields changed (see {@link HeapData.change}). An undone
+ * write is not told again: the observer drops what it recorded for a write that failed.
+ */
+export interface MessageObserver {
+  put(m: Msg): void;
+  removed(m: Msg): void;
+  changed(m: Msg): void;
+}
+
 /** What the heap engine's tables share: the queues' states, every message by seq, the undo log. */
 export class HeapData {
   readonly states = new Map<number, QueueState>();
   readonly bySeq = new SeqIndex();
   lastSeq = 0;
 
-  constructor(readonly journal: Journal) {}
+  constructor(
+    readonly journal: Journal,
+    private readonly observer?: MessageObserver,
+  ) {}
 
   /** The state of queue `id` (a queue the store knows, deleted or not). */
   state(id: number): QueueState | undefined {
@@ -24,7 +38,25 @@ export class HeapData {
     this.bySeq.set(m.seq, m);
     q.add(m);
     this.journal.record(() => this.forget(m));
+    this.observer?.put(m);
     return m.seq;
+  }
+
+  /**
+   * Puts back a message read from storage, with its seq and delivery state (recovery, outside any
+   * write: nothing is journaled or observed). The next new message's seq follows the largest.
+   */
+  restore(row: MessageRow): void {
+    const q = this.states.get(row.queue_id);
+    if (!q) throw new Error(`no queue ${row.queue_id} in the store`);
+    const m = new Msg(row.seq, row);
+    m.receive_count = row.receive_count;
+    m.first_received_at = row.first_received_at;
+    m.received_at = row.received_at;
+    m.receipt = row.receipt;
+    this.bySeq.set(m.seq, m);
+    q.add(m);
+    if (m.seq > this.lastSeq) this.lastSeq = m.seq;
   }
 
   /** Deletes a message (undone if the write fails). */
@@ -34,6 +66,7 @@ export class HeapData {
       this.bySeq.set(m.seq, m);
       this.states.get(m.queue_id)?.add(m);
     });
+    this.observer?.removed(m);
   }
 
   /** Changes a message's delivery fields (undone if the write fails). */
@@ -47,6 +80,7 @@ export class HeapData {
     }
     fn(m);
     this.states.get(m.queue_id)?.moved(m);
+    this.observer?.changed(m);
   }
 
   private forget(m: Msg): void {

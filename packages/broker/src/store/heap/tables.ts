@@ -73,6 +73,17 @@ export class HeapQueues implements QueueStore {
     return id;
   }
 
+  /**
+   * Puts back a queue read from storage (recovery, outside any write), or with `row` undefined the
+   * state of deleted queue `id` whose messages storage still holds. Ids continue after the largest.
+   */
+  restore(id: number, row: QueueRow | undefined): void {
+    if (row) this.rows.set(id, { ...row });
+    else this.dead.set(id, true);
+    if (!this.data.states.has(id)) this.data.states.set(id, new QueueState(id, row?.fifo === 1));
+    if (id > this.lastId) this.lastId = id;
+  }
+
   all(): QueueRow[] {
     return [...this.rows.values()].map((r) => ({ ...r }));
   }
@@ -269,6 +280,12 @@ export class HeapSnsDeliveries implements SnsDeliveryStore {
     const id = ++this.lastId;
     this.rows.set(id, { ...row, id, attempts: 0 });
     return id;
+  }
+
+  /** Puts back a delivery read from storage (recovery, outside any write). Ids continue after the largest. */
+  restore(row: DeliveryRow): void {
+    this.rows.set(row.id, { ...row });
+    if (row.id > this.lastId) this.lastId = row.id;
   }
 
   due(now: number, limit: number): DeliveryRow[] {

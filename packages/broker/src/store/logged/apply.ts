@@ -1,0 +1,125 @@
+import type Database from 'better-sqlite3';
+import { FairTable } from '../fair.js';
+import { FifoTable } from '../fifo.js';
+import { MoveTaskTable } from '../move-tasks.js';
+import { QueueTable } from '../queues.js';
+import { SnsArchiveTable } from '../sns-archive.js';
+import { SnsDeliveryTable } from '../sns-deliveries.js';
+import { SnsTopicTables } from '../sns-topics.js';
+import { ARITY, CALL, DEL, DELIVERY, type LoggedTable, PUT, QUEUE, STATE } from './ops.js';
+
+/**
+ * Applies log records (see `ops.ts`) to the SQLite database, the durable engine's tables and a few
+ * statements of its own that take the ids the heap chose. Runs on the log writer's thread.
+ */
+export class LogApplier {
+  private readonly tables: Record<LoggedTable, object>;
+  private readonly putStmt: Database.Statement;
+  private readonly delStmt: Database.Statement;
+  private readonly stateStmt: Database.Statement;
+  private readonly queueStmt: Database.Statement;
+  private readonly deliveryStmt: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.tables = {
+      queues: new QueueTable(db),
+      fifo: new FifoTable(db),
+      fair: new FairTable(db),
+      moveTasks: new MoveTaskTable(db),
+      snsTopics: new SnsTopicTables(db),
+      snsDeliveries: new SnsDeliveryTable(db),
+      snsArchive: new SnsArchiveTable(db),
+    };
+    this.putStmt = db.prepare(
+      `INSERT INTO messages (seq, queue_id, message_id, body, attributes, md5_body, md5_attributes, sent_at,
+         visible_at, sender_id, trace_header, group_id, dedup_id, sequence_number, dead_letter_source_arn)
+       VALUES (${Array.from({ length: 15 }, () => '?').join(', ')})`,
+    );
+    this.delStmt = db.prepare('DELETE FROM messages WHERE seq = ?');
+    this.stateStmt = db.prepare(
+      `UPDATE messages SET visible_at = ?, receive_count = ?, first_received_at = ?, received_at = ?, receipt = ?
+       WHERE seq = ?`,
+    );
+    this.queueStmt = db.prepare(
+      `INSERT INTO queues (id, region, name, fifo, attributes, tags, created_at, modified_at)
+       VALUES (@id, @region, @name, @fifo, @attributes, @tags, @created_at, @modified_at)`,
+    );
+    this.deliveryStmt = db.prepare(
+      `INSERT INTO sns_deliveries (id, subscription_arn, kind, message_id, body, raw, due_at, created_at)
+       VALUES (@id, @subscription_arn, @kind, @message_id, @body, @raw, @due_at, @created_at)`,
+    );
+  }
+
+  /**
+   * Applies `ops` in one transaction (throws, with nothing applied, if SQLite fails). Coalesces what
+   * the transaction would write twice: a message stored and deleted within it is never written, and of
+   * its delivery-state records only the last is.
+   */
+  apply(ops: readonly unknown[]): void {
+    const skip = coalesce(ops);
+    this.db.transaction(() => {
+      for (let i = 0; i < ops.length; i += 1 + (ARITY[ops[i] as number] as number)) {
+        if (skip.has(i)) continue;
+        this.applyOne(ops, i);
+      }
+    })();
+  }
+
+  private applyOne(ops: readonly unknown[], i: number): void {
+    switch (ops[i]) {
+      case PUT:
+        this.putStmt.run(ops.slice(i + 1, i + 16));
+        return;
+      case DEL:
+        this.delStmt.run(ops[i + 1]);
+        return;
+      case STATE:
+        this.stateStmt.run(ops[i + 2], ops[i + 3], ops[i + 4], ops[i + 5], ops[i + 6], ops[i + 1]);
+        return;
+      case CALL: {
+        const table = this.tables[ops[i + 1] as LoggedTable] as Record<string, (...a: unknown[]) => unknown>;
+        const method = table[ops[i + 2] as string] as (...a: unknown[]) => unknown;
+        method.apply(table, ops[i + 3] as unknown[]);
+        return;
+      }
+      case QUEUE:
+        this.queueStmt.run({ ...(ops[i + 2] as object), id: ops[i + 1] });
+        return;
+      case DELIVERY:
+        this.deliveryStmt.run({ ...(ops[i + 2] as object), id: ops[i + 1] });
+        return;
+      default:
+        throw new Error(`unknown log record ${String(ops[i])} at ${i}`);
+    }
+  }
+}
+
+/**
+ * The positions of the records that need not be written: a `PUT` whose message a later `DEL` of the
+ * same batch deletes (with that `DEL`), and every `STATE` of a message followed by another `STATE` or
+ * a `DEL` of it. Seqs are never reused while the heap runs, so a seq names one message in a batch.
+ */
+export function coalesce(ops: readonly unknown[]): Set<number> {
+  const putAt = new Map<number, number>();
+  const stateAt = new Map<number, number>();
+  const skip = new Set<number>();
+  for (let i = 0; i < ops.length; i += 1 + (ARITY[ops[i] as number] as number)) {
+    const op = ops[i];
+    if (op !== PUT && op !== DEL && op !== STATE) continue;
+    const seq = ops[i + 1] as number;
+    const state = stateAt.get(seq);
+    if (state !== undefined) skip.add(state);
+    if (op === PUT) putAt.set(seq, i);
+    else if (op === STATE) stateAt.set(seq, i);
+    else {
+      stateAt.delete(seq);
+      const put = putAt.get(seq);
+      if (put !== undefined) {
+        skip.add(put);
+        skip.add(i);
+        putAt.delete(seq);
+      }
+    }
+  }
+  return skip;
+}

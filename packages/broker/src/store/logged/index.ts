@@ -1,0 +1,142 @@
+import type {
+  FairStore,
+  FifoStore,
+  MessageStore,
+  MoveTaskStore,
+  PeekStore,
+  QueueStore,
+  SnsArchiveStore,
+  SnsDeliveryStore,
+  SnsTopicStore,
+  Store,
+  StoreEngine,
+} from '../contract.js';
+import { type DatabaseOptions, openDatabase } from '../database.js';
+import { HeapStore } from '../heap/index.js';
+import { LogCommits } from './commits.js';
+import { DELIVERY, QUEUE, Recorder, recorded } from './ops.js';
+import { restore } from './restore.js';
+import { LogWriter } from './writer.js';
+
+/**
+ * The logged engine, durable: the heap engine is the live state (every read and every change runs on
+ * its structures, on the main thread), and SQLite is its log, written on a worker thread. Each write's
+ * changes are recorded as it runs (`ops.ts`); the records of one event-loop turn go to the log writer
+ * as one batch, which commits whatever batches have arrived in one transaction. A write that stores
+ * or deletes anything resolves only once its batch is committed (so `kill -9` loses nothing
+ * acknowledged and brings back nothing deleted); a write that only changes delivery state (a receive)
+ * resolves at the end of its turn. If a commit fails, every write not yet committed is undone on the
+ * heap, latest first, and those waiting reject with the failure. At start, the database is loaded into
+ * the heap (`restore.ts`).
+ */
+export class LoggedStore implements Store {
+  readonly engine: StoreEngine = 'logged';
+  readonly queues: QueueStore;
+  readonly messages: MessageStore;
+  readonly fifo: FifoStore;
+  readonly fair: FairStore;
+  readonly moveTasks: MoveTaskStore;
+  readonly snsTopics: SnsTopicStore;
+  readonly snsDeliveries: SnsDeliveryStore;
+  readonly snsArchive: SnsArchiveStore;
+  readonly peek: PeekStore;
+  private readonly heap: HeapStore;
+  private readonly recorder = new Recorder();
+  private readonly writer: LogWriter;
+  private readonly commits: LogCommits;
+  private closed: Promise<void> | undefined;
+
+  private constructor(options: DatabaseOptions, commitError: (cause: unknown) => Error) {
+    const heap = new HeapStore(this.recorder);
+    this.heap = heap;
+    const db = openDatabase(options);
+    try {
+      restore(db, heap);
+    } finally {
+      db.close();
+    }
+    const r = this.recorder;
+    const queues = recorded('queues', heap.queues, r);
+    queues.insert = (row) => {
+      const id = heap.queues.insert(row);
+      r.inserted(QUEUE, id, row);
+      return id;
+    };
+    const deliveries = recorded('snsDeliveries', heap.snsDeliveries, r);
+    deliveries.insert = (row) => {
+      const id = heap.snsDeliveries.insert(row);
+      r.inserted(DELIVERY, id, row);
+      return id;
+    };
+    this.queues = queues;
+    this.snsDeliveries = deliveries;
+    this.messages = heap.messages;
+    this.fifo = recorded('fifo', heap.fifo, r);
+    this.fair = recorded('fair', heap.fair, r);
+    this.moveTasks = recorded('moveTasks', heap.moveTasks, r);
+    this.snsTopics = recorded('snsTopics', heap.snsTopics, r);
+    this.snsArchive = recorded('snsArchive', heap.snsArchive, r);
+    this.peek = heap.peek;
+
+    this.writer = new LogWriter(options);
+    this.commits = new LogCommits(this.writer, () => heap.data.lastSeq, commitError);
+    this.writer.onStopped = (error) => this.commits.stopped(error);
+  }
+
+  /**
+   * Opens the database `options` describe (creating or migrating it), loads it into the heap and
+   * starts the log writer. `commitError` turns a storage failure into the error writes reject with.
+   */
+  static open(options: DatabaseOptions, commitError: (cause: unknown) => Error): LoggedStore {
+    return new LoggedStore(options, commitError);
+  }
+
+  write<T>(fn: () => T): Promise<T> {
+    if (this.heap.writing) return this.heap.write(fn); // a write inside a write joins it
+    this.recorder.begin();
+    let done: ReturnType<HeapStore['atomically']>;
+    try {
+      done = this.heap.atomically(fn);
+    } catch (error) {
+      this.recorder.end();
+      return Promise.reject(error);
+    }
+    const { ops, lazy, touched } = this.recorder.end();
+    return this.commits.add<T>(
+      { undo: done.undo, callbacks: done.callbacks, lazy, touched, value: done.value },
+      ops,
+    );
+  }
+
+  afterCommit(fn: () => void): void {
+    if (this.heap.writing) {
+      this.heap.afterCommit(fn);
+      return;
+    }
+    const last = this.commits.latest();
+    if (last && !last.lazy) last.callbacks.push(fn);
+    else fn();
+  }
+
+  onCommitTime(fn: (seconds: number) => void): void {
+    this.writer.onCommitTime = fn;
+  }
+
+  busy(): Promise<void> | undefined {
+    return this.commits.busy();
+  }
+
+  /** Caps the database file at `bytes` (`Infinity`: no cap); resolves once the log writer applied it. */
+  setMaxDatabaseBytes(bytes: number): Promise<void> {
+    return this.writer.limit(bytes);
+  }
+
+  /** Commits what is pending, then stops the log writer (which closes the database). */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.commits.drain();
+      await this.writer.close();
+    })();
+    return this.closed;
+  }
+}

@@ -1,0 +1,167 @@
+import type { MessageObserver } from '../heap/messages.js';
+import type { Msg } from '../heap/queue-state.js';
+
+/**
+ * The logged engine's log records. A batch is one flat array of values: an opcode, then its operands
+ * (flat, so that posting a batch to the log writer clones numbers and strings, not one small array
+ * per change).
+ *
+ * - `PUT seq queue_id message_id body attributes md5_body md5_attributes sent_at visible_at sender_id
+ *   trace_header group_id dedup_id sequence_number dead_letter_source_arn`: a message stored;
+ * - `DEL seq`: a message deleted;
+ * - `STATE seq visible_at receive_count first_received_at received_at receipt`: its delivery fields;
+ * - `CALL table method args`: a change to another table, replayed as the same contract call;
+ * - `QUEUE id row`, `DELIVERY id row`: a queue or HTTP/S delivery inserted under the id the heap gave it.
+ */
+export const PUT = 1;
+export const DEL = 2;
+export const STATE = 3;
+export const CALL = 4;
+export const QUEUE = 5;
+export const DELIVERY = 6;
+
+/** Operands after the opcode, by opcode. */
+export const ARITY: Readonly<Record<number, number>> = {
+  [PUT]: 15,
+  [DEL]: 1,
+  [STATE]: 6,
+  [CALL]: 3,
+  [QUEUE]: 2,
+  [DELIVERY]: 2,
+};
+
+/** The tables whose changes are replayed as calls, and which of their methods change them. */
+export const LOGGED_CALLS = {
+  queues: ['updateAttributes', 'updateTags', 'markPurged', 'nextSequence', 'delete', 'forgetDead'],
+  fifo: ['setGroup', 'addGroup', 'deleteGroup', 'deleteGroups', 'putDedup', 'putAttempt', 'expire'],
+  fair: ['add', 'served', 'released', 'deleteAll'],
+  moveTasks: ['insert', 'update'],
+  snsTopics: [
+    'insertTopic',
+    'updateTopic',
+    'nextSequence',
+    'deleteTopic',
+    'insertSubscription',
+    'updateSubscription',
+    'deleteSubscription',
+  ],
+  snsDeliveries: ['retry', 'delete', 'deleteForSubscription'],
+  snsArchive: ['insert', 'expire', 'deleteTopic'],
+} as const;
+
+export type LoggedTable = keyof typeof LOGGED_CALLS;
+
+/**
+ * Calls that change only delivery state: how soon a message or group can be received again, receive
+ * counts, receive-attempt ids, retry counters, expired entries. A write made only of these (a
+ * receive) is answered without waiting for the log: after a crash such a change may be missing, so a
+ * message may come back early, never be lost (and a deleted one never comes back: deletes wait).
+ */
+const LAZY_CALLS = new Set([
+  'fair.served',
+  'fifo.setGroup',
+  'fifo.putAttempt',
+  'fifo.expire',
+  'snsDeliveries.retry',
+]);
+
+/**
+ * Collects the log records of the write being made ({@link Recorder.begin} … {@link Recorder.end}),
+ * from the heap's message observer and the wrapped tables.
+ */
+export class Recorder implements MessageObserver {
+  private ops: unknown[] = [];
+  /** Whether every record of the write so far changes delivery state only. */
+  private lazy = true;
+  /** The largest seq whose delivery state the write changed (0: none). */
+  private touched = 0;
+
+  begin(): void {
+    this.ops = [];
+    this.lazy = true;
+    this.touched = 0;
+  }
+
+  /**
+   * The write's records; whether it has some and they all change delivery state only; the largest
+   * seq whose delivery state it changed (a message the write may only answer about once stored).
+   */
+  end(): { ops: unknown[]; lazy: boolean; touched: number } {
+    const out = { ops: this.ops, lazy: this.lazy && this.ops.length > 0, touched: this.touched };
+    this.ops = [];
+    return out;
+  }
+
+  put(m: Msg): void {
+    this.lazy = false;
+    this.ops.push(
+      PUT,
+      m.seq,
+      m.queue_id,
+      m.message_id,
+      m.body,
+      m.attributes,
+      m.md5_body,
+      m.md5_attributes,
+      m.sent_at,
+      m.visible_at,
+      m.sender_id,
+      m.trace_header,
+      m.group_id,
+      m.dedup_id,
+      m.sequence_number,
+      m.dead_letter_source_arn,
+    );
+  }
+
+  removed(m: Msg): void {
+    this.lazy = false;
+    this.ops.push(DEL, m.seq);
+  }
+
+  changed(m: Msg): void {
+    if (m.seq > this.touched) this.touched = m.seq;
+    this.ops.push(STATE, m.seq, m.visible_at, m.receive_count, m.first_received_at, m.received_at, m.receipt);
+  }
+
+  /** A call to a table other than the messages (its arguments are posted as they are at the end of the turn). */
+  call(table: LoggedTable, method: string, args: unknown[]): void {
+    if (!LAZY_CALLS.has(`${table}.${method}`)) this.lazy = false;
+    this.ops.push(CALL, table, method, args);
+  }
+
+  /** A row inserted under an id the heap chose (queues, HTTP/S deliveries). */
+  inserted(op: typeof QUEUE | typeof DELIVERY, id: number, row: object): void {
+    this.lazy = false;
+    this.ops.push(op, id, row);
+  }
+}
+
+/**
+ * `table`'s methods, bound once, with each of its changing ones also recorded in `recorder` after it
+ * ran (a call that throws is not recorded; its write is undone whole anyway). The contract's tables
+ * have methods only, so the wrapper is all of the table a caller sees.
+ */
+export function recorded<T extends object>(name: LoggedTable, table: T, recorder: Recorder): T {
+  const changing = new Set<string>(LOGGED_CALLS[name]);
+  const out: Record<string, unknown> = {};
+  for (
+    let proto = Object.getPrototypeOf(table);
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    for (const key of Object.getOwnPropertyNames(proto)) {
+      const fn = (table as Record<string, unknown>)[key];
+      if (key === 'constructor' || key in out || typeof fn !== 'function') continue;
+      const method = fn as (...args: unknown[]) => unknown;
+      out[key] = changing.has(key)
+        ? (...args: unknown[]) => {
+            const result = method.apply(table, args);
+            recorder.call(name, key, args);
+            return result;
+          }
+        : method.bind(table);
+    }
+  }
+  return out as T;
+}

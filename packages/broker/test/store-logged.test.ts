@@ -1,0 +1,271 @@
+// The logged engine's own guarantees, beyond the contract suite: what it acknowledges is in SQLite,
+// a restart loads SQLite back into the heap, a failed commit undoes the heap, the log coalesces.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import type { MoveTaskRow, NewMessage, Store } from '../src/store/index.js';
+import { coalesce } from '../src/store/logged/apply.js';
+import { LoggedStore } from '../src/store/logged/index.js';
+import { DEL, PUT, STATE } from '../src/store/logged/ops.js';
+import { SqliteStore } from '../src/store/sqlite.js';
+
+const dirs: string[] = [];
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mega-logged-'));
+  dirs.push(dir);
+  return dir;
+}
+const asIs = (cause: unknown) => cause as Error;
+
+function message(queueId: number, body: string, extra: Partial<NewMessage> = {}): NewMessage {
+  return {
+    queue_id: queueId,
+    message_id: `id-${body}`,
+    body,
+    attributes: null,
+    md5_body: 'md5',
+    md5_attributes: null,
+    sent_at: 1_000,
+    visible_at: 1_000,
+    sender_id: 'AIDA',
+    trace_header: null,
+    group_id: null,
+    dedup_id: null,
+    sequence_number: null,
+    dead_letter_source_arn: null,
+    ...extra,
+  };
+}
+const queueRow = (name: string, fifo = 0) => ({
+  region: 'us-east-1',
+  name,
+  fifo,
+  attributes: '{}',
+  tags: '{}',
+  created_at: 1,
+  modified_at: 1,
+});
+
+/** Everything a store holds that the tests below write, as plain data (to compare two engines). */
+function snapshot(store: Store, queueIds: number[]) {
+  return {
+    queues: store.queues.all().sort((a, b) => a.id - b.id),
+    dead: store.queues.deadQueues().sort(),
+    messages: queueIds.map((q) => store.moveTasks.page(q, 0, 1e15, 1000)),
+    fifo: queueIds.map((q) => ({
+      groups: store.fifo.readyGroups(q, 1e15, 100).sort(),
+      dedup: store.fifo.dedup(q, '', 'd1', 0),
+      attempt: store.fifo.attempt(q, 'a1', 0),
+    })),
+    fair: queueIds.map((q) => store.fair.candidates(q, 100)),
+    topics: store.snsTopics.allTopics(),
+    subscriptions: store.snsTopics.allSubscriptions(),
+    deliveries: store.snsDeliveries.due(1e15, 100),
+    archive: store.snsArchive.range('arn:t', 0, 1e15, 0, 100),
+    // (the SQLite engine's rows also carry the table's own id column)
+    tasks: store.moveTasks.active().map(({ id: _, ...task }: MoveTaskRow & { id?: number }) => task),
+  };
+}
+
+describe('logged engine', () => {
+  it('stores in SQLite exactly what it answered, and a restart (on either durable engine) reads the same state back', async () => {
+    const dir = dataDir();
+    const store = LoggedStore.open({ dataDir: dir }, asIs);
+    const std = await store.write(() => store.queues.insert(queueRow('std')));
+    const fifo = await store.write(() => store.queues.insert(queueRow('q.fifo', 1)));
+    const gone = await store.write(() => store.queues.insert(queueRow('gone')));
+    await store.write(() => store.messages.insert(message(gone, 'orphan')));
+    await store.write(() => store.queues.delete(gone));
+    const seqs = await store.write(() => ['a', 'b', 'c'].map((b) => store.messages.insert(message(std, b))));
+    await store.write(() => {
+      store.fair.add(std, 'g1');
+      store.messages.insert(message(std, 'grouped', { group_id: 'g1' }));
+    });
+    await store.write(() => {
+      store.messages.markReceived(seqs[0] as number, 2_000, 32_000, 'token-a');
+      store.fair.served(std, 'g1', 2_000);
+    });
+    await store.write(() => store.messages.delete(seqs[1] as number));
+    await store.write(() => {
+      const head = store.messages.insert(
+        message(fifo, 'f1', { group_id: 'g', dedup_id: 'd1', sequence_number: '1' }),
+      );
+      store.fifo.addGroup(fifo, 'g', 1_000, head);
+      store.fifo.putDedup(fifo, '', 'd1', { message_id: 'id-f1', sequence_number: '1', expires_at: 1e15 });
+      store.fifo.putAttempt(fifo, 'a1', '["r"]', 1e15);
+      store.queues.nextSequence(fifo, 2);
+    });
+    await store.write(() => {
+      store.snsTopics.insertTopic({
+        arn: 'arn:t',
+        region: 'us-east-1',
+        name: 't',
+        attributes: '{}',
+        tags: '{}',
+        last_sequence: 0,
+        created_at: 1,
+      });
+      store.snsTopics.nextSequence('arn:t');
+      store.snsTopics.insertSubscription({
+        arn: 'arn:t:s',
+        topic_arn: 'arn:t',
+        protocol: 'http',
+        endpoint: 'http://127.0.0.1:1/',
+        attributes: '{}',
+        confirmed: 1,
+        token: 'tok',
+        created_at: 1,
+      });
+      const id = store.snsDeliveries.insert({
+        subscription_arn: 'arn:t:s',
+        kind: 'Notification',
+        message_id: 'm',
+        body: '{}',
+        raw: 0,
+        due_at: 5,
+        created_at: 1,
+      });
+      store.snsDeliveries.retry(id, 1, 7);
+      store.snsArchive.insert({ topic_arn: 'arn:t', seq: 1, published_at: 3, message: '{"m":1}' });
+      store.moveTasks.insert({
+        task_id: 'task',
+        source_arn: 'arn:dlq',
+        destination_arn: null,
+        max_per_second: null,
+        status: 'RUNNING',
+        moved: 0,
+        to_move: 3,
+        max_seq: 9,
+        failure_reason: null,
+        started_at: 1,
+      });
+    });
+    // a write whose function throws leaves nothing, in the heap or in the log
+    await assert.rejects(
+      store.write(() => {
+        store.messages.insert(message(std, 'thrown'));
+        throw new Error('no');
+      }),
+      /no/,
+    );
+    const ids = [std, fifo, gone];
+    const before = snapshot(store, ids);
+    assert.equal(before.messages[0]?.length, 3, 'a, c and grouped');
+    assert.equal(before.messages[2]?.length, 1, "the deleted queue's message waits for the sweeper");
+    await store.close();
+
+    const sqlite = SqliteStore.open({ dataDir: dir }, asIs);
+    try {
+      assert.deepEqual(snapshot(sqlite, ids), before);
+    } finally {
+      await sqlite.close();
+    }
+    const again = LoggedStore.open({ dataDir: dir }, asIs);
+    try {
+      assert.deepEqual(snapshot(again, ids), before);
+      const next = await again.write(() => again.messages.insert(message(std, 'd')));
+      assert.ok(next > Math.max(...(seqs as number[])), 'seqs continue after the restored ones');
+      const id = await again.write(() => again.queues.insert(queueRow('new')));
+      assert.ok(id > gone, 'queue ids are not reused after a restart');
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('a send is in the database when its write resolves', async () => {
+    const dir = dataDir();
+    const store = LoggedStore.open({ dataDir: dir }, asIs);
+    const reader = () => new Database(join(dir, 'broker.db'), { readonly: true });
+    try {
+      const q = await store.write(() => store.queues.insert(queueRow('q')));
+      const writes = Array.from({ length: 50 }, (_, i) =>
+        store
+          .write(() => store.messages.insert(message(q, `m${i}`)))
+          .then((seq) => {
+            const db = reader();
+            try {
+              return db.prepare('SELECT body FROM messages WHERE seq = ?').get(seq) as
+                | { body: string }
+                | undefined;
+            } finally {
+              db.close();
+            }
+          }),
+      );
+      const rows = await Promise.all(writes);
+      assert.deepEqual(
+        rows.map((r) => r?.body),
+        Array.from({ length: 50 }, (_, i) => `m${i}`),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a failed commit rejects the writes it held, undoes them in the heap, and the store goes on once there is room', async () => {
+    const dir = dataDir();
+    const store = LoggedStore.open({ dataDir: dir, maxDatabaseBytes: 256 * 1024 }, (cause) =>
+      Object.assign(new Error(`storage: ${(cause as Error).message}`), { cause }),
+    );
+    const acked: string[] = [];
+    const refused: string[] = [];
+    try {
+      const q = await store.write(() => store.queues.insert(queueRow('q')));
+      for (let round = 0; round < 30 && refused.length === 0; round++) {
+        await Promise.all(
+          Array.from({ length: 5 }, (_, i) => {
+            const body = `m${round}-${i}-${'x'.repeat(3000)}`;
+            return store
+              .write(() => store.messages.insert(message(q, body)))
+              .then(
+                () => acked.push(body),
+                (error: Error) => {
+                  assert.match(error.message, /^storage: .*full/);
+                  refused.push(body);
+                },
+              );
+          }),
+        );
+      }
+      assert.ok(acked.length > 5 && refused.length > 0, `${acked.length} stored, ${refused.length} refused`);
+      const held = store.moveTasks.page(q, 0, 1e15, 10_000).map((m) => m.body);
+      assert.deepEqual(
+        held.sort(),
+        [...acked].sort(),
+        'the heap holds what was acknowledged, nothing refused',
+      );
+      await store.setMaxDatabaseBytes(Number.POSITIVE_INFINITY);
+      await store.write(() => store.messages.insert(message(q, 'after')));
+      acked.push('after');
+    } finally {
+      await store.close();
+    }
+    const sqlite = SqliteStore.open({ dataDir: dir }, asIs);
+    try {
+      const stored = sqlite.moveTasks.page(1, 0, 1e15, 10_000).map((m) => m.body);
+      assert.deepEqual(stored.sort(), acked.sort(), 'SQLite holds what was acknowledged, nothing refused');
+    } finally {
+      await sqlite.close();
+    }
+  });
+
+  it('coalesces the log: a message stored and deleted in one batch is never written; only its last state is', () => {
+    const put = (seq: number) => [PUT, seq, ...Array.from({ length: 14 }, () => null)];
+    const state = (seq: number) => [STATE, seq, 1, 1, 1, 1, 'r'];
+    const ops = [...put(1), ...state(1), ...put(2), ...state(2), ...state(2), ...[DEL, 1], ...state(3)];
+    const positions: number[] = [];
+    for (let i = 0; i < ops.length; ) {
+      positions.push(i);
+      i += ops[i] === PUT ? 16 : ops[i] === STATE ? 7 : 2;
+    }
+    // records: 0 put 1, 1 state 1, 2 put 2, 3 state 2, 4 state 2, 5 del 1, 6 state 3
+    const skipped = [...coalesce(ops)].map((i) => positions.indexOf(i)).sort();
+    assert.deepEqual(skipped, [0, 1, 3, 5]);
+  });
+});
