@@ -124,6 +124,30 @@ export class Msg {
     return rare !== null && rare.odd_md5_body !== null ? rare.odd_md5_body : ids.slice(ids.length - MD5_HEX);
   }
 
+  get attributes(): string | null {
+    return this.rare === null ? null : this.rare.attributes;
+  }
+
+  get md5_attributes(): string | null {
+    return this.rare === null ? null : this.rare.md5_attributes;
+  }
+
+  get trace_header(): string | null {
+    return this.rare === null ? null : this.rare.trace_header;
+  }
+
+  get dedup_id(): string | null {
+    return this.rare === null ? null : this.rare.dedup_id;
+  }
+
+  get sequence_number(): string | null {
+    return this.rare === null ? null : this.rare.sequence_number;
+  }
+
+  get dead_letter_source_arn(): string | null {
+    return this.rare === null ? null : this.rare.dead_letter_source_arn;
+  }
+
   get sent_at(): number {
     return this.sent + EPOCH;
   }
