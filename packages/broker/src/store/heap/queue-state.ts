@@ -3,10 +3,11 @@ import { IndexedHeap } from './indexed-heap.js';
 
 /**
  * Where the heap engine's times count from (ms since the epoch). A message's times and a deduplication
- * entry's expiry are kept as ms from here: within ~24 days of the start they are small integers, held
- * in the object itself, where an absolute time (past 2^31) would be a boxed double of its own, 16 bytes
- * more per time (measured with a heap snapshot on Node 20). Further out they are still exact (every
- * integer below 2^53 is), only boxed again.
+ * entry's expiry are kept as ms from here: within 2^31 ms (~24 days; ~12 on a V8 built with pointer
+ * compression, which Node's x64 builds are not) of the start they are small integers, held in the
+ * object itself, where an absolute time (past 2^31) is a boxed double of its own, 16 bytes more per
+ * time (measured with a heap snapshot on Node 20). Further out they are still exact (every integer
+ * below 2^53 is), only boxed again, as before.
  */
 export const EPOCH = Date.now();
 
