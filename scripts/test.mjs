@@ -67,11 +67,20 @@ const parallel = files.filter((f) => !serial.includes(f));
 let status = run(parallel, 2);
 status = run(serial, 1) || status;
 // The broker's SQS and SNS suites once more on the durable SQLite engine (the test kit runs on the
-// heap engine by default; MEGA_TEST_STORE=sqlite switches it). A full run only: the suites that start
-// brokers on a data directory (crash, faults, cli) cover the durable engine already.
+// heap engine by default; MEGA_TEST_STORE=sqlite switches it), and once more on the logged engine.
+// A full run only: the suites that start brokers on a data directory (crash, faults, cli) cover the
+// durable engines already.
 if (filters.length === 0 && process.env.MEGA_TEST_STORE === undefined) {
   process.env.MEGA_TEST_STORE = 'sqlite';
   const twice = parallel.filter((f) => /packages\/broker\/test\/(sqs|sns|wire)-/.test(f));
   status = run(twice, 2) || status;
+  // and the SQS and SNS suites on the logged engine, every queue past 3 messages with a disk-only tail
+  process.env.MEGA_TEST_STORE = 'logged';
+  process.env.MEGA_STORE_SPILL_CAP = '3';
+  status =
+    run(
+      twice.filter((f) => !f.includes('/wire-')),
+      2,
+    ) || status;
 }
 process.exit(status);

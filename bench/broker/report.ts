@@ -60,8 +60,8 @@ function target(
 }
 
 /** The broker column to hold against fauxqs 2: the one on Node 22 (fauxqs 2's Node) when measured. */
-function sameNode(r: Results, engine: 'in-memory' | 'durable'): ServerName {
-  const on22: ServerName = engine === 'durable' ? 'durable-22' : 'in-memory-22';
+function sameNode(r: Results, engine: 'in-memory' | 'durable' | 'logged'): ServerName {
+  const on22: ServerName = `${engine}-22`;
   return r[on22] ? on22 : engine;
 }
 
@@ -77,16 +77,20 @@ export function targets(r: Results): Target[] {
   ];
   const memory = sameNode(r, 'in-memory');
   const durable = sameNode(r, 'durable');
+  // the durable targets, for the logged engine too (durable: MEGA_STORE_ENGINE=logged)
+  const logged = sameNode(r, 'logged');
   const rss = (s: ServerName) => mb(r[s]?.rssBacklogBytes);
   return [
     ...pairs.flatMap(([w, label, memoryBound, durableBound]) => [
       target(`${memory} ${label} / fauxqs 2`, ratio(r, w, memory, 'fauxqs2'), memoryBound, 'x'),
       target(`${durable} ${label} / fauxqs 2`, ratio(r, w, durable, 'fauxqs2'), durableBound, 'x'),
+      target(`${logged} ${label} / fauxqs 2`, ratio(r, w, logged, 'fauxqs2'), durableBound, 'x'),
     ]),
     target(`${memory} batched send / ceiling`, ratio(r, 'batch-send', memory, 'ceiling'), 0.6, '%'),
     target(`${memory} sustained ingest / ceiling`, ratio(r, 'ingest', memory, 'ceiling'), 0.6, '%'),
     target(`${memory} cycle 1M / 1k backlog`, backlogRatio(r, memory), 0.9, '%'),
     target(`${durable} cycle 1M / 1k backlog`, backlogRatio(r, durable), 0.9, '%'),
+    target(`${logged} cycle 1M / 1k backlog`, backlogRatio(r, logged), 0.9, '%'),
     // below fauxqs 2's own RSS with the same backlog (not measured when fauxqs 2 was not)
     target(
       `${memory} RSS with 1M backlog, < fauxqs 2's`,
@@ -96,6 +100,7 @@ export function targets(r: Results): Target[] {
       true,
     ),
     target(`${durable} RSS with 1M backlog`, rss(durable), 150, 'MB', true),
+    target(`${logged} RSS with 1M backlog`, rss(logged), 150, 'MB', true),
   ];
 }
 
@@ -140,6 +145,8 @@ export function printReport(r: Results, print: (line: string) => void): void {
       'mem/faux2',
       'dur22/faux2',
       'mem22/faux2',
+      'log/faux2',
+      'log22/faux2',
     ]),
   );
   for (const w of WORKLOADS) {
@@ -153,6 +160,8 @@ export function printReport(r: Results, print: (line: string) => void): void {
         times(ratio(r, w.name, 'in-memory', 'fauxqs2')),
         times(ratio(r, w.name, 'durable-22', 'fauxqs2')),
         times(ratio(r, w.name, 'in-memory-22', 'fauxqs2')),
+        times(ratio(r, w.name, 'logged', 'fauxqs2')),
+        times(ratio(r, w.name, 'logged-22', 'fauxqs2')),
       ]),
     );
   }

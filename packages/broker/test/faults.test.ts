@@ -8,10 +8,9 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { startTestBroker } from 'sqs-mega-broker/testing';
-import { setMaxDatabaseBytes } from '../src/store/database.js';
 import { migrations } from '../src/store/schema.js';
 import { jsonRequest, rawRequest } from './support/raw-http.js';
-import { sqliteDb } from './support/store.js';
+import { setDatabaseLimit, sqliteDb } from './support/store.js';
 
 const require = createRequire(import.meta.url);
 
@@ -27,64 +26,65 @@ function serve(dataDir: string): { code: number | null; output: string } {
 }
 
 describe('storage faults', () => {
-  it('a full database refuses sends with a 503 that says how to recover, acknowledges only what it stored, and takes writes again once the limit is raised', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'mega-full-'));
-    const broker = await startTestBroker({ dataDir, maxDatabaseBytes: 256 * 1024 });
-    try {
-      const created = await rawRequest(broker.url, jsonRequest('CreateQueue', '{"QueueName":"full"}'));
-      const { QueueUrl } = JSON.parse(created.body) as { QueueUrl: string };
-      const acked: string[] = [];
-      const refused: string[] = [];
-      for (let round = 0; round < 40 && refused.length < 20; round++) {
-        await Promise.all(
-          Array.from({ length: 10 }, async (_, i) => {
-            const body = `m${round}-${i}-${'x'.repeat(4000)}`;
-            const res = await rawRequest(
-              broker.url,
-              jsonRequest('SendMessage', JSON.stringify({ QueueUrl, MessageBody: body })),
-            );
-            if (res.status === 200) acked.push(body);
-            else {
-              assert.equal(res.status, 503, res.body);
-              const error = JSON.parse(res.body) as { __type: string; message: string };
-              assert.equal(error.__type, 'com.amazonaws.sqs#ServiceUnavailable');
-              assert.match(error.message, /database is full/);
-              assert.match(error.message, /--max-database-bytes/);
-              assert.equal(res.headers['x-amzn-query-error'], 'ServiceUnavailable;Receiver');
-              refused.push(body);
-            }
-          }),
+  for (const engine of ['sqlite', 'logged'] as const)
+    it(`${engine} engine: a full database refuses sends with a 503 that says how to recover, acknowledges only what it stored, and takes writes again once the limit is raised`, async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'mega-full-'));
+      const broker = await startTestBroker({ dataDir, maxDatabaseBytes: 256 * 1024, engine });
+      try {
+        const created = await rawRequest(broker.url, jsonRequest('CreateQueue', '{"QueueName":"full"}'));
+        const { QueueUrl } = JSON.parse(created.body) as { QueueUrl: string };
+        const acked: string[] = [];
+        const refused: string[] = [];
+        for (let round = 0; round < 40 && refused.length < 20; round++) {
+          await Promise.all(
+            Array.from({ length: 10 }, async (_, i) => {
+              const body = `m${round}-${i}-${'x'.repeat(4000)}`;
+              const res = await rawRequest(
+                broker.url,
+                jsonRequest('SendMessage', JSON.stringify({ QueueUrl, MessageBody: body })),
+              );
+              if (res.status === 200) acked.push(body);
+              else {
+                assert.equal(res.status, 503, res.body);
+                const error = JSON.parse(res.body) as { __type: string; message: string };
+                assert.equal(error.__type, 'com.amazonaws.sqs#ServiceUnavailable');
+                assert.match(error.message, /database is full/);
+                assert.match(error.message, /--max-database-bytes/);
+                assert.equal(res.headers['x-amzn-query-error'], 'ServiceUnavailable;Receiver');
+                refused.push(body);
+              }
+            }),
+          );
+        }
+        assert.ok(acked.length > 10, `${acked.length} sends stored before the limit`);
+        assert.ok(refused.length >= 20, `${refused.length} sends refused`);
+        const file = new Database(join(dataDir, 'broker.db'), { readonly: true });
+        const stored = new Set(
+          (file.prepare('SELECT body FROM messages').all() as Array<{ body: string }>).map((r) => r.body),
         );
-      }
-      assert.ok(acked.length > 10, `${acked.length} sends stored before the limit`);
-      assert.ok(refused.length >= 20, `${refused.length} sends refused`);
-      const stored = new Set(
-        (sqliteDb(broker).prepare('SELECT body FROM messages').all() as Array<{ body: string }>).map(
-          (r) => r.body,
-        ),
-      );
-      assert.deepEqual(
-        acked.filter((b) => !stored.has(b)),
-        [],
-        'acknowledged sends missing',
-      );
-      assert.deepEqual(
-        refused.filter((b) => stored.has(b)),
-        [],
-        'refused sends stored',
-      );
+        file.close();
+        assert.deepEqual(
+          acked.filter((b) => !stored.has(b)),
+          [],
+          'acknowledged sends missing',
+        );
+        assert.deepEqual(
+          refused.filter((b) => stored.has(b)),
+          [],
+          'refused sends stored',
+        );
 
-      setMaxDatabaseBytes(sqliteDb(broker), Number.POSITIVE_INFINITY);
-      const after = await rawRequest(
-        broker.url,
-        jsonRequest('SendMessage', JSON.stringify({ QueueUrl, MessageBody: 'after' })),
-      );
-      assert.equal(after.status, 200, after.body);
-    } finally {
-      await broker.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+        await setDatabaseLimit(broker, Number.POSITIVE_INFINITY);
+        const after = await rawRequest(
+          broker.url,
+          jsonRequest('SendMessage', JSON.stringify({ QueueUrl, MessageBody: 'after' })),
+        );
+        assert.equal(after.status, 200, after.body);
+      } finally {
+        await broker.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
 
   it('mega serve on a corrupted database file exits 1 naming the file and the recovery, without a stack trace', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'mega-corrupt-'));

@@ -255,6 +255,109 @@ describe('logged engine', () => {
     }
   });
 
+  it('a large standard queue keeps its head in memory and its tail on disk, and gives every message back in order', async () => {
+    const dir = dataDir();
+    const limits = { cap: 10, chunk: 4 };
+    let store = LoggedStore.open({ dataDir: dir }, asIs, limits);
+    const held = (s: LoggedStore, q: number) => s.peek.messages(q, 0, 1e9).length;
+    try {
+      const q = await store.write(() => store.queues.insert(queueRow('big')));
+      const sent: number[] = [];
+      for (let i = 0; i < 60; i++)
+        sent.push(await store.write(() => store.messages.insert(message(q, `m${i}`))));
+      // a grouped and a delayed message sent while the tail exists stay in the heap
+      const grouped = await store.write(() => store.messages.insert(message(q, 'g', { group_id: 'g1' })));
+      const delayed = await store.write(() =>
+        store.messages.insert(message(q, 'late', { visible_at: 5_000 })),
+      );
+      assert.equal(held(store, q), 12, 'the heap holds the cap, the grouped and the delayed message');
+      assert.deepEqual(store.messages.counts(q, 2_000, 0), { visible: 61, inFlight: 0, delayed: 1 });
+      await store.close();
+      store = LoggedStore.open({ dataDir: dir }, asIs, limits);
+      assert.ok(held(store, q) <= 12, `after a restart the heap holds ${held(store, q)}`);
+      assert.deepEqual(store.messages.counts(q, 2_000, 0), { visible: 61, inFlight: 0, delayed: 1 });
+      // receive everything: the whole first page is in flight, so each receive reads the tail back
+      const got: string[] = [];
+      for (let round = 0; round < 40; round++) {
+        const rows = store.messages.ready(q, 2_000, 0, 5);
+        if (rows.length === 0) break;
+        await store.write(() => {
+          for (const r of rows) store.messages.markReceived(r.seq, 2_000, 60_000, `t${r.seq}`);
+        });
+        for (const r of rows) got.push(r.body);
+      }
+      assert.deepEqual(
+        got.filter((b) => b.startsWith('m')),
+        Array.from({ length: 60 }, (_, i) => `m${i}`),
+        'every tail message comes back, in seq order',
+      );
+      assert.ok(got.includes('g'));
+      assert.ok(!got.includes('late'), 'the delayed one waits');
+      assert.ok(sent.every((seq) => seq < grouped && grouped < delayed));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a purge or a deleted queue drops its disk-only tail, and a move task moves it', async () => {
+    const dir = dataDir();
+    const limits = { cap: 5, chunk: 2 };
+    let store = LoggedStore.open({ dataDir: dir }, asIs, limits);
+    try {
+      const purged = await store.write(() => store.queues.insert(queueRow('purged')));
+      const deleted = await store.write(() => store.queues.insert(queueRow('deleted')));
+      const dlq = await store.write(() => store.queues.insert(queueRow('dlq')));
+      for (const q of [purged, deleted, dlq])
+        for (let i = 0; i < 20; i++) await store.write(() => store.messages.insert(message(q, `${q}-${i}`)));
+      // purge: everything sent at or before the cutoff goes, the tail with one statement on disk
+      let expired = 0;
+      for (;;) {
+        const gone = await store.write(() => store.messages.expire(purged, 1_000, 3));
+        expired += gone.length;
+        if (gone.length === 0) break;
+      }
+      assert.equal(expired, 5, 'the head was expired message by message');
+      assert.deepEqual(store.messages.counts(purged, 2_000, 0), { visible: 0, inFlight: 0, delayed: 0 });
+      await store.write(() => store.queues.delete(deleted));
+      let reaped = 0;
+      for (;;) {
+        const n = await store.write(() => store.messages.reap(deleted, 3));
+        reaped += n;
+        if (n < 3) break;
+      }
+      assert.equal(reaped, 5);
+      // a move task pages through the DLQ, tail included, deleting what it moved
+      const snap = store.moveTasks.snapshot(dlq, 0);
+      assert.equal(snap.count, 20);
+      const moved: string[] = [];
+      let after = 0;
+      while (store.moveTasks.anyLeft(dlq, snap.maxSeq, 0)) {
+        const page = store.moveTasks.page(dlq, after, snap.maxSeq, 3);
+        assert.ok(page.length > 0, 'anyLeft and page agree');
+        await store.write(() => {
+          for (const m of page) store.messages.delete(m.seq);
+        });
+        for (const m of page) moved.push(m.body);
+        after = (page.at(-1) as { seq: number }).seq;
+      }
+      assert.deepEqual(
+        moved,
+        Array.from({ length: 20 }, (_, i) => `${dlq}-${i}`),
+      );
+      await store.close();
+      const sqlite = SqliteStore.open({ dataDir: dir }, asIs);
+      try {
+        const left = (q: number) => sqlite.moveTasks.page(q, 0, 1e15, 1000).length;
+        assert.deepEqual([left(purged), left(deleted), left(dlq)], [0, 0, 0], 'nothing left on disk');
+      } finally {
+        await sqlite.close();
+      }
+      store = LoggedStore.open({ dataDir: dir }, asIs, limits);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('coalesces the log: a message stored and deleted in one batch is never written; only its last state is', () => {
     const put = (seq: number) => [PUT, seq, ...Array.from({ length: 14 }, () => null)];
     const state = (seq: number) => [STATE, seq, 1, 1, 1, 1, 'r'];

@@ -1,11 +1,23 @@
 import type { Store } from './contract.js';
 import { HeapStore } from './heap/index.js';
 import { LoggedStore } from './logged/index.js';
+import { DEFAULT_SPILL, type SpillLimits } from './logged/spill.js';
 import type { DatabaseOptions } from './options.js';
 import { SqliteStore } from './sqlite.js';
 
 export type * from './contract.js';
 export type { DatabaseOptions } from './options.js';
+
+/**
+ * How much of each standard queue the logged engine holds in memory: its default, or
+ * `MEGA_STORE_SPILL_CAP` messages (a test knob: the broker's suites run with a tiny cap to go through
+ * the disk-only tails).
+ */
+function spillLimits(): SpillLimits {
+  const cap = Number(process.env.MEGA_STORE_SPILL_CAP);
+  if (!Number.isInteger(cap) || cap < 1) return DEFAULT_SPILL;
+  return { cap, chunk: Math.max(1, Math.floor(cap / 10)) };
+}
 
 /**
  * Opens the store `options` describe: the heap engine when `inMemory` is true (nothing survives the
@@ -16,7 +28,7 @@ export type { DatabaseOptions } from './options.js';
 export function openStore(options: DatabaseOptions, commitError: (cause: unknown) => Error): Store {
   if (options.inMemory) return new HeapStore();
   const engine = options.engine ?? process.env.MEGA_STORE_ENGINE ?? 'sqlite';
-  if (engine === 'logged') return LoggedStore.open(options, commitError);
+  if (engine === 'logged') return LoggedStore.open(options, commitError, spillLimits());
   if (engine !== 'sqlite')
     throw new Error(
       `Unknown store engine ${JSON.stringify(engine)}: use sqlite or logged (MEGA_STORE_ENGINE).`,

@@ -19,17 +19,18 @@ export interface BrokerProcess {
 /**
  * Starts `mega serve` on `dataDir` (port 0) and resolves once it prints its URL. From the TypeScript
  * sources under tsx by default; `built: true` runs the compiled `dist/cli.js` as users do (`npm run
- * build` first) — for measuring memory, which tsx inflates by ~30 MB.
+ * build` first) — for measuring memory, which tsx inflates by ~30 MB. `env` adds to its environment
+ * (`MEGA_STORE_ENGINE=logged`, say).
  */
 export async function startBrokerProcess(
   dataDir: string,
   args: string[] = [],
-  options: { built?: boolean } = {},
+  options: { built?: boolean; env?: Record<string, string> } = {},
 ): Promise<BrokerProcess> {
   const entry = options.built ? [BUILT_CLI] : ['--conditions=source', '--import', 'tsx', CLI];
   const child = spawn(process.execPath, [...entry, 'serve', '--port', '0', '--data-dir', dataDir, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MEGA_LOG_LEVEL: 'warn' },
+    env: { ...process.env, MEGA_LOG_LEVEL: 'warn', ...options.env },
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {

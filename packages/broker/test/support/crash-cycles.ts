@@ -15,6 +15,8 @@ export interface CrashCyclesOptions {
   cycleMs: number;
   dataDir: string;
   log?: (line: string) => void;
+  /** Added to the broker's environment (its engine, say). */
+  env?: Record<string, string>;
 }
 
 export interface CrashCyclesReport {
@@ -48,9 +50,9 @@ const SUBSCRIPTIONS = [
 ] as const;
 
 export async function runCrashCycles(options: CrashCyclesOptions): Promise<CrashCyclesReport> {
-  const { cycles, cycleMs, dataDir, log = () => {} } = options;
+  const { cycles, cycleMs, dataDir, log = () => {}, env } = options;
   const started = Date.now();
-  let broker: BrokerProcess = await startBrokerProcess(dataDir);
+  let broker: BrokerProcess = await startBrokerProcess(dataDir, [], { env });
   let sqs: Sqs = sqsAt(broker.url);
   let sns: Sns = snsAt(broker.url);
   const std = new Ledger();
@@ -114,7 +116,7 @@ export async function runCrashCycles(options: CrashCyclesOptions): Promise<Crash
       await pause(cycleMs);
       await broker.kill9();
       const killed = Date.now();
-      broker = await startBrokerProcess(dataDir);
+      broker = await startBrokerProcess(dataDir, [], { env });
       readyMs.push(Date.now() - killed);
       sqs.destroy();
       sns.destroy();

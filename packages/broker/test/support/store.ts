@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import type Database from 'better-sqlite3';
 import type { TestBroker } from 'sqs-mega-broker/testing';
+import { setMaxDatabaseBytes } from '../../src/store/database.js';
+import { LoggedStore } from '../../src/store/logged/index.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 
 /** Every message the store still holds for the queue, expired or purged ones included. */
@@ -15,4 +17,11 @@ export function sqliteDb(broker: TestBroker): Database.Database {
   const store = broker.sqs.store;
   assert.ok(store instanceof SqliteStore, `the broker runs on the ${store.engine} engine, not SQLite`);
   return store.db;
+}
+
+/** Caps a durable broker's database file at `bytes` (either durable engine). */
+export async function setDatabaseLimit(broker: TestBroker, bytes: number): Promise<void> {
+  const store = broker.sqs.store;
+  if (store instanceof LoggedStore) await store.setMaxDatabaseBytes(bytes);
+  else setMaxDatabaseBytes(sqliteDb(broker), bytes);
 }

@@ -36,14 +36,22 @@ export interface Layout<T> {
  *   entry then deduplicated);
  * - `[o+4]` its number of groups, then per group `[end in ids, conditions, condition…]`: the single
  *   entries' ids grouped by the conditions they still need, so that one check admits a whole run; or
- *   a block `[end in ids, -1, slot, m, (condition, end in ids) × m]` of groups that each need one
- *   condition of a kind {@link Program.seal}'s `blockOf` puts in one block (in a set, an `anything-but`
- *   of one string on one path: one resolved value decides all of them by a comparison each);
+ *   a block `[end in ids, -1, slot, m, table, (condition, end in ids) × m]` of groups that each need
+ *   one condition of a kind {@link Program.seal}'s `blockOf` puts in one block (in a set, an
+ *   `anything-but` of one string on one path), sorted by operand (`operandOf`): a string value fails
+ *   exactly the groups of its own operand, one run of ids found by one read of `tables[table]`, and
+ *   passes the rest; other values decide each group by its condition;
  * - then `[count, entry…]`: the entries that are not single (several branches or anchor items).
  */
 export class Program<T> {
   code: Int32Array = new Int32Array(0);
   ids: T[] = [];
+  /**
+   * Per block, its operands' spans: operand → offset in `spans` of `[start, end]`, the run of the
+   * block's ids whose groups that string fails (every group whose operand it is).
+   */
+  tables: Map<string, number>[] = [];
+  spans: Int32Array = new Int32Array(0);
   private lists: number[][] = [];
 
   /** A new, empty bucket's handle (its offset once sealed: see {@link Program.seal}). */
@@ -61,8 +69,14 @@ export class Program<T> {
    * (>= 0) for conditions whose one-condition groups may share a block (see the layout above), -1
    * for others.
    */
-  seal(layout: Layout<T>, blockOf: (condition: number) => number = () => -1): Int32Array {
+  seal(
+    layout: Layout<T>,
+    blockOf: (condition: number) => number = () => -1,
+    operandOf: (condition: number) => string = () => '',
+  ): Int32Array {
     const code: number[] = [];
+    const spans: number[] = [];
+    this.tables = [];
     const ids: T[] = [];
     const offsets = new Int32Array(this.lists.length);
     for (const [handle, entries] of this.lists.entries()) {
@@ -109,11 +123,22 @@ export class Program<T> {
       }
       for (const [key, block] of blocks) {
         const at = code.length;
-        code.push(0, -1, key, block.length);
+        // groups of equal operands side by side, so that the groups one string fails are one run of ids
+        const operand = (group: { conds: number[] }) => operandOf(group.conds[0] as number);
+        block.sort((a, b) => (operand(a) < operand(b) ? -1 : operand(a) > operand(b) ? 1 : 0));
+        const table = new Map<string, number>();
+        code.push(0, -1, key, block.length, this.tables.length);
         for (const group of block) {
+          const start = ids.length;
           for (const id of group.ids) ids.push(id);
           code.push(group.conds[0] as number, ids.length);
+          const span = table.get(operand(group));
+          if (span === undefined) {
+            table.set(operand(group), spans.length);
+            spans.push(start, ids.length);
+          } else spans[span + 1] = ids.length;
         }
+        this.tables.push(table);
         code[at] = ids.length;
       }
       code[header + 2] = ids.length;
@@ -122,6 +147,7 @@ export class Program<T> {
       code.push(entries.length, ...entries);
     }
     this.lists = [];
+    this.spans = Int32Array.from(spans);
     this.code = Int32Array.from(code);
     this.ids = ids;
     return offsets;

@@ -2,6 +2,7 @@ import type { CompiledPattern, Condition, Hint } from './core.js';
 import { type Layout, PathIndex, Program } from './index.js';
 import { internString } from './intern.js';
 import { shapeOf } from './json-compile.js';
+import { type SlotsResolver, slotsResolver } from './resolve-slots.js';
 
 /** Condition shapes a {@link LayoutMatcher} checks inline (see `ConditionShape`). */
 export const GENERIC = 0;
@@ -52,6 +53,9 @@ export interface CompiledLayout<T> extends Layout<T> {
   /** Every bucket, flat (see {@link Program}); `unanchored` is the offset of the unanchored one. */
   readonly code: Int32Array;
   readonly pool: readonly T[];
+  /** Per block, operand → its span in `blockSpans` (see {@link Program}). */
+  readonly blockTables: readonly Map<string, number>[];
+  readonly blockSpans: Int32Array;
   readonly unanchored: number;
   /** Interned conditions, their path-cache slot (-1: resolves by itself), inline shape and operand. */
   readonly conditions: readonly Condition[];
@@ -60,6 +64,8 @@ export interface CompiledLayout<T> extends Layout<T> {
   readonly conditionOperands: readonly unknown[];
   /** Path resolvers by cache slot. */
   readonly resolvers: readonly ((root: unknown) => unknown)[];
+  /** Resolves the slot of every index at once (a payload reads them all). */
+  readonly resolveIndexes: SlotsResolver;
 }
 
 /** Per path, how many branches name each index item, and the numeric ranges: the selectivity statistics. */
@@ -246,21 +252,28 @@ export function compileLayout<T>(patterns: Iterable<readonly [T, CompiledPattern
   // one-string `anything-but` conditions block by their path's cache slot (see `Program`)
   const blockOf = (c: number): number =>
     inline[c]?.[0] === DIFFERS && typeof inline[c]?.[1] === 'string' ? (conditionSlots[c] as number) : -1;
-  const offsets = program.seal(layout, blockOf);
+  const offsets = program.seal(layout, blockOf, (c) => inline[c]?.[1] as string);
   for (const index of byPath.values()) index.seal(offsets);
   const indexes = [...byPath.values()];
   const indexSlots = Int32Array.from(indexes, (index) => slotOf(index.resolve));
+  const resolvers = [...slots.keys()];
   return {
     ...layout,
     indexes,
     indexSlots,
     code: program.code,
     pool: program.ids,
+    blockTables: program.tables,
+    blockSpans: program.spans,
     unanchored: offsets[unanchoredHandle] as number,
     conditions,
     conditionSlots: Int32Array.from(conditionSlots),
     conditionShapes: Uint8Array.from(inline, ([shape]) => shape),
     conditionOperands: inline.map(([, operand]) => operand),
-    resolvers: [...slots.keys()],
+    resolvers,
+    resolveIndexes: slotsResolver(
+      indexes.map((index) => index.resolve),
+      indexSlots,
+    ),
   };
 }

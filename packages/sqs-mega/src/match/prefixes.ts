@@ -21,6 +21,10 @@ export class PrefixTable {
   private hashes = new Int32Array(0);
   private offsets = new Int32Array(0);
   private prefixes: string[] = [];
+  /** Per prefix number: 1 when it is confirmed by its packed code units (see {@link words}), and those. */
+  private packed = new Uint8Array(0);
+  private lows = new Int32Array(0);
+  private highs = new Int32Array(0);
 
   /** Replaces the bucket handles by their offsets (`offsets[handle]`) and builds the lookup table. */
   seal(offsets: Int32Array): void {
@@ -32,6 +36,9 @@ export class PrefixTable {
     this.mask = size - 1;
     this.hashes = new Int32Array(count);
     this.offsets = new Int32Array(count);
+    this.packed = new Uint8Array(count);
+    this.lows = new Int32Array(count);
+    this.highs = new Int32Array(count);
     this.prefixes = [];
     for (const [prefix, handle] of this.buckets) {
       const k = this.prefixes.length;
@@ -39,6 +46,8 @@ export class PrefixTable {
       this.prefixes.push(internString(prefix));
       this.hashes[k] = hash;
       this.offsets[k] = offsets[handle] as number;
+      const packed = words(prefix);
+      if (packed !== undefined) [this.packed[k], this.lows[k], this.highs[k]] = [1, packed[0], packed[1]];
       let s = slotOf(hash, prefix.length) & this.mask;
       while (this.slots[s] !== 0) s = (s + 1) & this.mask;
       this.slots[s] = k + 1;
@@ -52,16 +61,32 @@ export class PrefixTable {
     const mask = this.mask;
     let hash = 0;
     let hashed = 0;
+    // the first eight code units, packed while hashing (see `words`); `wide` once one is above 0xff
+    let low = 0;
+    let high = 0;
+    let wide = false;
     for (let i = 0; i < lengths.length; i++) {
       const length = lengths[i] as number;
       if (length > value.length) break;
-      hash = hashOf(value, hashed, length, hash);
+      for (let c = hashed; c < length; c++) {
+        const code = value.charCodeAt(c);
+        hash = (Math.imul(hash, 31) + code) | 0;
+        if (c >= 8) continue;
+        if (code > 0xff) wide = true;
+        else if (c < 4) low |= code << (8 * c);
+        else high |= code << (8 * (c - 4));
+      }
       hashed = length;
       for (let s = slotOf(hash, length) & mask; ; s = (s + 1) & mask) {
         const k = (slots[s] as number) - 1;
         if (k < 0) break;
-        const prefix = this.prefixes[k] as string;
-        if (this.hashes[k] === hash && prefix.length === length && value.startsWith(prefix)) {
+        if (this.hashes[k] !== hash || (this.prefixes[k] as string).length !== length) continue;
+        // a short narrow prefix compares by its packed code units, any other by startsWith
+        if (
+          this.packed[k] === 1
+            ? !wide && this.lows[k] === low && this.highs[k] === high
+            : value.startsWith(this.prefixes[k] as string)
+        ) {
           into[n++] = this.offsets[k] as number;
           break;
         }
@@ -69,6 +94,24 @@ export class PrefixTable {
     }
     return n;
   }
+}
+
+/**
+ * A prefix of at most eight code units, none above 0xff, packed one byte each: units 0–3 into `low`,
+ * 4–7 into `high` (so two such prefixes of one length are equal exactly when their words are); or
+ * `undefined` for any other prefix.
+ */
+export function words(prefix: string): [number, number] | undefined {
+  if (prefix.length > 8) return undefined;
+  let low = 0;
+  let high = 0;
+  for (let c = 0; c < prefix.length; c++) {
+    const code = prefix.charCodeAt(c);
+    if (code > 0xff) return undefined;
+    if (c < 4) low |= code << (8 * c);
+    else high |= code << (8 * (c - 4));
+  }
+  return [low, high];
 }
 
 /** Extends `hash` (of `text`'s first `from` code units) to its first `to`: a 32-bit polynomial hash. */

@@ -9,7 +9,8 @@ export class Many {
   constructor(readonly values: unknown[]) {}
 }
 
-type Resolver = (root: unknown) => unknown;
+/** A compiled accessor of one path (see {@link pathResolver}). */
+export type Resolver = (root: unknown) => unknown;
 
 const exactResolvers = new Map<string, Resolver>();
 const leafResolvers = new Map<string, Resolver>();
@@ -32,28 +33,62 @@ export function pathResolver(path: readonly string[], leaves: boolean): Resolver
 
 function generate(path: readonly string[], leaves: boolean): Resolver {
   const fallback = leaves ? resolveLeaves : resolveExact;
-  if (path.length === 0 || path.length > 8) return (root) => fallback(root, path);
-  // Each step: bail out to the general walk unless the node is a non-array object with the key (its
-  // own, for a name every object inherits, such as `constructor`).
-  let body = 'let n = root;\n';
-  for (const step of path) {
-    const key = JSON.stringify(step);
-    body += `if (n === null || typeof n !== 'object' || Array.isArray(n)) return slow(root);\n`;
-    if (isInheritedName(step)) body += `if (!Object.hasOwn(n, ${key})) return slow(root);\n`;
-    body += `n = n[${key}];\nif (n === undefined) return ${leaves ? 'miss(root)' : 'slow(root)'};\n`;
-  }
-  body += leaves ? `if (n !== null && typeof n === 'object') return slow(root);\nreturn n;` : 'return n;';
+  if (path.length === 0 || path.length > 8) return remember((root) => fallback(root, path), { path, leaves });
+  const body = `let n = root;\n${walkBody(path, leaves, (value) => `return ${value};`)}`;
   const walk = new Function('slow', 'miss', `return function resolve(root) {\n${body}\n};`) as (
     slow: Resolver,
     miss: Resolver,
   ) => Resolver;
-  if (!leaves)
-    return walk(
-      () => MISSING,
-      () => MISSING,
-    );
-  const slow: Resolver = (root) => resolveLeaves(root, path);
-  return walk(slow, missResolver(path, slow));
+  const [slow, miss]: [Resolver, Resolver] = leaves
+    ? [(root) => resolveLeaves(root, path), missResolver(path, (root) => resolveLeaves(root, path))]
+    : [() => MISSING, () => MISSING];
+  return remember(walk(slow, miss), { path, leaves, slow, miss });
+}
+
+/** What a resolver of {@link pathResolver} resolves: its path, and whether it answers JSON-pattern leaves. */
+export interface ResolverPath {
+  readonly path: readonly string[];
+  readonly leaves: boolean;
+  /** What its generated walk calls (see {@link walkBody}); absent when it is the general walk itself. */
+  readonly slow?: Resolver;
+  readonly miss?: Resolver;
+}
+
+const paths = new WeakMap<Resolver, ResolverPath>();
+
+function remember(resolver: Resolver, path: ResolverPath): Resolver {
+  paths.set(resolver, path);
+  return resolver;
+}
+
+/** The path a resolver of {@link pathResolver} reads (`undefined` for other functions). */
+export function resolverPath(resolver: Resolver): ResolverPath | undefined {
+  return paths.get(resolver);
+}
+
+/**
+ * The generated walk of `path` from `n` (the root), as statements: bail out to the general walk
+ * (`slow(root)`) unless each node is a non-array object with the key (its own, for a name every
+ * object inherits, such as `constructor`); a missing key answers `miss(root)` for JSON-pattern leaves
+ * (`slow(root)` for exact paths). `answer(expression)` is the statement that answers a value; `slow`
+ * and `miss` name the functions called.
+ */
+export function walkBody(
+  path: readonly string[],
+  leaves: boolean,
+  answer: (value: string) => string,
+  slow = 'slow',
+  miss = 'miss',
+): string {
+  let body = '';
+  for (const step of path) {
+    const key = JSON.stringify(step);
+    body += `if (n === null || typeof n !== 'object' || Array.isArray(n)) ${answer(`${slow}(root)`)}\n`;
+    if (isInheritedName(step)) body += `if (!Object.hasOwn(n, ${key})) ${answer(`${slow}(root)`)}\n`;
+    body += `n = n[${key}];\nif (n === undefined) ${answer(`${leaves ? miss : slow}(root)`)}\n`;
+  }
+  if (leaves) body += `if (n !== null && typeof n === 'object') ${answer(`${slow}(root)`)}\n`;
+  return body + answer('n');
 }
 
 /**

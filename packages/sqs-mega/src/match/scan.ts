@@ -2,6 +2,7 @@ import type { Condition } from './core.js';
 import type { PathIndex } from './index.js';
 import { type CompiledLayout, DIFFERS, EQUALS, EXISTS, GENERIC, ONE_OF } from './layout.js';
 import { Many, MISSING } from './resolve.js';
+import type { SlotsResolver } from './resolve-slots.js';
 
 /**
  * Matches payloads against one {@link CompiledLayout}. The layout is never changed; what changes per
@@ -26,6 +27,8 @@ export class LayoutMatcher<T> {
   // The layout's arrays, held directly (one load less per read on the hot paths).
   private readonly code: Int32Array;
   private readonly pool: readonly T[];
+  private readonly blockTables: readonly Map<string, number>[];
+  private readonly blockSpans: Int32Array;
   private readonly ids: readonly T[];
   private readonly entryPattern: Int32Array;
   private readonly restStart: Int32Array;
@@ -37,11 +40,14 @@ export class LayoutMatcher<T> {
   private readonly resolvers: readonly ((root: unknown) => unknown)[];
   private readonly indexes: readonly PathIndex<T>[];
   private readonly indexSlots: Int32Array;
+  private readonly resolveIndexes: SlotsResolver;
   private readonly unanchored: number;
 
   constructor(readonly layout: CompiledLayout<T>) {
     this.code = layout.code;
     this.pool = layout.pool;
+    this.blockTables = layout.blockTables;
+    this.blockSpans = layout.blockSpans;
     this.ids = layout.ids;
     this.entryPattern = layout.entryPattern;
     this.restStart = layout.restStart;
@@ -53,6 +59,7 @@ export class LayoutMatcher<T> {
     this.resolvers = layout.resolvers;
     this.indexes = layout.indexes;
     this.indexSlots = layout.indexSlots;
+    this.resolveIndexes = layout.resolveIndexes;
     this.unanchored = layout.unanchored;
     this.patternSeen = new Uint32Array(layout.ids.length);
     this.entrySeen = new Uint32Array(layout.entryPattern.length);
@@ -79,9 +86,11 @@ export class LayoutMatcher<T> {
     const buckets = this.buckets;
     const indexes = this.indexes;
     const indexSlots = this.indexSlots;
+    const values = this.cacheValue;
+    this.resolveIndexes(root, values, this.cacheSeen, this.epoch);
     for (let i = 0; i < indexes.length; i++) {
       const index = indexes[i] as PathIndex<T>;
-      const found = this.resolveSlot(indexSlots[i] as number);
+      const found = values[indexSlots[i] as number];
       if (found === MISSING) continue;
       const present = index.present;
       if (typeof found === 'object' && found instanceof Many) {
@@ -158,28 +167,31 @@ export class LayoutMatcher<T> {
   /**
    * A block of one-condition groups on one path (see `Program`) at `pc`, whose ids start at `k`:
    * writes the admitted ids into `out` from `n` on, sets `admitted` to their number, and returns the
-   * offset past the block. A string value decides each group by one comparison with its operand
-   * (what `evaluate` does for `DIFFERS`); any other value asks `evaluate` per group.
+   * offset past the block. A string value fails the groups of its own operand (one run of ids, read
+   * from the block's table) and passes every other (what `evaluate` does for `DIFFERS`); any other
+   * value asks `evaluate` per group.
    */
   private block(pc: number, k: number, n: number): number {
     const code = this.code;
     const ids = this.pool;
     const out = this.out;
-    const epoch = this.epoch;
     const slot = code[pc + 2] as number;
-    const stop = pc + 4 + 2 * (code[pc + 3] as number);
-    const found = this.cacheSeen[slot] === epoch ? this.cacheValue[slot] : this.resolveSlot(slot);
+    const stop = pc + 5 + 2 * (code[pc + 3] as number);
+    const found = this.cacheSeen[slot] === this.epoch ? this.cacheValue[slot] : this.resolveSlot(slot);
     const from = n;
     let at = k;
     if (typeof found === 'string') {
-      const operands = this.conditionOperands;
-      for (let p = pc + 4; p < stop; p += 2) {
-        const end = code[p + 1] as number;
-        if (operands[code[p] as number] !== found) for (; at < end; at++) out[n++] = ids[at] as T;
-        else at = end;
+      const end = code[pc] as number;
+      const span = (this.blockTables[code[pc + 4] as number] as Map<string, number>).get(found);
+      if (span !== undefined) {
+        const spans = this.blockSpans;
+        const skip = spans[span] as number;
+        for (; at < skip; at++) out[n++] = ids[at] as T;
+        at = spans[span + 1] as number;
       }
+      for (; at < end; at++) out[n++] = ids[at] as T;
     } else {
-      for (let p = pc + 4; p < stop; p += 2) {
+      for (let p = pc + 5; p < stop; p += 2) {
         const end = code[p + 1] as number;
         if (this.holds(code[p] as number)) for (; at < end; at++) out[n++] = ids[at] as T;
         else at = end;

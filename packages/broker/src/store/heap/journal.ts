@@ -14,6 +14,20 @@ export class Journal {
     this.undo = [];
   }
 
+  /**
+   * Runs `fn` with nothing of it recorded, inside a write too: for changes that must outlive the
+   * write whatever becomes of it (the logged engine reading messages back from disk).
+   */
+  untracked<T>(fn: () => T): T {
+    const undo = this.undo;
+    this.undo = undefined;
+    try {
+      return fn();
+    } finally {
+      this.undo = undo;
+    }
+  }
+
   /** Records how to take back a change just made (ignored outside a write). */
   record(fn: () => void): void {
     this.undo?.push(fn);

@@ -6,7 +6,10 @@ import { QueueTable } from '../queues.js';
 import { SnsArchiveTable } from '../sns-archive.js';
 import { SnsDeliveryTable } from '../sns-deliveries.js';
 import { SnsTopicTables } from '../sns-topics.js';
-import { ARITY, CALL, DEL, DELIVERY, type LoggedTable, PUT, QUEUE, STATE } from './ops.js';
+import { ARITY, CALL, DEL, DELIVERY, type LoggedTable, PUT, QUEUE, STATE, TAIL_DROP } from './ops.js';
+
+/** Rows per multi-row `INSERT` of messages. */
+const PUT_ROWS = 10;
 
 /**
  * Applies log records (see `ops.ts`) to the SQLite database, the durable engine's tables and a few
@@ -14,11 +17,13 @@ import { ARITY, CALL, DEL, DELIVERY, type LoggedTable, PUT, QUEUE, STATE } from 
  */
 export class LogApplier {
   private readonly tables: Record<LoggedTable, object>;
-  private readonly putStmt: Database.Statement;
+  /** `INSERT`s of 1 … {@link PUT_ROWS} messages (index n-1). */
+  private readonly putStmts: Database.Statement[];
   private readonly delStmt: Database.Statement;
   private readonly stateStmt: Database.Statement;
   private readonly queueStmt: Database.Statement;
   private readonly deliveryStmt: Database.Statement;
+  private readonly tailStmt: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     this.tables = {
@@ -30,12 +35,16 @@ export class LogApplier {
       snsDeliveries: new SnsDeliveryTable(db),
       snsArchive: new SnsArchiveTable(db),
     };
-    this.putStmt = db.prepare(
-      `INSERT INTO messages (seq, queue_id, message_id, body, attributes, md5_body, md5_attributes, sent_at,
-         visible_at, sender_id, trace_header, group_id, dedup_id, sequence_number, dead_letter_source_arn)
-       VALUES (${Array.from({ length: 15 }, () => '?').join(', ')})`,
+    const row = `(${Array.from({ length: 15 }, () => '?').join(', ')})`;
+    this.putStmts = Array.from({ length: PUT_ROWS }, (_, n) =>
+      db.prepare(
+        `INSERT INTO messages (seq, queue_id, message_id, body, attributes, md5_body, md5_attributes, sent_at,
+           visible_at, sender_id, trace_header, group_id, dedup_id, sequence_number, dead_letter_source_arn)
+         VALUES ${Array.from({ length: n + 1 }, () => row).join(', ')}`,
+      ),
     );
     this.delStmt = db.prepare('DELETE FROM messages WHERE seq = ?');
+    this.tailStmt = db.prepare('DELETE FROM messages WHERE seq > ? AND +queue_id = ?');
     this.stateStmt = db.prepare(
       `UPDATE messages SET visible_at = ?, receive_count = ?, first_received_at = ?, received_at = ?, receipt = ?
        WHERE seq = ?`,
@@ -58,18 +67,31 @@ export class LogApplier {
   apply(ops: readonly unknown[]): void {
     const skip = coalesce(ops);
     this.db.transaction(() => {
+      // consecutive messages stored go in multi-row INSERTs (one statement per up to PUT_ROWS)
+      const puts: unknown[] = [];
+      const flush = () => {
+        for (let at = 0; at < puts.length; ) {
+          const n = Math.min(PUT_ROWS, (puts.length - at) / 15);
+          (this.putStmts[n - 1] as Database.Statement).run(puts.slice(at, at + n * 15));
+          at += n * 15;
+        }
+        puts.length = 0;
+      };
       for (let i = 0; i < ops.length; i += 1 + (ARITY[ops[i] as number] as number)) {
         if (skip.has(i)) continue;
+        if (ops[i] === PUT) {
+          for (let k = i + 1; k < i + 16; k++) puts.push(ops[k]);
+          continue;
+        }
+        flush();
         this.applyOne(ops, i);
       }
+      flush();
     })();
   }
 
   private applyOne(ops: readonly unknown[], i: number): void {
     switch (ops[i]) {
-      case PUT:
-        this.putStmt.run(ops.slice(i + 1, i + 16));
-        return;
       case DEL:
         this.delStmt.run(ops[i + 1]);
         return;
@@ -87,6 +109,9 @@ export class LogApplier {
         return;
       case DELIVERY:
         this.deliveryStmt.run({ ...(ops[i + 2] as object), id: ops[i + 1] });
+        return;
+      case TAIL_DROP:
+        this.tailStmt.run(ops[i + 2], ops[i + 1]);
         return;
       default:
         throw new Error(`unknown log record ${String(ops[i])} at ${i}`);

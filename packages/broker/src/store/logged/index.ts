@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type {
   FairStore,
   FifoStore,
@@ -16,6 +17,7 @@ import { HeapStore } from '../heap/index.js';
 import { LogCommits } from './commits.js';
 import { DELIVERY, QUEUE, Recorder, recorded } from './ops.js';
 import { restore } from './restore.js';
+import { DEFAULT_SPILL, Spill, type SpillLimits, spillingMessages, spillingMoveTasks } from './spill.js';
 import { LogWriter } from './writer.js';
 
 /**
@@ -44,18 +46,33 @@ export class LoggedStore implements Store {
   private readonly recorder = new Recorder();
   private readonly writer: LogWriter;
   private readonly commits: LogCommits;
+  /** The main thread's connection: read at start, then to read disk-only tails back (see `spill.ts`). */
+  private readonly reader: Database.Database;
   private closed: Promise<void> | undefined;
 
-  private constructor(options: DatabaseOptions, commitError: (cause: unknown) => Error) {
-    const heap = new HeapStore(this.recorder);
+  private constructor(options: DatabaseOptions, commitError: (cause: unknown) => Error, limits: SpillLimits) {
+    const r = this.recorder;
+    let spill: Spill | undefined;
+    const heap = new HeapStore({
+      put: (m) => r.put(m),
+      removed: (m) => {
+        r.removed(m);
+        spill?.removed(m);
+      },
+      changed: (m) => r.changed(m),
+    });
     this.heap = heap;
     const db = openDatabase(options);
+    // it reads tails back a chunk at a time, in seq order: a small page cache does
+    db.pragma('cache_size = -2048');
     try {
-      restore(db, heap);
-    } finally {
+      spill = new Spill(heap, this.recorder, db, limits);
+      restore(db, heap, spill);
+    } catch (error) {
       db.close();
+      throw error;
     }
-    const r = this.recorder;
+    this.reader = db;
     const queues = recorded('queues', heap.queues, r);
     queues.insert = (row) => {
       const id = heap.queues.insert(row);
@@ -70,10 +87,10 @@ export class LoggedStore implements Store {
     };
     this.queues = queues;
     this.snsDeliveries = deliveries;
-    this.messages = heap.messages;
+    this.messages = spillingMessages(heap.messages, spill);
     this.fifo = recorded('fifo', heap.fifo, r);
     this.fair = recorded('fair', heap.fair, r);
-    this.moveTasks = recorded('moveTasks', heap.moveTasks, r);
+    this.moveTasks = spillingMoveTasks(recorded('moveTasks', heap.moveTasks, r), spill);
     this.snsTopics = recorded('snsTopics', heap.snsTopics, r);
     this.snsArchive = recorded('snsArchive', heap.snsArchive, r);
     this.peek = heap.peek;
@@ -85,10 +102,15 @@ export class LoggedStore implements Store {
 
   /**
    * Opens the database `options` describe (creating or migrating it), loads it into the heap and
-   * starts the log writer. `commitError` turns a storage failure into the error writes reject with.
+   * starts the log writer. `commitError` turns a storage failure into the error writes reject with;
+   * `limits`, how much of each standard queue the heap holds (see {@link SpillLimits}).
    */
-  static open(options: DatabaseOptions, commitError: (cause: unknown) => Error): LoggedStore {
-    return new LoggedStore(options, commitError);
+  static open(
+    options: DatabaseOptions,
+    commitError: (cause: unknown) => Error,
+    limits: SpillLimits = DEFAULT_SPILL,
+  ): LoggedStore {
+    return new LoggedStore(options, commitError, limits);
   }
 
   write<T>(fn: () => T): Promise<T> {
@@ -136,6 +158,7 @@ export class LoggedStore implements Store {
     this.closed ??= (async () => {
       this.commits.drain();
       await this.writer.close();
+      this.reader.close();
     })();
     return this.closed;
   }

@@ -1,3 +1,4 @@
+import type { NewMessage } from '../contract.js';
 import type { MessageObserver } from '../heap/messages.js';
 import type { Msg } from '../heap/queue-state.js';
 
@@ -11,7 +12,9 @@ import type { Msg } from '../heap/queue-state.js';
  * - `DEL seq`: a message deleted;
  * - `STATE seq visible_at receive_count first_received_at received_at receipt`: its delivery fields;
  * - `CALL table method args`: a change to another table, replayed as the same contract call;
- * - `QUEUE id row`, `DELIVERY id row`: a queue or HTTP/S delivery inserted under the id the heap gave it.
+ * - `QUEUE id row`, `DELIVERY id row`: a queue or HTTP/S delivery inserted under the id the heap gave it;
+ * - `TAIL_DROP queue_id horizon`: the queue's messages above seq `horizon` deleted (its disk-only
+ *   tail, see `spill.ts`).
  */
 export const PUT = 1;
 export const DEL = 2;
@@ -19,6 +22,7 @@ export const STATE = 3;
 export const CALL = 4;
 export const QUEUE = 5;
 export const DELIVERY = 6;
+export const TAIL_DROP = 7;
 
 /** Operands after the opcode, by opcode. */
 export const ARITY: Readonly<Record<number, number>> = {
@@ -28,6 +32,7 @@ export const ARITY: Readonly<Record<number, number>> = {
   [CALL]: 3,
   [QUEUE]: 2,
   [DELIVERY]: 2,
+  [TAIL_DROP]: 2,
 };
 
 /** The tables whose changes are replayed as calls, and which of their methods change them. */
@@ -93,10 +98,15 @@ export class Recorder implements MessageObserver {
   }
 
   put(m: Msg): void {
+    this.putRow(m.seq, m);
+  }
+
+  /** A message stored under `seq` (in the heap, or on disk only: see `spill.ts`). */
+  putRow(seq: number, m: NewMessage): void {
     this.lazy = false;
     this.ops.push(
       PUT,
-      m.seq,
+      seq,
       m.queue_id,
       m.message_id,
       m.body,
@@ -130,10 +140,16 @@ export class Recorder implements MessageObserver {
     this.ops.push(CALL, table, method, args);
   }
 
-  /** A row inserted under an id the heap chose (queues, HTTP/S deliveries). */
+  /** A row inserted under an id the heap chose (queues, HTTP/S deliveries; posted as it is at the end of the turn). */
   inserted(op: typeof QUEUE | typeof DELIVERY, id: number, row: object): void {
     this.lazy = false;
     this.ops.push(op, id, row);
+  }
+
+  /** The queue's messages above seq `horizon` deleted (its disk-only tail). */
+  droppedTail(queueId: number, horizon: number): void {
+    this.lazy = false;
+    this.ops.push(TAIL_DROP, queueId, horizon);
   }
 }
 

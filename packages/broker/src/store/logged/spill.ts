@@ -1,0 +1,270 @@
+import type Database from 'better-sqlite3';
+import type { MessageCounts, MessageRow, MessageStore, MoveTaskStore, NewMessage } from '../contract.js';
+import type { HeapStore } from '../heap/index.js';
+import type { Msg } from '../heap/queue-state.js';
+import { MESSAGE_COLUMNS, toMessageRow } from '../message-rows.js';
+import type { Recorder } from './ops.js';
+
+/** How many messages a standard queue keeps in the heap; beyond, the rest is on disk only. */
+export interface SpillLimits {
+  /** Messages of one queue held in memory before new ones go to disk only. Default 10,000. */
+  cap: number;
+  /** Messages read back from disk at a time, once the queue has room for them. Default 1,000. */
+  chunk: number;
+}
+
+export const DEFAULT_SPILL: SpillLimits = { cap: 10_000, chunk: 1_000 };
+
+/** A queue's messages on disk only: every one has a seq above `horizon`. */
+interface Tail {
+  count: number;
+  horizon: number;
+  /** The latest send time among them (a purge or retention cut above it hides them all). */
+  lastSentAt: number;
+  /** The largest seq among them. */
+  lastSeq: number;
+}
+
+/**
+ * The disk-only tail of large standard queues, which keeps the logged engine's memory bounded by the
+ * queues' heads rather than their backlogs. Once a standard queue holds {@link SpillLimits.cap}
+ * messages in the heap, each new message of it with no group and no delay is written to the log only
+ * (it is in SQLite once its batch commits) until the tail is empty again: every tail message has a seq
+ * above the queue's horizon, and the heap holds every message of the queue at or below it (plus the
+ * grouped and delayed ones above it, whose bookkeeping lives in the heap). When the queue has room,
+ * the tail's next messages are read back from SQLite (committed ones only, which are a prefix of the
+ * tail since batches commit in order) on the main thread, and the horizon moves past them. FIFO
+ * queues keep everything in the heap.
+ */
+export class Spill {
+  private readonly tails = new Map<number, Tail>();
+  /** Seqs deleted from the heap above their queue's horizon, by queue (see {@link Spill.removed}). */
+  private readonly ghosts = new Set<number>();
+  private readonly ghostQueue = new Map<number, number>();
+  private readonly load: Database.Statement;
+
+  constructor(
+    private readonly heap: HeapStore,
+    private readonly recorder: Recorder,
+    reader: Database.Database,
+    private readonly limits: SpillLimits,
+  ) {
+    // NOT INDEXED: walk the rowid (seq) from the horizon, not the queue's (queue_id, visible_at) index
+    this.load = reader
+      .prepare(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages NOT INDEXED WHERE seq > ? AND queue_id = ? ORDER BY seq LIMIT ?`,
+      )
+      .raw(true);
+  }
+
+  /** The queue's disk-only tail, if it has one. */
+  tail(queueId: number): Tail | undefined {
+    const tail = this.tails.get(queueId);
+    return tail !== undefined && tail.count > 0 ? tail : undefined;
+  }
+
+  /**
+   * Writes `message` to the log only, if its queue is spilling or its heap is full; returns its seq,
+   * or undefined when the heap is to take it.
+   */
+  insert(message: NewMessage): number | undefined {
+    const q = this.heap.data.state(message.queue_id);
+    if (q === undefined || q.fifo || !tailable(message)) return undefined;
+    let tail = this.tail(message.queue_id);
+    if (tail === undefined) {
+      if (q.messages.size < this.limits.cap) return undefined;
+      tail = newTail(this.heap.data.lastSeq);
+      this.tails.set(message.queue_id, tail);
+    }
+    const seq = ++this.heap.data.lastSeq;
+    const was = { ...tail };
+    add(tail, seq, message);
+    const t = tail;
+    this.heap.data.journal.record(() => Object.assign(t, was));
+    this.recorder.putRow(seq, message);
+    return seq;
+  }
+
+  /**
+   * Reads the next chunk of the queue's tail back into the heap when the heap has room for it, or
+   * whatever its room with `force`. Returns how many messages came back.
+   */
+  refill(queueId: number, force = false): number {
+    const tail = this.tail(queueId);
+    if (tail === undefined) return 0;
+    const q = this.heap.data.state(queueId);
+    if (q === undefined) return 0;
+    const room = this.limits.cap - q.messages.size;
+    if (!force && room < this.limits.chunk) return 0;
+    const rows = this.load.all(tail.horizon, queueId, Math.max(room, this.limits.chunk)) as unknown[][];
+    // what comes back is in SQLite already: it stays in the heap whatever becomes of the write under way
+    this.heap.data.journal.untracked(() => {
+      for (const r of rows) {
+        const row = toMessageRow(r);
+        tail.horizon = row.seq;
+        if (this.heap.data.bySeq.has(row.seq)) continue;
+        if (row.group_id !== null) this.heap.fair.add(queueId, row.group_id);
+        this.heap.data.restore(row);
+        tail.count--;
+      }
+    });
+    return rows.length;
+  }
+
+  /**
+   * A message left the heap. One above its queue's horizon (a grouped or delayed message sent while
+   * the queue had a tail) is still on disk until its delete commits: remembered until the horizon
+   * passes it, so that reading the tail back does not bring it back.
+   */
+  removed(m: Msg): void {
+    const tail = this.tail(m.queue_id);
+    if (tail === undefined || m.seq <= tail.horizon) return;
+    this.ghosts.add(m.seq);
+    this.ghostQueue.set(m.seq, m.queue_id);
+  }
+
+  private forget(seq: number): void {
+    this.ghosts.delete(seq);
+    this.ghostQueue.delete(seq);
+  }
+
+  /** Deletes the queue's disk-only tail, in the log (a deleted queue's reap, a purge). */
+  dropTail(queueId: number): void {
+    const tail = this.tail(queueId);
+    if (tail === undefined) return;
+    const count = tail.count;
+    tail.count = 0;
+    this.heap.data.journal.record(() => {
+      tail.count = count;
+    });
+    this.recorder.droppedTail(queueId, tail.horizon);
+  }
+
+  /** At start: `row` stays on disk if its queue's heap is full (rows come in seq order). */
+  keepsOnDisk(row: MessageRow): boolean {
+    const q = this.heap.data.state(row.queue_id);
+    if (q === undefined || q.fifo || !tailable(row) || row.receive_count > 0) return false;
+    let tail = this.tail(row.queue_id);
+    if (tail === undefined) {
+      if (q.messages.size < this.limits.cap) return false;
+      tail = newTail(row.seq - 1);
+      this.tails.set(row.queue_id, tail);
+    }
+    add(tail, row.seq, row);
+    if (row.seq > this.heap.data.lastSeq) this.heap.data.lastSeq = row.seq;
+    return true;
+  }
+}
+
+function newTail(horizon: number): Tail {
+  return { count: 0, horizon, lastSentAt: 0, lastSeq: 0 };
+}
+
+function add(tail: Tail, seq: number, m: NewMessage): void {
+  tail.count++;
+  tail.lastSeq = seq;
+  tail.lastSentAt = Math.max(tail.lastSentAt, m.sent_at);
+}
+
+/** Whether a message may wait on disk only: no group, no delay, never received. */
+function tailable(m: Pick<MessageRow, 'group_id' | 'visible_at' | 'sent_at'>): boolean {
+  return m.group_id === null && m.visible_at <= m.sent_at;
+}
+
+/** The heap engine's messages, with the disk-only tails of {@link Spill} counted and read back. */
+export function spillingMessages(inner: MessageStore, spill: Spill): MessageStore {
+  return {
+    tally: inner.tally,
+    insert(message) {
+      const seq = spill.insert(message);
+      if (seq === undefined) return inner.insert(message);
+      inner.tally.inserted++;
+      return seq;
+    },
+    insertMany(messages) {
+      for (const m of messages) this.insert(m);
+    },
+    anyReady(queueId, now, cutoff) {
+      spill.refill(queueId);
+      if (inner.anyReady(queueId, now, cutoff)) return true;
+      // the head is all in flight or delayed: the tail's next messages are receivable
+      return (
+        spill.tail(queueId) !== undefined &&
+        spill.refill(queueId, true) > 0 &&
+        inner.anyReady(queueId, now, cutoff)
+      );
+    },
+    deleteIfCurrent: (queueId, receipts) => inner.deleteIfCurrent(queueId, receipts),
+    ready(queueId, now, cutoff, limit) {
+      spill.refill(queueId);
+      const rows = inner.ready(queueId, now, cutoff, limit);
+      if (rows.length >= limit || spill.tail(queueId) === undefined || spill.refill(queueId, true) === 0)
+        return rows;
+      return inner.ready(queueId, now, cutoff, limit);
+    },
+    markReceived: (seq, now, visibleAt, receipt) => inner.markReceived(seq, now, visibleAt, receipt),
+    get: (queueId, seq) => inner.get(queueId, seq),
+    delete: (seq) => inner.delete(seq),
+    setVisibleAt: (seq, visibleAt) => inner.setVisibleAt(seq, visibleAt),
+    nextVisibleAt(queueId, now) {
+      spill.refill(queueId);
+      return inner.nextVisibleAt(queueId, now);
+    },
+    counts(queueId, now, cutoff): MessageCounts {
+      const counts = inner.counts(queueId, now, cutoff);
+      const tail = spill.tail(queueId);
+      // a tail's messages were sent with no delay and never received: visible (approximately: one
+      // whose retention ended is counted until it is read back and expired)
+      if (tail !== undefined && tail.lastSentAt > cutoff) counts.visible += tail.count;
+      return counts;
+    },
+    reap(queueId, limit) {
+      spill.dropTail(queueId);
+      return inner.reap(queueId, limit);
+    },
+    expire(queueId, cutoff, limit) {
+      const tail = spill.tail(queueId);
+      // the whole tail is cut (a purge, or a retention period ending past every message): delete it
+      // on disk; else read it back as the head goes
+      if (tail !== undefined && tail.lastSentAt <= cutoff) spill.dropTail(queueId);
+      else spill.refill(queueId);
+      return inner.expire(queueId, cutoff, limit);
+    },
+    oldestSentAt(queueId) {
+      spill.refill(queueId);
+      return inner.oldestSentAt(queueId);
+    },
+  };
+}
+
+/** The heap engine's move tasks, with the disk-only tails of {@link Spill} counted and read back. */
+export function spillingMoveTasks(inner: MoveTaskStore, spill: Spill): MoveTaskStore {
+  return {
+    insert: (task) => inner.insert(task),
+    get: (taskId) => inner.get(taskId),
+    bySource: (sourceArn, limit) => inner.bySource(sourceArn, limit),
+    active: () => inner.active(),
+    update: (taskId, status, moved, failureReason) => inner.update(taskId, status, moved, failureReason),
+    snapshot(queueId, cutoff) {
+      const snap = inner.snapshot(queueId, cutoff);
+      const tail = spill.tail(queueId);
+      if (tail === undefined || tail.lastSentAt <= cutoff) return snap;
+      return { count: snap.count + tail.count, maxSeq: Math.max(snap.maxSeq, tail.lastSeq) };
+    },
+    page(queueId, afterSeq, maxSeq, limit) {
+      spill.refill(queueId);
+      const rows = inner.page(queueId, afterSeq, maxSeq, limit);
+      const tail = spill.tail(queueId);
+      if (rows.length > 0 || tail === undefined || tail.horizon >= maxSeq) return rows;
+      spill.refill(queueId, true);
+      return inner.page(queueId, afterSeq, maxSeq, limit);
+    },
+    anyLeft(queueId, maxSeq, cutoff) {
+      if (inner.anyLeft(queueId, maxSeq, cutoff)) return true;
+      const tail = spill.tail(queueId);
+      if (tail === undefined || tail.horizon >= maxSeq) return false;
+      spill.refill(queueId, true);
+      return inner.anyLeft(queueId, maxSeq, cutoff);
+    },
+  };
+}
