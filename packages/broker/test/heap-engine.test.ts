@@ -154,6 +154,8 @@ describe('heap engine: compact messages', () => {
     index.set(130, a);
     index.set(130, a);
     assert.equal(index.get(130), a);
+    assert.equal(index.has(130), true);
+    assert.equal(index.has(129), false);
     assert.equal(index.chunkCount, 1);
     index.delete(130);
     assert.equal(index.get(130), undefined);

@@ -31,6 +31,11 @@ export class SeqIndex {
     return m !== undefined && m.seq === seq ? m : undefined;
   }
 
+  /** Whether a message has `seq`. */
+  has(seq: number): boolean {
+    return this.get(seq) !== undefined;
+  }
+
   /** Adds `m` under its seq (a positive integer no other message of the index has). */
   set(seq: number, m: Msg): void {
     const key = Math.floor(seq / CHUNK);
