@@ -1,6 +1,7 @@
 import type { MessageCounts, MessageRow, MessageStore, NewMessage } from '../contract.js';
 import type { Journal } from './journal.js';
 import { Msg, type QueueState } from './queue-state.js';
+import { SeqIndex } from './seq-index.js';
 
 /**
  * Told every change to a stored message as it is made (the logged engine writes them to its log):
@@ -16,7 +17,7 @@ export interface MessageObserver {
 /** What the heap engine's tables share: the queues' states, every message by seq, the undo log. */
 export class HeapData {
   readonly states = new Map<number, QueueState>();
-  readonly bySeq = new Map<number, Msg>();
+  readonly bySeq = new SeqIndex();
   lastSeq = 0;
 
   constructor(
@@ -182,7 +183,7 @@ export class HeapMessages implements MessageStore {
     const counts = { visible: 0, inFlight: 0, delayed: 0 };
     const q = this.data.state(queueId);
     if (!q) return counts;
-    for (const m of q.messages.values()) {
+    for (let m = q.messages.first; m !== null; m = m.qnext) {
       if (m.sent_at <= cutoff) continue;
       if (m.visible_at <= now) counts.visible++;
       else if (m.receive_count > 0) counts.inFlight++;
@@ -208,7 +209,7 @@ export class HeapMessages implements MessageStore {
     const out: Array<string | null> = [];
     if (!q) return out;
     const gone: Msg[] = [];
-    for (const m of q.messages.values()) {
+    for (let m = q.messages.first; m !== null; m = m.qnext) {
       if (gone.length >= limit) break;
       if (m.sent_at <= cutoff) gone.push(m);
     }
@@ -224,7 +225,10 @@ export class HeapMessages implements MessageStore {
     const q = this.data.state(queueId);
     if (!q) return undefined;
     let oldest: number | undefined;
-    for (const m of q.messages.values()) if (oldest === undefined || m.sent_at < oldest) oldest = m.sent_at;
+    for (let m = q.messages.first; m !== null; m = m.qnext) {
+      const at = m.sent_at;
+      if (oldest === undefined || at < oldest) oldest = at;
+    }
     return oldest;
   }
 }
