@@ -299,6 +299,36 @@ describe('logged engine', () => {
     }
   });
 
+  it('reading a tail back never brings back a message deleted from the heap whose delete is not on disk yet', async () => {
+    const store = LoggedStore.open({ dataDir: dataDir() }, asIs, { cap: 3, chunk: 5 });
+    try {
+      const q = await store.write(() => store.queues.insert(queueRow('q')));
+      for (let i = 0; i < 5; i++) await store.write(() => store.messages.insert(message(q, `m${i}`)));
+      // sent while the queue has a tail, with a delay: kept in the heap, above the horizon
+      const late = await store.write(() => store.messages.insert(message(q, 'late', { visible_at: 1_500 })));
+      const head = store.messages.ready(q, 1_000, 0, 3);
+      assert.deepEqual(
+        head.map((m) => m.body),
+        ['m0', 'm1', 'm2'],
+      );
+      await store.write(() => {
+        for (const m of head) store.messages.markReceived(m.seq, 1_000, 90_000, 't');
+      });
+      // delete it, and before that delete commits, read the tail back past it
+      const deleted = store.write(() => store.messages.delete(late));
+      const next = store.messages.ready(q, 2_000, 0, 10).map((m) => m.body);
+      await deleted;
+      assert.deepEqual(next, ['m3', 'm4']);
+      assert.deepEqual(
+        store.peek.messages(q, 0, 100).map((m) => m.body),
+        ['m0', 'm1', 'm2', 'm3', 'm4'],
+        'the deleted message stays deleted',
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a purge or a deleted queue drops its disk-only tail, and a move task moves it', async () => {
     const dir = dataDir();
     const limits = { cap: 5, chunk: 2 };

@@ -102,12 +102,17 @@ export class Spill {
       for (const r of rows) {
         const row = toMessageRow(r);
         tail.horizon = row.seq;
-        if (this.heap.data.bySeq.has(row.seq)) continue;
-        if (row.group_id !== null) this.heap.fair.add(queueId, row.group_id);
+        // in the heap already (a grouped or delayed one), or deleted there and not yet on disk
+        if (this.heap.data.bySeq.has(row.seq) || this.ghosts.has(row.seq)) continue;
         this.heap.data.restore(row);
         tail.count--;
       }
     });
+    // a ghost at or below the horizon can no longer be read back
+    for (const seq of this.ghosts) {
+      const ghostTail = this.tails.get(this.ghostQueue.get(seq) as number);
+      if (ghostTail === undefined || seq <= ghostTail.horizon) this.forget(seq);
+    }
     return rows.length;
   }
 
