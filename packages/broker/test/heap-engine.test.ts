@@ -7,41 +7,20 @@ import { HeapStore } from '../src/store/heap/index.js';
 import { Msg } from '../src/store/heap/queue-state.js';
 import { SeqIndex } from '../src/store/heap/seq-index.js';
 import type { MessageRow, NewMessage } from '../src/store/index.js';
+import { newMessage, queueRow } from './support/rows.js';
 
 function message(queueId: number, extra: Partial<NewMessage> = {}): NewMessage {
-  const now = Date.now();
-  return {
-    queue_id: queueId,
+  return newMessage(queueId, 'hello', Date.now(), {
     message_id: crypto.randomUUID(),
-    body: 'hello',
-    attributes: null,
     md5_body: '5d41402abc4b2a76b9719d911017c592',
-    md5_attributes: null,
-    sent_at: now,
-    visible_at: now,
     sender_id: '000000000000',
-    trace_header: null,
-    group_id: null,
-    dedup_id: null,
-    sequence_number: null,
-    dead_letter_source_arn: null,
     ...extra,
-  };
+  });
 }
 
 async function openQueue(fifo = false): Promise<{ store: HeapStore; q: number }> {
   const store = new HeapStore();
-  const q = await store.write(() =>
-    store.queues.insert({
-      region: 'us-east-1',
-      name: fifo ? 'q.fifo' : 'q',
-      fifo: fifo ? 1 : 0,
-      attributes: '{}',
-      tags: '{}',
-      created_at: 1,
-      modified_at: 1,
-    }),
-  );
+  const q = await store.write(() => store.queues.insert(queueRow(fifo ? 'q.fifo' : 'q', fifo)));
   return { store, q };
 }
 

@@ -11,6 +11,7 @@ import { HeapStore } from '../src/store/heap/index.js';
 import type { NewMessage, Store } from '../src/store/index.js';
 import { LoggedStore } from '../src/store/logged/index.js';
 import { SqliteStore } from '../src/store/sqlite.js';
+import { newMessage, queueRow } from './support/rows.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -40,35 +41,7 @@ const ENGINES: Array<{ name: string; open: () => Store }> = [
 let counter = 0;
 function message(queueId: number, at: number, extra: Partial<NewMessage> = {}): NewMessage {
   counter++;
-  return {
-    queue_id: queueId,
-    message_id: `id-${counter}`,
-    body: `body ${counter}`,
-    attributes: null,
-    md5_body: 'md5',
-    md5_attributes: null,
-    sent_at: at,
-    visible_at: at,
-    sender_id: 'AIDA',
-    trace_header: null,
-    group_id: null,
-    dedup_id: null,
-    sequence_number: null,
-    dead_letter_source_arn: null,
-    ...extra,
-  };
-}
-
-function queueRow(name: string, fifo = false) {
-  return {
-    region: 'us-east-1',
-    name,
-    fifo: fifo ? 1 : 0,
-    attributes: '{}',
-    tags: '{}',
-    created_at: 1,
-    modified_at: 1,
-  };
+  return newMessage(queueId, `body ${counter}`, at, { message_id: `id-${counter}`, ...extra });
 }
 
 for (const engine of ENGINES) {

@@ -11,6 +11,7 @@ import { coalesce } from '../src/store/logged/apply.js';
 import { LoggedStore } from '../src/store/logged/index.js';
 import { DEL, PUT, STATE } from '../src/store/logged/ops.js';
 import { SqliteStore } from '../src/store/sqlite.js';
+import { newMessage, queueRow as row } from './support/rows.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -23,34 +24,9 @@ function dataDir(): string {
 }
 const asIs = (cause: unknown) => cause as Error;
 
-function message(queueId: number, body: string, extra: Partial<NewMessage> = {}): NewMessage {
-  return {
-    queue_id: queueId,
-    message_id: `id-${body}`,
-    body,
-    attributes: null,
-    md5_body: 'md5',
-    md5_attributes: null,
-    sent_at: 1_000,
-    visible_at: 1_000,
-    sender_id: 'AIDA',
-    trace_header: null,
-    group_id: null,
-    dedup_id: null,
-    sequence_number: null,
-    dead_letter_source_arn: null,
-    ...extra,
-  };
-}
-const queueRow = (name: string, fifo = 0) => ({
-  region: 'us-east-1',
-  name,
-  fifo,
-  attributes: '{}',
-  tags: '{}',
-  created_at: 1,
-  modified_at: 1,
-});
+const message = (queueId: number, body: string, extra: Partial<NewMessage> = {}) =>
+  newMessage(queueId, body, 1_000, extra);
+const queueRow = (name: string, fifo = 0) => row(name, fifo === 1);
 
 /** Everything a store holds that the tests below write, as plain data (to compare two engines). */
 function snapshot(store: Store, queueIds: number[]) {

@@ -8,7 +8,8 @@ import { MESSAGE_COLUMNS, MessageQuery, type MessageRow } from './message-rows.j
 
 export type { MessageRow } from './message-rows.js';
 
-const INSERT_COLUMNS = [
+/** The columns a new message is inserted with, in the order of {@link columnValues}. */
+export const INSERT_COLUMNS = [
   'queue_id',
   'message_id',
   'body',
@@ -28,7 +29,7 @@ const INSERT_COLUMNS = [
 const MAX_INSERT_ROWS = 10;
 
 /** A new message's values in `INSERT_COLUMNS` order (positional binding is cheaper than named). */
-function columnValues(m: NewMessage): unknown[] {
+export function columnValues(m: NewMessage): unknown[] {
   return [
     m.queue_id,
     m.message_id,

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { FairTable } from '../fair.js';
 import { FifoTable } from '../fifo.js';
+import { INSERT_COLUMNS } from '../messages.js';
 import { MoveTaskTable } from '../move-tasks.js';
 import { QueueTable } from '../queues.js';
 import { SnsArchiveTable } from '../sns-archive.js';
@@ -10,6 +11,8 @@ import { ARITY, CALL, DEL, DELIVERY, type LoggedTable, PUT, QUEUE, STATE, TAIL_D
 
 /** Rows per multi-row `INSERT` of messages. */
 const PUT_ROWS = 10;
+/** Values per message stored: its seq, then {@link INSERT_COLUMNS}. */
+const PUT_VALUES = 1 + INSERT_COLUMNS.length;
 
 /**
  * Applies log records (see `ops.ts`) to the SQLite database, the durable engine's tables and a few
@@ -35,11 +38,10 @@ export class LogApplier {
       snsDeliveries: new SnsDeliveryTable(db),
       snsArchive: new SnsArchiveTable(db),
     };
-    const row = `(${Array.from({ length: 15 }, () => '?').join(', ')})`;
+    const row = `(${Array.from({ length: PUT_VALUES }, () => '?').join(', ')})`;
     this.putStmts = Array.from({ length: PUT_ROWS }, (_, n) =>
       db.prepare(
-        `INSERT INTO messages (seq, queue_id, message_id, body, attributes, md5_body, md5_attributes, sent_at,
-           visible_at, sender_id, trace_header, group_id, dedup_id, sequence_number, dead_letter_source_arn)
+        `INSERT INTO messages (seq, ${INSERT_COLUMNS.join(', ')})
          VALUES ${Array.from({ length: n + 1 }, () => row).join(', ')}`,
       ),
     );
@@ -71,16 +73,16 @@ export class LogApplier {
       const puts: unknown[] = [];
       const flush = () => {
         for (let at = 0; at < puts.length; ) {
-          const n = Math.min(PUT_ROWS, (puts.length - at) / 15);
-          (this.putStmts[n - 1] as Database.Statement).run(puts.slice(at, at + n * 15));
-          at += n * 15;
+          const n = Math.min(PUT_ROWS, (puts.length - at) / PUT_VALUES);
+          (this.putStmts[n - 1] as Database.Statement).run(puts.slice(at, at + n * PUT_VALUES));
+          at += n * PUT_VALUES;
         }
         puts.length = 0;
       };
       for (let i = 0; i < ops.length; i += 1 + (ARITY[ops[i] as number] as number)) {
         if (skip.has(i)) continue;
         if (ops[i] === PUT) {
-          for (let k = i + 1; k < i + 16; k++) puts.push(ops[k]);
+          for (let k = i + 1; k <= i + PUT_VALUES; k++) puts.push(ops[k]);
           continue;
         }
         flush();

@@ -1,14 +1,14 @@
 import type { NewMessage } from '../contract.js';
 import type { MessageObserver } from '../heap/messages.js';
 import type { Msg } from '../heap/queue-state.js';
+import { columnValues, INSERT_COLUMNS } from '../messages.js';
 
 /**
  * The logged engine's log records. A batch is one flat array of values: an opcode, then its operands
  * (flat, so that posting a batch to the log writer clones numbers and strings, not one small array
  * per change).
  *
- * - `PUT seq queue_id message_id body attributes md5_body md5_attributes sent_at visible_at sender_id
- *   trace_header group_id dedup_id sequence_number dead_letter_source_arn`: a message stored;
+ * - `PUT seq …`: a message stored, its values in the order of `INSERT_COLUMNS` (`messages.ts`);
  * - `DEL seq`: a message deleted;
  * - `STATE seq visible_at receive_count first_received_at received_at receipt`: its delivery fields;
  * - `CALL table method args`: a change to another table, replayed as the same contract call;
@@ -26,7 +26,7 @@ export const TAIL_DROP = 7;
 
 /** Operands after the opcode, by opcode. */
 export const ARITY: Readonly<Record<number, number>> = {
-  [PUT]: 15,
+  [PUT]: 1 + INSERT_COLUMNS.length,
   [DEL]: 1,
   [STATE]: 6,
   [CALL]: 3,
@@ -104,24 +104,7 @@ export class Recorder implements MessageObserver {
   /** A message stored under `seq` (in the heap, or on disk only: see `spill.ts`). */
   putRow(seq: number, m: NewMessage): void {
     this.lazy = false;
-    this.ops.push(
-      PUT,
-      seq,
-      m.queue_id,
-      m.message_id,
-      m.body,
-      m.attributes,
-      m.md5_body,
-      m.md5_attributes,
-      m.sent_at,
-      m.visible_at,
-      m.sender_id,
-      m.trace_header,
-      m.group_id,
-      m.dedup_id,
-      m.sequence_number,
-      m.dead_letter_source_arn,
-    );
+    this.ops.push(PUT, seq, ...columnValues(m));
   }
 
   removed(m: Msg): void {
