@@ -20,6 +20,9 @@ import { restore } from './restore.js';
 import { DEFAULT_SPILL, Spill, type SpillLimits, spillingMessages, spillingMoveTasks } from './spill.js';
 import { LogWriter } from './writer.js';
 
+/** How long a message's new delivery state may wait before it is logged, in ms. */
+const STATE_DELAY_MS = 200;
+
 /**
  * The logged engine, durable: the heap engine is the live state (every read and every change runs on
  * its structures, on the main thread), and SQLite is its log, written on a worker thread. Each write's
@@ -49,6 +52,7 @@ export class LoggedStore implements Store {
   /** The main thread's connection: read at start, then to read disk-only tails back (see `spill.ts`). */
   private readonly reader: Database.Database;
   private closed: Promise<void> | undefined;
+  private readonly statesTimer: NodeJS.Timeout;
 
   private constructor(options: DatabaseOptions, commitError: (cause: unknown) => Error, limits: SpillLimits) {
     const r = this.recorder;
@@ -98,6 +102,20 @@ export class LoggedStore implements Store {
     this.writer = new LogWriter(options);
     this.commits = new LogCommits(this.writer, () => heap.data.lastSeq, commitError);
     this.writer.onStopped = (error) => this.commits.stopped(error);
+    this.statesTimer = setInterval(() => this.writeStates(), STATE_DELAY_MS);
+    this.statesTimer.unref();
+  }
+
+  /**
+   * Logs the delivery state of the messages received or made visible since the last time (visibility,
+   * receive count, receipt), as one write that changes delivery state only. A crash loses at most the
+   * last {@link STATE_DELAY_MS} of them: those messages come back visible early, none is lost.
+   */
+  private writeStates(): void {
+    if (!this.recorder.statesPending) return;
+    void this.write(() => this.recorder.flushStates((seq) => this.heap.data.bySeq.has(seq))).catch(() => {
+      // a failed commit is reported to the writes that wait for it; this one waits for nothing
+    });
   }
 
   /**
@@ -156,6 +174,8 @@ export class LoggedStore implements Store {
   /** Commits what is pending, then stops the log writer (which closes the database). */
   close(): Promise<void> {
     this.closed ??= (async () => {
+      clearInterval(this.statesTimer);
+      this.writeStates();
       this.commits.drain();
       await this.writer.close();
       this.reader.close();

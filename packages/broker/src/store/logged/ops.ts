@@ -80,6 +80,8 @@ export class Recorder implements MessageObserver {
   private lazy = true;
   /** The largest seq whose delivery state the write changed (0: none). */
   private touched = 0;
+  /** Messages whose delivery state changed since it was last recorded, by seq. */
+  private readonly dirty = new Map<number, Msg>();
 
   begin(): void {
     this.ops = [];
@@ -92,7 +94,11 @@ export class Recorder implements MessageObserver {
    * seq whose delivery state it changed (a message the write may only answer about once stored).
    */
   end(): { ops: unknown[]; lazy: boolean; touched: number } {
-    const out = { ops: this.ops, lazy: this.lazy && this.ops.length > 0, touched: this.touched };
+    const out = {
+      ops: this.ops,
+      lazy: this.lazy && (this.ops.length > 0 || this.touched > 0),
+      touched: this.touched,
+    };
     this.ops = [];
     return out;
   }
@@ -109,12 +115,32 @@ export class Recorder implements MessageObserver {
 
   removed(m: Msg): void {
     this.lazy = false;
+    this.dirty.delete(m.seq);
     this.ops.push(DEL, m.seq);
   }
 
+  /**
+   * A message's delivery state changed: written later, with whatever state it has then (see
+   * {@link Recorder.flushStates}), so that a message received and deleted in between costs its log no
+   * UPDATE at all.
+   */
   changed(m: Msg): void {
     if (m.seq > this.touched) this.touched = m.seq;
-    this.ops.push(STATE, m.seq, m.visible_at, m.receive_count, m.first_received_at, m.received_at, m.receipt);
+    this.dirty.set(m.seq, m);
+  }
+
+  /** Records the current delivery state of every message changed since the last call and still stored. */
+  flushStates(stored: (seq: number) => boolean): void {
+    for (const [seq, m] of this.dirty) {
+      if (!stored(seq)) continue;
+      this.ops.push(STATE, seq, m.visible_at, m.receive_count, m.first_received_at, m.received_at, m.receipt);
+    }
+    this.dirty.clear();
+  }
+
+  /** Whether delivery states wait to be written. */
+  get statesPending(): boolean {
+    return this.dirty.size > 0;
   }
 
   /** A call to a table other than the messages (its arguments are posted as they are at the end of the turn). */
