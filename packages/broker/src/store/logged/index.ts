@@ -30,7 +30,8 @@ const STATE_DELAY_MS = 200;
  * as one batch, which commits whatever batches have arrived in one transaction. A write that stores
  * or deletes anything resolves only once its batch is committed (so `kill -9` loses nothing
  * acknowledged and brings back nothing deleted); a write that only changes delivery state (a receive)
- * resolves at the end of its turn. If a commit fails, every write not yet committed is undone on the
+ * resolves at the end of its turn, and that state is logged within {@link STATE_DELAY_MS}, as it is
+ * then. Each standard queue past 10,000 messages keeps the rest on disk only (`spill.ts`). If a commit fails, every write not yet committed is undone on the
  * heap, latest first, and those waiting reject with the failure. At start, the database is loaded into
  * the heap (`restore.ts`).
  */
