@@ -11,7 +11,7 @@ import { HeapStore } from '../src/store/heap/index.js';
 import type { NewMessage, Store } from '../src/store/index.js';
 import { LoggedStore } from '../src/store/logged/index.js';
 import { SqliteStore } from '../src/store/sqlite.js';
-import { newMessage, queueRow } from './support/rows.js';
+import { newMessage, queueRow, topicRow } from './support/rows.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -361,15 +361,7 @@ for (const engine of ENGINES) {
       'SNS: topics with their subscriptions, deliveries due in order, the pending ones per subscription',
       withStore(async (store) => {
         await store.write(() => {
-          store.snsTopics.insertTopic({
-            arn: 'arn:t',
-            region: 'us-east-1',
-            name: 't',
-            attributes: '{}',
-            tags: '{}',
-            last_sequence: 0,
-            created_at: 1,
-          });
+          store.snsTopics.insertTopic(topicRow('arn:t'));
           store.snsTopics.insertSubscription({
             arn: 'arn:t:s',
             topic_arn: 'arn:t',

@@ -11,7 +11,7 @@ import { coalesce } from '../src/store/logged/apply.js';
 import { LoggedStore } from '../src/store/logged/index.js';
 import { DEL, PUT, STATE } from '../src/store/logged/ops.js';
 import { SqliteStore } from '../src/store/sqlite.js';
-import { newMessage, queueRow as row } from './support/rows.js';
+import { newMessage, queueRow as row, topicRow } from './support/rows.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -78,15 +78,7 @@ describe('logged engine', () => {
       store.queues.nextSequence(fifo, 2);
     });
     await store.write(() => {
-      store.snsTopics.insertTopic({
-        arn: 'arn:t',
-        region: 'us-east-1',
-        name: 't',
-        attributes: '{}',
-        tags: '{}',
-        last_sequence: 0,
-        created_at: 1,
-      });
+      store.snsTopics.insertTopic(topicRow('arn:t'));
       store.snsTopics.nextSequence('arn:t');
       store.snsTopics.insertSubscription({
         arn: 'arn:t:s',

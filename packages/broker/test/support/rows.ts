@@ -40,3 +40,8 @@ export function queueRow(name: string, fifo = false) {
     modified_at: 1,
   };
 }
+
+/** A new SNS topic's row. */
+export function topicRow(arn: string, name = 't') {
+  return { arn, region: 'us-east-1', name, attributes: '{}', tags: '{}', last_sequence: 0, created_at: 1 };
+}
