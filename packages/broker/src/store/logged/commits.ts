@@ -23,7 +23,6 @@ interface Batch {
   /** Given by the log writer when sent. */
   id: number;
   writes: Unacked[];
-  ops: unknown[];
   /** The heap's last seq when the batch was closed: every message up to it is stored by then. */
   lastSeq: number;
 }
@@ -32,13 +31,18 @@ interface Batch {
  * The logged engine's group commit, on the main thread. The writes of one event-loop turn join the
  * batch being gathered; at the end of the turn the batch goes to the log writer unless one is being
  * committed already, in which case it keeps gathering until that one is acknowledged (one batch in
- * flight at a time: fewer, larger posts, whose cost on the main thread is per post more than per
- * record). Writes resolve when their batch is acknowledged, lazy ones at the end of their turn.
+ * flight at a time: fewer, larger posts and transactions). Writes resolve when their batch is
+ * acknowledged, lazy ones at the end of their turn.
  */
 export class LogCommits {
   /** Writes of the current turn. */
   private turn: Unacked[] = [];
-  private turnOps: unknown[] = [];
+  /**
+   * The records of every write not yet sent, in order: the gathering batch's, then the turn's. Sent
+   * together, so a write of the turn may have its records in the batch before its own; it is then
+   * answered a batch later, never early.
+   */
+  private unsent: unknown[] = [];
   private scheduled = false;
   /** The batch gathering, and those sent and not yet acknowledged (one but while closing), in order. */
   private gathering: Batch | undefined;
@@ -67,7 +71,7 @@ export class LogCommits {
       undoAll(write.undo);
       return Promise.reject(this.broken);
     }
-    for (const op of ops) this.turnOps.push(op);
+    for (const op of ops) this.unsent.push(op);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.endTurn);
@@ -109,10 +113,8 @@ export class LogCommits {
     this.scheduled = false;
     if (this.turn.length === 0) return;
     const writes = this.turn;
-    const ops = this.turnOps;
     this.turn = [];
-    this.turnOps = [];
-    if (ops.length === 0 && this.gathering === undefined && this.inflight.length === 0) {
+    if (this.unsent.length === 0 && this.gathering === undefined && this.inflight.length === 0) {
       for (const w of writes) answer(w); // nothing to store, nothing to wait for
       this.wakeIdle();
       return;
@@ -122,10 +124,9 @@ export class LogCommits {
       if (w.touched <= this.durableSeq) answer(w);
       else w.lazy = false; // it received a message whose send is not committed yet: wait for it
     }
-    this.gathering ??= { id: 0, writes: [], ops: [], lastSeq: 0 };
+    this.gathering ??= { id: 0, writes: [], lastSeq: 0 };
     const batch = this.gathering;
     for (const w of writes) batch.writes.push(w);
-    for (const op of ops) batch.ops.push(op);
     batch.lastSeq = this.lastSeq();
     this.send(false);
   };
@@ -134,7 +135,8 @@ export class LogCommits {
     if (this.gathering === undefined || (this.inflight.length > 0 && !evenIfBusy)) return;
     const batch = this.gathering;
     this.gathering = undefined;
-    batch.id = this.writer.send(batch.ops);
+    batch.id = this.writer.send(this.unsent);
+    this.unsent = [];
     this.inflight.push(batch);
   }
 
@@ -170,7 +172,7 @@ export class LogCommits {
     this.inflight = [];
     this.gathering = undefined;
     this.turn = [];
-    this.turnOps = [];
+    this.unsent = [];
     for (let i = writes.length - 1; i >= 0; i--) undoAll((writes[i] as Unacked).undo);
     const rejection = error ?? this.failure(cause);
     for (const w of writes) {

@@ -38,9 +38,8 @@ interface Tail {
  */
 export class Spill {
   private readonly tails = new Map<number, Tail>();
-  /** Seqs deleted from the heap above their queue's horizon, by queue (see {@link Spill.removed}). */
-  private readonly ghosts = new Set<number>();
-  private readonly ghostQueue = new Map<number, number>();
+  /** Seqs deleted from the heap above their queue's horizon, with their queue (see {@link Spill.removed}). */
+  private readonly ghosts = new Map<number, number>();
   private readonly load: Database.Statement;
 
   constructor(
@@ -109,9 +108,9 @@ export class Spill {
       }
     });
     // a ghost at or below the horizon can no longer be read back
-    for (const seq of this.ghosts) {
-      const ghostTail = this.tails.get(this.ghostQueue.get(seq) as number);
-      if (ghostTail === undefined || seq <= ghostTail.horizon) this.forget(seq);
+    for (const [seq, ghostQueue] of this.ghosts) {
+      const ghostTail = this.tails.get(ghostQueue);
+      if (ghostTail === undefined || seq <= ghostTail.horizon) this.ghosts.delete(seq);
     }
     return rows.length;
   }
@@ -124,13 +123,7 @@ export class Spill {
   removed(m: Msg): void {
     const tail = this.tail(m.queue_id);
     if (tail === undefined || m.seq <= tail.horizon) return;
-    this.ghosts.add(m.seq);
-    this.ghostQueue.set(m.seq, m.queue_id);
-  }
-
-  private forget(seq: number): void {
-    this.ghosts.delete(seq);
-    this.ghostQueue.delete(seq);
+    this.ghosts.set(m.seq, m.queue_id);
   }
 
   /** Deletes the queue's disk-only tail, in the log (a deleted queue's reap, a purge). */
