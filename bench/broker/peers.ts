@@ -88,7 +88,8 @@ export function sqliteAddonFor(node: string): string | undefined {
       cwd: build,
       stdio: 'ignore',
       timeout: 900_000,
-      env: { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ''}` },
+      // under `npm run`, npm's own `nodedir` setting (npm_config_nodedir) would win over --nodedir
+      env: { ...process.env, npm_config_nodedir: nodeDir, PATH: `${dirname(node)}:${process.env.PATH ?? ''}` },
     });
     copyFileSync(join(build, 'build/Release/better_sqlite3.node'), cached);
     rmSync(build, { recursive: true, force: true });
