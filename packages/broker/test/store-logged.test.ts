@@ -1,15 +1,20 @@
 // The logged engine's own guarantees, beyond the contract suite: what it acknowledges is in SQLite,
-// a restart loads SQLite back into the heap, a failed commit undoes the heap, the log coalesces.
+// a restart loads SQLite back into the heap, a killed process loses nothing it answered, a full
+// database refuses sends and keeps what it answered, the log coalesces.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { MoveTaskRow, NewMessage, Store } from '../src/store/index.js';
+import { openStore } from '../src/store/index.js';
 import { coalesce } from '../src/store/logged/apply.js';
+import { WINDOW_MS } from '../src/store/logged/commits.js';
 import { LoggedStore } from '../src/store/logged/index.js';
-import { DEL, PUT, STATE } from '../src/store/logged/ops.js';
+import { LogJournal, readJournal, segments } from '../src/store/logged/journal.js';
+import { ARITY, DEL, PUT, STATE } from '../src/store/logged/ops.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { newMessage, queueRow as row, topicRow } from './support/rows.js';
 
@@ -146,53 +151,132 @@ describe('logged engine', () => {
     }
   });
 
-  it('a send is in the database when its write resolves', async () => {
+  it('a write is in the journal when it resolves, and in SQLite within a window', async () => {
     const dir = dataDir();
     const store = LoggedStore.open({ dataDir: dir }, asIs);
-    const reader = () => new Database(join(dir, 'broker.db'), { readonly: true });
+    const journaled = (seq: number) => {
+      const { ops } = readJournal(dir, { segment: 0, offset: 0 });
+      for (let i = 0; i < ops.length; i += 1 + (ARITY[ops[i] as number] as number))
+        if (ops[i] === PUT && ops[i + 1] === seq) return true;
+      return false;
+    };
     try {
       const q = await store.write(() => store.queues.insert(queueRow('q')));
       const writes = Array.from({ length: 50 }, (_, i) =>
         store
           .write(() => store.messages.insert(message(q, `m${i}`)))
-          .then((seq) => {
-            const db = reader();
-            try {
-              return db.prepare('SELECT body FROM messages WHERE seq = ?').get(seq) as
-                | { body: string }
-                | undefined;
-            } finally {
-              db.close();
-            }
-          }),
+          .then((seq) => ({ seq, journaled: journaled(seq) })),
       );
-      const rows = await Promise.all(writes);
+      const done = await Promise.all(writes);
       assert.deepEqual(
-        rows.map((r) => r?.body),
-        Array.from({ length: 50 }, (_, i) => `m${i}`),
+        done.filter((d) => !d.journaled),
+        [],
+        'answered before its frame was in the journal',
       );
+      await store.busy();
+      const db = new Database(join(dir, 'broker.db'), { readonly: true });
+      try {
+        const bodies = (
+          db.prepare('SELECT body FROM messages ORDER BY seq').all() as Array<{ body: string }>
+        ).map((r) => r.body);
+        assert.deepEqual(
+          bodies,
+          Array.from({ length: 50 }, (_, i) => `m${i}`),
+        );
+      } finally {
+        db.close();
+      }
     } finally {
       await store.close();
     }
+    assert.deepEqual(segments(dir), [], 'a clean close leaves no journal');
   });
 
-  it('a failed commit rejects the writes it held, undoes them in the heap, and the store goes on once there is room', async () => {
+  it('a process killed after its writes resolved loses none of them: the next start, on either engine, applies the journal', async () => {
+    for (const engine of ['logged', 'sqlite'] as const) {
+      const dir = dataDir();
+      const script = `
+        import { LoggedStore } from ${JSON.stringify(new URL('../src/store/logged/index.ts', import.meta.url).href)};
+        const store = LoggedStore.open({ dataDir: ${JSON.stringify(dir)} }, (e) => e);
+        const q = await store.write(() => store.queues.insert(${JSON.stringify(queueRow('q'))}));
+        const seqs = await Promise.all(Array.from({ length: 200 }, (_, i) => store.write(() =>
+          store.messages.insert({ ...${JSON.stringify(message(0, ''))}, queue_id: q, body: 'k' + i }))));
+        await store.write(() => { for (const seq of seqs.slice(0, 50)) store.messages.delete(seq); });
+        process.stdout.write('done');
+        process.kill(process.pid, 'SIGKILL');
+      `;
+      const child = spawnSync(
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script],
+        {
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
+      assert.equal(child.signal, 'SIGKILL', child.stderr);
+      assert.equal(child.stdout, 'done', child.stderr);
+      assert.ok(segments(dir).length > 0, 'the killed process left its journal');
+      // (the SQLite engine through openStore, which applies the journal before opening it)
+      const store =
+        engine === 'logged'
+          ? LoggedStore.open({ dataDir: dir }, asIs)
+          : openStore({ dataDir: dir, engine }, asIs);
+      try {
+        const bodies = store.moveTasks.page(1, 0, 1e15, 1000).map((m) => m.body);
+        assert.deepEqual(
+          bodies,
+          Array.from({ length: 150 }, (_, i) => `k${i + 50}`),
+          `${engine}: every answered send, none answered deleted (${bodies.length}: ${bodies.slice(0, 8).join(' ')})`,
+        );
+      } finally {
+        await store.close();
+      }
+      assert.deepEqual(segments(dir), [], `${engine}: the journal was applied and deleted`);
+    }
+  });
+
+  it('reads the journal back up to a torn last frame, and refuses one damaged before its end', () => {
+    const dir = dataDir();
+    const journal = new LogJournal(dir, 0);
+    journal.append([DEL, 1]);
+    const end = journal.append([DEL, 2]);
+    journal.close(false);
+    const file = join(dir, 'log-0000000001.journal');
+    appendFileSync(file, Buffer.from([200, 0, 0, 0, 1, 2, 3, 4, 5]));
+    assert.deepEqual(readJournal(dir, { segment: 0, offset: 0 }), { ops: [DEL, 1, DEL, 2], end, last: 1 });
+    const first = journal.position.offset / 2;
+    assert.deepEqual(readJournal(dir, { segment: 1, offset: first }).ops, [DEL, 2], 'from a position');
+    writeFileSync(join(dir, 'log-0000000002.journal'), '');
+    const bytes = readFileSync(file);
+    bytes[first - 1] = (bytes[first - 1] as number) ^ 0xff;
+    writeFileSync(file, bytes);
+    assert.throws(
+      () => readJournal(dir, { segment: 0, offset: 0 }),
+      /is damaged at byte 0 .*restore a backup/,
+    );
+  });
+
+  it('a full database keeps what it answered, refuses sends until SQLite has room, then applies it all', async () => {
     const dir = dataDir();
     const store = LoggedStore.open({ dataDir: dir, maxDatabaseBytes: 256 * 1024 }, (cause) =>
       Object.assign(new Error(`storage: ${(cause as Error).message}`), { cause }),
     );
     const acked: string[] = [];
     const refused: string[] = [];
+    const seqs = new Map<string, number>();
     try {
       const q = await store.write(() => store.queues.insert(queueRow('q')));
-      for (let round = 0; round < 30 && refused.length === 0; round++) {
+      for (let round = 0; round < 60 && refused.length === 0; round++) {
         await Promise.all(
           Array.from({ length: 5 }, (_, i) => {
             const body = `m${round}-${i}-${'x'.repeat(3000)}`;
             return store
               .write(() => store.messages.insert(message(q, body)))
               .then(
-                () => acked.push(body),
+                (seq) => {
+                  acked.push(body);
+                  seqs.set(body, seq);
+                },
                 (error: Error) => {
                   assert.match(error.message, /^storage: .*full/);
                   refused.push(body);
@@ -200,6 +284,7 @@ describe('logged engine', () => {
               );
           }),
         );
+        await new Promise((resolve) => setTimeout(resolve, WINDOW_MS / 2));
       }
       assert.ok(acked.length > 5 && refused.length > 0, `${acked.length} stored, ${refused.length} refused`);
       const held = store.moveTasks.page(q, 0, 1e15, 10_000).map((m) => m.body);
@@ -208,7 +293,10 @@ describe('logged engine', () => {
         [...acked].sort(),
         'the heap holds what was acknowledged, nothing refused',
       );
+      const first = acked.shift() as string;
+      await store.write(() => store.messages.delete(seqs.get(first) as number));
       await store.setMaxDatabaseBytes(Number.POSITIVE_INFINITY);
+      await store.busy();
       await store.write(() => store.messages.insert(message(q, 'after')));
       acked.push('after');
     } finally {
@@ -217,7 +305,11 @@ describe('logged engine', () => {
     const sqlite = SqliteStore.open({ dataDir: dir }, asIs);
     try {
       const stored = sqlite.moveTasks.page(1, 0, 1e15, 10_000).map((m) => m.body);
-      assert.deepEqual(stored.sort(), acked.sort(), 'SQLite holds what was acknowledged, nothing refused');
+      assert.deepEqual(
+        stored.sort(),
+        [...acked].sort(),
+        'SQLite holds what was acknowledged and not deleted, nothing refused',
+      );
     } finally {
       await sqlite.close();
     }

@@ -1,6 +1,10 @@
+import { existsSync } from 'node:fs';
 import type { Store } from './contract.js';
+import { openDatabase } from './database.js';
 import { HeapStore } from './heap/index.js';
 import { LoggedStore } from './logged/index.js';
+import { segments } from './logged/journal.js';
+import { recoverJournal } from './logged/recover.js';
 import { DEFAULT_SPILL, type SpillLimits } from './logged/spill.js';
 import type { DatabaseOptions } from './options.js';
 import { SqliteStore } from './sqlite.js';
@@ -33,5 +37,21 @@ export function openStore(options: DatabaseOptions, commitError: (cause: unknown
     throw new Error(
       `Unknown store engine ${JSON.stringify(engine)}: use sqlite or logged (MEGA_STORE_ENGINE).`,
     );
+  recoverLoggedJournal(options);
   return SqliteStore.open(options, commitError);
+}
+
+/**
+ * Applies a journal the logged engine left in the data directory (it stopped without applying it all)
+ * before the SQLite engine opens the database, so that no write it answered is missing.
+ */
+function recoverLoggedJournal(options: DatabaseOptions): void {
+  const dir = options.dataDir ?? '.mega';
+  if (!existsSync(dir) || segments(dir).length === 0) return;
+  const db = openDatabase({ ...options, maxDatabaseBytes: undefined });
+  try {
+    recoverJournal(dir, db);
+  } finally {
+    db.close();
+  }
 }

@@ -166,6 +166,15 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX sns_archive_time ON sns_archive (topic_arn, published_at);
   `,
+  // v8: the logged engine's journal (\`logged/journal.ts\`): the end of the last frame applied to this
+  // database, written in the transaction that applies it; what follows is read back at start.
+  `
+  CREATE TABLE log_position (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    segment INTEGER NOT NULL,
+    offset INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** The schema version this code writes. */

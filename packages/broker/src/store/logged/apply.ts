@@ -7,6 +7,7 @@ import { QueueTable } from '../queues.js';
 import { SnsArchiveTable } from '../sns-archive.js';
 import { SnsDeliveryTable } from '../sns-deliveries.js';
 import { SnsTopicTables } from '../sns-topics.js';
+import type { JournalPosition } from './journal.js';
 import { ARITY, CALL, DEL, DELIVERY, type LoggedTable, PUT, QUEUE, STATE, TAIL_DROP } from './ops.js';
 
 /** Rows per multi-row `INSERT` of messages. */
@@ -27,6 +28,7 @@ export class LogApplier {
   private readonly queueStmt: Database.Statement;
   private readonly deliveryStmt: Database.Statement;
   private readonly tailStmt: Database.Statement;
+  private readonly positionStmt: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     this.tables = {
@@ -47,6 +49,10 @@ export class LogApplier {
     );
     this.delStmt = db.prepare('DELETE FROM messages WHERE seq = ?');
     this.tailStmt = db.prepare('DELETE FROM messages WHERE seq > ? AND +queue_id = ?');
+    this.positionStmt = db.prepare(
+      `INSERT INTO log_position (id, segment, offset) VALUES (1, @segment, @offset)
+       ON CONFLICT (id) DO UPDATE SET segment = excluded.segment, offset = excluded.offset`,
+    );
     this.stateStmt = db.prepare(
       `UPDATE messages SET visible_at = ?, receive_count = ?, first_received_at = ?, received_at = ?, receipt = ?
        WHERE seq = ?`,
@@ -62,13 +68,15 @@ export class LogApplier {
   }
 
   /**
-   * Applies `ops` in one transaction (throws, with nothing applied, if SQLite fails). Coalesces what
-   * the transaction would write twice: a message stored and deleted within it is never written, and of
-   * its delivery-state records only the last is.
+   * Applies `ops` in one transaction (throws, with nothing applied, if SQLite fails), and records in
+   * it that the journal is applied up to `position`. Coalesces what the transaction would write
+   * twice: a message stored and deleted within it is never written, and of its delivery-state records
+   * only the last is.
    */
-  apply(ops: readonly unknown[]): void {
+  apply(ops: readonly unknown[], position: JournalPosition): void {
     const skip = coalesce(ops);
     this.db.transaction(() => {
+      this.positionStmt.run(position);
       // consecutive messages stored go in multi-row INSERTs (one statement per up to PUT_ROWS)
       const puts: unknown[] = [];
       const flush = () => {
@@ -149,4 +157,17 @@ export function coalesce(ops: readonly unknown[]): Set<number> {
     }
   }
   return skip;
+}
+
+/** `ops` without the records {@link coalesce} finds need not be written (`ops` itself when none). */
+export function survivors(ops: readonly unknown[]): unknown[] {
+  const skip = coalesce(ops);
+  if (skip.size === 0) return ops as unknown[];
+  const out: unknown[] = [];
+  for (let i = 0; i < ops.length; ) {
+    const next = i + 1 + (ARITY[ops[i] as number] as number);
+    if (!skip.has(i)) for (let k = i; k < next; k++) out.push(ops[k]);
+    i = next;
+  }
+  return out;
 }

@@ -1,68 +1,87 @@
 import { undoAll } from '../heap/journal.js';
+import { survivors } from './apply.js';
+import type { JournalPosition, LogJournal } from './journal.js';
 import type { LogWriter } from './writer.js';
 
-/** A write made on the heap and not yet committed by the log writer. */
+/** How long the records journaled gather before they go to the log writer, in ms. */
+export const WINDOW_MS = 200;
+/** Records (values) after which the window goes to the log writer at once (≈ 20,000 messages). */
+const WINDOW_VALUES = 500_000;
+
+/** A write made on the heap and not answered yet (it waits for the end of its turn). */
 export interface Unacked {
   /** How to take the write back from the heap (latest last). */
   undo: Array<() => void>;
   /** Run once the write is answered (what `afterCommit` registered during it, and after). */
   callbacks: Array<() => void>;
-  /**
-   * It changes delivery state only (a receive): answered at the end of its turn, not after the
-   * commit, unless it changed a message whose store is not committed yet (`touched`).
-   */
-  lazy: boolean;
-  /** The largest seq whose delivery state the write changed (0: none). */
-  touched: number;
+  /** It stores a message (refused while the database cannot take more). */
+  stores: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   value: unknown;
 }
 
-interface Batch {
+/** A window of records sent to the log writer and not yet applied. */
+interface Sent {
   /** Given by the log writer when sent. */
   id: number;
-  writes: Unacked[];
-  /** The heap's last seq when the batch was closed: every message up to it is stored by then. */
+  /** The heap's last seq when the window closed: every message up to it is in SQLite once applied. */
   lastSeq: number;
+  /** The end of the window's last frame in the journal. */
+  to: JournalPosition;
 }
 
 /**
- * The logged engine's group commit, on the main thread. The writes of one event-loop turn join the
- * batch being gathered; at the end of the turn the batch goes to the log writer unless one is being
- * committed already, in which case it keeps gathering until that one is acknowledged (one batch in
- * flight at a time: fewer, larger posts and transactions). Writes resolve when their batch is
- * acknowledged, lazy ones at the end of their turn.
+ * The logged engine's commits, on the main thread, in two steps:
+ *
+ * 1. **Durable.** The writes of one event-loop turn are answered at its end, once their records are
+ *    appended to the journal as one frame (`journal.ts`: one `write` system call, and an fsync with
+ *    the `fsync` option). If that write fails, the turn's writes are undone on the heap, latest first,
+ *    and reject.
+ * 2. **Applied.** The records journaled gather for {@link WINDOW_MS} (or up to {@link WINDOW_VALUES})
+ *    and then go to the log writer, which applies them to SQLite in one transaction along with the
+ *    journal position they reach. Within a window, a message stored and deleted is never written (most
+ *    messages of a busy queue live for less than a window), and only its last delivery state is.
+ *
+ * If SQLite cannot apply a window (a full database), nothing answered is lost (it is in the journal)
+ * and the log writer retries; until it succeeds, turns that store a message are refused (undone, and
+ * rejected with the storage failure) so that the journal does not grow past what SQLite can take.
  */
 export class LogCommits {
   /** Writes of the current turn. */
   private turn: Unacked[] = [];
-  /**
-   * The records of every write not yet sent, in order: the gathering batch's, then the turn's. Sent
-   * together, so a write of the turn may have its records in the batch before its own; it is then
-   * answered a batch later, never early.
-   */
+  /** The records of the current turn's writes, in order. */
   private unsent: unknown[] = [];
   private scheduled = false;
-  /** The batch gathering, and those sent and not yet acknowledged (one but while closing), in order. */
-  private gathering: Batch | undefined;
-  private inflight: Batch[] = [];
-  /** Every message up to this seq has its store committed. */
-  private durableSeq: number;
+  /** Records journaled, not yet sent to the log writer. */
+  private window: unknown[] = [];
+  private windowTo: JournalPosition | undefined;
+  private windowSeq = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private inflight: Sent[] = [];
   private idleWaiters: Array<() => void> = [];
+  /** Why SQLite last failed to apply a window, until it applies one. */
+  private stalled: unknown;
   /** Set when the log writer stopped: every write rejects with it. */
   private broken: Error | undefined;
+  /** Every message up to this seq has its store journaled. */
+  journaledSeq = 0;
+  /** Called when everything up to a seq is in SQLite (see `spill.ts`). */
+  onApplied: (lastSeq: number) => void = () => {};
 
   constructor(
+    private readonly journal: LogJournal,
     private readonly writer: LogWriter,
     /** The heap's last seq now. */
     private readonly lastSeq: () => number,
     /** The error the writes of a failed commit reject with; called after they are undone. */
     private readonly failure: (cause: unknown) => Error,
   ) {
-    this.durableSeq = lastSeq();
+    this.journaledSeq = lastSeq();
     writer.onAck = (id) => this.acked(id);
-    writer.onFail = (cause) => this.failed(cause);
+    writer.onFail = (cause) => {
+      this.stalled = cause;
+    };
   }
 
   /** Takes a write just made on the heap; returns its promise. */
@@ -83,102 +102,110 @@ export class LogCommits {
 
   /** The latest write not answered yet, if any (`afterCommit` outside a write waits for it). */
   latest(): Unacked | undefined {
-    return this.turn.at(-1) ?? this.gathering?.writes.at(-1) ?? this.inflight.at(-1)?.writes.at(-1);
+    return this.turn.at(-1);
   }
 
-  /** A promise while anything is not committed; undefined when all is. */
+  /**
+   * A promise while anything is not applied to SQLite yet (sending the window now); undefined when all
+   * is.
+   */
   busy(): Promise<void> | undefined {
     if (this.idle()) return undefined;
+    if (!this.scheduled) this.send();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Ends the turn now and sends what gathered, even while a batch is in flight (before closing). */
-  drain(): void {
+  /**
+   * Ends the turn now and sends the window (before closing). Returns where the journal ends, or
+   * undefined when nothing was ever journaled.
+   */
+  drain(): JournalPosition | undefined {
     this.endTurn();
-    this.send(true);
+    this.send();
+    return this.windowTo === undefined ? undefined : this.journal.position;
   }
 
-  /** The log writer stopped: what is not committed is undone and rejects; later writes reject at once. */
+  /** The log writer stopped: the turn's writes are undone and reject; later writes reject at once. */
   stopped(error: Error): void {
     if (this.broken) return;
     this.broken = error;
-    this.undoAll(this.failure(error));
+    const writes = this.turn;
+    this.turn = [];
+    this.unsent = [];
+    this.refuse(writes, () => this.failure(error));
+    this.inflight = [];
+    this.window = [];
+    this.wakeIdle();
   }
 
   private idle(): boolean {
-    return this.turn.length === 0 && this.gathering === undefined && this.inflight.length === 0;
+    return this.turn.length === 0 && this.window.length === 0 && this.inflight.length === 0;
   }
 
   private readonly endTurn = (): void => {
     this.scheduled = false;
     if (this.turn.length === 0) return;
     const writes = this.turn;
+    const ops = this.unsent;
     this.turn = [];
-    if (this.unsent.length === 0 && this.gathering === undefined && this.inflight.length === 0) {
-      for (const w of writes) answer(w); // nothing to store, nothing to wait for
-      this.wakeIdle();
-      return;
+    this.unsent = [];
+    if (ops.length > 0) {
+      if (this.stalled !== undefined && writes.some((w) => w.stores)) {
+        const cause = this.stalled;
+        this.refuse(writes, () => this.failure(cause));
+        return;
+      }
+      try {
+        this.windowTo = this.journal.append(ops);
+      } catch (error) {
+        this.refuse(writes, () => this.failure(asStorageFailure(error)));
+        return;
+      }
+      for (const op of ops) this.window.push(op);
+      this.windowSeq = this.lastSeq();
+      this.journaledSeq = this.windowSeq;
+      if (this.window.length >= WINDOW_VALUES) this.send();
+      else this.timer ??= setTimeout(() => this.send(), WINDOW_MS);
     }
     for (const w of writes) {
-      if (!w.lazy) continue;
-      if (w.touched <= this.durableSeq) answer(w);
-      else w.lazy = false; // it received a message whose send is not committed yet: wait for it
+      w.resolve(w.value);
+      for (const fn of w.callbacks) fn();
     }
-    this.gathering ??= { id: 0, writes: [], lastSeq: 0 };
-    const batch = this.gathering;
-    for (const w of writes) batch.writes.push(w);
-    batch.lastSeq = this.lastSeq();
-    this.send(false);
+    this.wakeIdle();
   };
 
-  private send(evenIfBusy: boolean): void {
-    if (this.gathering === undefined || (this.inflight.length > 0 && !evenIfBusy)) return;
-    const batch = this.gathering;
-    this.gathering = undefined;
-    batch.id = this.writer.send(this.unsent);
-    this.unsent = [];
-    this.inflight.push(batch);
+  /** Sends the window to the log writer, without what it would write only to delete. */
+  private send(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.window.length === 0 || this.windowTo === undefined) return;
+    const ops = survivors(this.window);
+    this.window = [];
+    this.inflight.push({
+      id: this.writer.send(ops, this.windowTo),
+      lastSeq: this.windowSeq,
+      to: this.windowTo,
+    });
   }
 
-  /** Every batch up to `id` is committed. */
+  /** Every window up to `id` is in SQLite. */
   private acked(id: number): void {
-    while (this.inflight.length > 0 && (this.inflight[0] as Batch).id <= id) {
-      const batch = this.inflight.shift() as Batch;
-      this.durableSeq = batch.lastSeq;
-      for (const w of batch.writes) {
-        if (!w.lazy) answer(w);
-      }
+    let applied: Sent | undefined;
+    while (this.inflight.length > 0 && (this.inflight[0] as Sent).id <= id) applied = this.inflight.shift();
+    this.stalled = undefined;
+    if (applied) {
+      this.onApplied(applied.lastSeq);
+      this.journal.release(applied.to);
     }
-    this.send(false);
     this.wakeIdle();
   }
 
-  private failed(cause: unknown): void {
-    this.undoAll(undefined, cause);
-    this.writer.resume();
-  }
-
-  /**
-   * Takes back every write not committed, latest first; then rejects those still waiting with
-   * `error`, or the error made of `cause` after the undo (it may read the store back, as the
-   * broker's reloads do).
-   */
-  private undoAll(error: Error | undefined, cause?: unknown): void {
-    const writes = [
-      ...this.inflight.flatMap((b) => b.writes),
-      ...(this.gathering?.writes ?? []),
-      ...this.turn,
-    ];
-    this.inflight = [];
-    this.gathering = undefined;
-    this.turn = [];
-    this.unsent = [];
+  /** Takes back `writes` (one turn's, not journaled), latest first; then rejects them with `error()`. */
+  private refuse(writes: Unacked[], error: () => Error): void {
     for (let i = writes.length - 1; i >= 0; i--) undoAll((writes[i] as Unacked).undo);
-    const rejection = error ?? this.failure(cause);
-    for (const w of writes) {
-      if (!w.lazy) w.reject(rejection);
-    }
-    this.wakeIdle();
+    if (writes.length === 0) return;
+    const rejection = error();
+    for (const w of writes) w.reject(rejection);
   }
 
   private wakeIdle(): void {
@@ -189,7 +216,15 @@ export class LogCommits {
   }
 }
 
-function answer(w: Unacked): void {
-  w.resolve(w.value);
-  for (const fn of w.callbacks) fn();
+/** SQLite's code for what a failed journal write means, so that the broker's advice fits it. */
+function asStorageFailure(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const sqlite =
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? 'SQLITE_FULL'
+      : code === 'EROFS' || code === 'EACCES' || code === 'EPERM'
+        ? 'SQLITE_READONLY'
+        : 'SQLITE_IOERR';
+  const message = error instanceof Error ? error.message : String(error);
+  return Object.assign(new Error(`the journal write failed: ${message}`), { code: sqlite, cause: error });
 }

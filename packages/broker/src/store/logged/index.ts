@@ -14,8 +14,10 @@ import type {
 } from '../contract.js';
 import { type DatabaseOptions, openDatabase } from '../database.js';
 import { HeapStore } from '../heap/index.js';
-import { LogCommits } from './commits.js';
+import { LogCommits, WINDOW_MS } from './commits.js';
+import { LogJournal } from './journal.js';
 import { DELIVERY, QUEUE, Recorder, recorded } from './ops.js';
+import { recoverJournal } from './recover.js';
 import { restore } from './restore.js';
 import { DEFAULT_SPILL, Spill, type SpillLimits, spillingMessages, spillingMoveTasks } from './spill.js';
 import { LogWriter } from './writer.js';
@@ -25,15 +27,17 @@ const STATE_DELAY_MS = 200;
 
 /**
  * The logged engine, durable: the heap engine is the live state (every read and every change runs on
- * its structures, on the main thread), and SQLite is its log, written on a worker thread. Each write's
- * changes are recorded as it runs (`ops.ts`); the records of one event-loop turn go to the log writer
- * as one batch, which commits whatever batches have arrived in one transaction. A write that stores
- * or deletes anything resolves only once its batch is committed (so `kill -9` loses nothing
- * acknowledged and brings back nothing deleted); a write that only changes delivery state (a receive)
- * resolves at the end of its turn, and that state is logged within {@link STATE_DELAY_MS}, as it is
- * then. Each standard queue past 10,000 messages keeps the rest on disk only (`spill.ts`). If a commit fails, every write not yet committed is undone on the
- * heap, latest first, and those waiting reject with the failure. At start, the database is loaded into
- * the heap (`restore.ts`).
+ * its structures, on the main thread), a journal file makes each answered write durable, and SQLite,
+ * written on a worker thread, holds the state the journal is folded into. Each write's changes are
+ * recorded as it runs (`ops.ts`); the records of one event-loop turn are appended to the journal as
+ * one frame before the turn's writes are answered (so `kill -9` loses nothing acknowledged and brings
+ * back nothing deleted), and go to SQLite a window of {@link WINDOW_MS} at a time, where a message
+ * stored and deleted within the window is never written (`commits.ts`). Delivery state (a receive's
+ * visibility, receive count, receipt) is recorded within {@link STATE_DELAY_MS}, as it is then: after
+ * a crash, a message may come back early, never be lost. Each standard queue past 10,000 messages
+ * keeps the rest on disk only (`spill.ts`). If a journal write fails, the turn's writes are undone on
+ * the heap, latest first, and reject with the failure. At start, what the journal holds beyond SQLite
+ * is applied to it (`recover.ts`), then the database is loaded into the heap (`restore.ts`).
  */
 export class LoggedStore implements Store {
   readonly engine: StoreEngine = 'logged';
@@ -49,6 +53,7 @@ export class LoggedStore implements Store {
   private readonly heap: HeapStore;
   private readonly recorder = new Recorder();
   private readonly writer: LogWriter;
+  private readonly journal: LogJournal;
   private readonly commits: LogCommits;
   /** The main thread's connection: read at start, then to read disk-only tails back (see `spill.ts`). */
   private readonly reader: Database.Database;
@@ -70,7 +75,10 @@ export class LoggedStore implements Store {
     const db = openDatabase(options);
     // it reads tails back a chunk at a time, in seq order: a small page cache does
     db.pragma('cache_size = -2048');
+    const dir = options.dataDir ?? '.mega';
+    let last: number;
     try {
+      last = recoverJournal(dir, db);
       spill = new Spill(heap, this.recorder, db, limits);
       restore(db, heap, spill);
     } catch (error) {
@@ -101,7 +109,12 @@ export class LoggedStore implements Store {
     this.peek = heap.peek;
 
     this.writer = new LogWriter(options);
-    this.commits = new LogCommits(this.writer, () => heap.data.lastSeq, commitError);
+    this.journal = new LogJournal(dir, last, options.fsync);
+    const commits = new LogCommits(this.journal, this.writer, () => heap.data.lastSeq, commitError);
+    const tails = spill;
+    commits.onApplied = (seq) => tails.applied(seq);
+    tails.journaled = () => commits.journaledSeq;
+    this.commits = commits;
     this.writer.onStopped = (error) => this.commits.stopped(error);
     this.statesTimer = setInterval(() => this.writeStates(), STATE_DELAY_MS);
     this.statesTimer.unref();
@@ -142,9 +155,9 @@ export class LoggedStore implements Store {
       this.recorder.end();
       return Promise.reject(error);
     }
-    const { ops, lazy, touched } = this.recorder.end();
+    const { ops, stores } = this.recorder.end();
     return this.commits.add<T>(
-      { undo: done.undo, callbacks: done.callbacks, lazy, touched, value: done.value },
+      { undo: done.undo, callbacks: done.callbacks, stores, value: done.value },
       ops,
     );
   }
@@ -155,7 +168,7 @@ export class LoggedStore implements Store {
       return;
     }
     const last = this.commits.latest();
-    if (last && !last.lazy) last.callbacks.push(fn);
+    if (last) last.callbacks.push(fn);
     else fn();
   }
 
@@ -172,13 +185,20 @@ export class LoggedStore implements Store {
     return this.writer.limit(bytes);
   }
 
-  /** Commits what is pending, then stops the log writer (which closes the database). */
+  /**
+   * Journals what is pending and applies it, then stops the log writer (which closes the database) and
+   * deletes the journal, which SQLite then holds all of (it stays if SQLite could not apply it: the
+   * next start does).
+   */
   close(): Promise<void> {
     this.closed ??= (async () => {
       clearInterval(this.statesTimer);
       this.writeStates();
-      this.commits.drain();
-      await this.writer.close();
+      const end = this.commits.drain();
+      const applied = await this.writer.close();
+      this.journal.close(
+        end === undefined || (applied?.segment === end.segment && applied.offset === end.offset),
+      );
       this.reader.close();
     })();
     return this.closed;

@@ -57,48 +57,24 @@ export const LOGGED_CALLS = {
 export type LoggedTable = keyof typeof LOGGED_CALLS;
 
 /**
- * Calls that change only delivery state: how soon a message or group can be received again, receive
- * counts, receive-attempt ids, retry counters, expired entries. A write made only of these (a
- * receive) is answered without waiting for the log: after a crash such a change may be missing, so a
- * message may come back early, never be lost (and a deleted one never comes back: deletes wait).
- */
-const LAZY_CALLS = new Set([
-  'fair.served',
-  'fifo.setGroup',
-  'fifo.putAttempt',
-  'fifo.expire',
-  'snsDeliveries.retry',
-]);
-
-/**
  * Collects the log records of the write being made ({@link Recorder.begin} … {@link Recorder.end}),
  * from the heap's message observer and the wrapped tables.
  */
 export class Recorder implements MessageObserver {
   private ops: unknown[] = [];
-  /** Whether every record of the write so far changes delivery state only. */
-  private lazy = true;
-  /** The largest seq whose delivery state the write changed (0: none). */
-  private touched = 0;
+  /** Whether the write so far stored a message. */
+  private stores = false;
   /** Messages whose delivery state changed since it was last recorded, by seq. */
   private readonly dirty = new Map<number, Msg>();
 
   begin(): void {
     this.ops = [];
-    this.lazy = true;
-    this.touched = 0;
+    this.stores = false;
   }
 
-  /**
-   * The write's records; whether it has some and they all change delivery state only; the largest
-   * seq whose delivery state it changed (a message the write may only answer about once stored).
-   */
-  end(): { ops: unknown[]; lazy: boolean; touched: number } {
-    const out = {
-      ops: this.ops,
-      lazy: this.lazy && (this.ops.length > 0 || this.touched > 0),
-      touched: this.touched,
-    };
+  /** The write's records, and whether it stored a message. */
+  end(): { ops: unknown[]; stores: boolean } {
+    const out = { ops: this.ops, stores: this.stores };
     this.ops = [];
     return out;
   }
@@ -109,12 +85,11 @@ export class Recorder implements MessageObserver {
 
   /** A message stored under `seq` (in the heap, or on disk only: see `spill.ts`). */
   putRow(seq: number, m: NewMessage): void {
-    this.lazy = false;
+    this.stores = true;
     this.ops.push(PUT, seq, ...columnValues(m));
   }
 
   removed(m: Msg): void {
-    this.lazy = false;
     this.dirty.delete(m.seq);
     this.ops.push(DEL, m.seq);
   }
@@ -125,7 +100,6 @@ export class Recorder implements MessageObserver {
    * UPDATE at all.
    */
   changed(m: Msg): void {
-    if (m.seq > this.touched) this.touched = m.seq;
     this.dirty.set(m.seq, m);
   }
 
@@ -145,19 +119,16 @@ export class Recorder implements MessageObserver {
 
   /** A call to a table other than the messages (its arguments are posted as they are at the end of the turn). */
   call(table: LoggedTable, method: string, args: unknown[]): void {
-    if (!LAZY_CALLS.has(`${table}.${method}`)) this.lazy = false;
     this.ops.push(CALL, table, method, args);
   }
 
   /** A row inserted under an id the heap chose (queues, HTTP/S deliveries; posted as it is at the end of the turn). */
   inserted(op: typeof QUEUE | typeof DELIVERY, id: number, row: object): void {
-    this.lazy = false;
     this.ops.push(op, id, row);
   }
 
   /** The queue's messages above seq `horizon` deleted (its disk-only tail). */
   droppedTail(queueId: number, horizon: number): void {
-    this.lazy = false;
     this.ops.push(TAIL_DROP, queueId, horizon);
   }
 }

@@ -1,21 +1,22 @@
 /** The messages between the logged engine's main thread and its log writer (`worker.ts`). */
+import type { JournalPosition } from './journal.js';
 
 /** To the log writer. Batch ids increase by one; `ops` are log records (`ops.ts`). */
 export type ToWriter =
-  | { t: 'batch'; id: number; ops: unknown[] }
-  /** Batches after a failed one were dropped; take the next ones again. */
-  | { t: 'resume' }
-  /** Caps the database file at `bytes` (see `setMaxDatabaseBytes`). */
+  /** A window of journaled records, which reach the journal up to `to`. */
+  | { t: 'batch'; id: number; ops: unknown[]; to: JournalPosition }
+  /** Caps the database file at `bytes` (see `setMaxDatabaseBytes`), then retries what it holds. */
   | { t: 'limit'; id: number; bytes: number }
-  /** Commit what arrived, stop, close the database. */
+  /** Apply what arrived, stop, close the database. */
   | { t: 'close' };
 
 /** From the log writer. */
 export type ToMain =
   | { t: 'ready' }
-  /** Every batch up to `id` is committed; the COMMIT took `seconds`. */
+  /** Every batch up to `id` is applied; the COMMIT took `seconds`. */
   | { t: 'ack'; id: number; seconds: number }
-  /** The transaction holding the batches up to `id` failed: none of them is stored. */
+  /** Applying the batches up to `id` failed: they are held, to retry. */
   | { t: 'fail'; id: number; code: string | undefined; message: string }
   | { t: 'limited'; id: number }
-  | { t: 'closed' };
+  /** Closed; `applied`: the journal position SQLite holds everything up to (none if it failed). */
+  | { t: 'closed'; applied: JournalPosition | undefined };

@@ -40,7 +40,14 @@ export class Spill {
   private readonly tails = new Map<number, Tail>();
   /** Seqs deleted from the heap above their queue's horizon, with their queue (see {@link Spill.removed}). */
   private readonly ghosts = new Map<number, number>();
+  /**
+   * Each queue's tail messages journaled or being written and not yet in SQLite (the log writer
+   * applies a window at a time), in seq order: read back from here until SQLite has them.
+   */
+  private readonly pending = new Map<number, MessageRow[]>();
   private readonly load: Database.Statement;
+  /** The largest seq whose store is journaled (one above can still be undone). */
+  journaled: () => number = () => 0;
 
   constructor(
     private readonly heap: HeapStore,
@@ -78,10 +85,37 @@ export class Spill {
     const seq = ++this.heap.data.lastSeq;
     const was = { ...tail };
     add(tail, seq, message);
+    let pending = this.pending.get(message.queue_id);
+    if (pending === undefined) {
+      pending = [];
+      this.pending.set(message.queue_id, pending);
+    }
+    pending.push({
+      ...message,
+      seq,
+      receive_count: 0,
+      first_received_at: null,
+      received_at: null,
+      receipt: null,
+    });
     const t = tail;
-    this.heap.data.journal.record(() => Object.assign(t, was));
+    const p = pending;
+    this.heap.data.journal.record(() => {
+      Object.assign(t, was);
+      p.pop();
+    });
     this.recorder.putRow(seq, message);
     return seq;
+  }
+
+  /** Every message up to `lastSeq` is in SQLite: the pending ones up to it are read back from there. */
+  applied(lastSeq: number): void {
+    for (const [queueId, pending] of this.pending) {
+      let n = 0;
+      while (n < pending.length && (pending[n] as MessageRow).seq <= lastSeq) n++;
+      if (n === pending.length) this.pending.delete(queueId);
+      else if (n > 0) pending.splice(0, n);
+    }
   }
 
   /**
@@ -95,11 +129,17 @@ export class Spill {
     if (q === undefined) return 0;
     const room = this.limits.cap - q.messages.size;
     if (!force && room < this.limits.chunk) return 0;
-    const rows = this.load.all(tail.horizon, queueId, Math.max(room, this.limits.chunk)) as unknown[][];
-    // what comes back is in SQLite already: it stays in the heap whatever becomes of the write under way
+    const want = Math.max(room, this.limits.chunk);
+    const rows = (this.load.all(tail.horizon, queueId, want) as unknown[][]).map(toMessageRow);
+    // then those SQLite does not have yet (journaled ones only: a later one may still be undone)
+    const journaled = this.journaled();
+    for (const row of this.pending.get(queueId) ?? []) {
+      if (rows.length >= want || row.seq > journaled) break;
+      if (row.seq > (rows.at(-1)?.seq ?? tail.horizon)) rows.push(row);
+    }
+    // what comes back is journaled already: it stays in the heap whatever becomes of the write under way
     this.heap.data.journal.untracked(() => {
-      for (const r of rows) {
-        const row = toMessageRow(r);
+      for (const row of rows) {
         tail.horizon = row.seq;
         // in the heap already (a grouped or delayed one), or deleted there and not yet on disk
         if (this.heap.data.bySeq.has(row.seq) || this.ghosts.has(row.seq)) continue;
@@ -131,9 +171,12 @@ export class Spill {
     const tail = this.tail(queueId);
     if (tail === undefined) return;
     const count = tail.count;
+    const pending = this.pending.get(queueId);
     tail.count = 0;
+    this.pending.delete(queueId);
     this.heap.data.journal.record(() => {
       tail.count = count;
+      if (pending) this.pending.set(queueId, pending);
     });
     this.recorder.droppedTail(queueId, tail.horizon);
   }

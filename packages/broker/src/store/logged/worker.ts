@@ -1,16 +1,19 @@
 /**
  * The logged engine's log writer, a worker thread: it owns the SQLite connection and applies the
- * batches the main thread posts, as many as have arrived in one transaction (group commit), then
- * acknowledges the last one. After a failed transaction it drops every batch until the main thread,
- * having undone them, says `resume`.
+ * windows of journaled records the main thread posts (`commits.ts`), as many as have arrived in one
+ * transaction, then acknowledges the last one. What it cannot apply (a full database) it keeps and
+ * retries with what follows: it is in the journal already, and answered.
  */
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { type DatabaseOptions, openDatabase, setMaxDatabaseBytes } from '../database.js';
 import { LogApplier } from './apply.js';
+import type { JournalPosition } from './journal.js';
 import type { ToMain, ToWriter } from './protocol.js';
 
 /** How often the WAL is checkpointed (PASSIVE: never waiting for a reader). */
-const CHECKPOINT_MS = 200;
+const CHECKPOINT_MS = 1000;
+/** How often a window SQLite could not apply is retried, in ms (and on every message). */
+const RETRY_MS = 1000;
 
 const { options, port } = workerData as { options: DatabaseOptions; port: MessagePort };
 const db = openDatabase(options);
@@ -26,40 +29,42 @@ const checkpoints = setInterval(() => {
   }
 }, CHECKPOINT_MS);
 const applier = new LogApplier(db);
-let failed = false;
+/** What the main thread sent and SQLite has not applied yet (more than one window after a failure). */
+let held: unknown[] = [];
+let heldTo: JournalPosition | undefined;
+let heldId = -1;
+/** While SQLite fails to apply what is held: retried on every message, and every second. */
+let failing = false;
+const retries = setInterval(() => {
+  if (failing) apply();
+}, RETRY_MS);
 
 function send(message: ToMain): void {
   port.postMessage(message);
 }
 
 function handle(first: ToWriter): void {
-  const ops: unknown[] = [];
-  let last = -1;
   for (let m: ToWriter | undefined = first; m !== undefined; m = next()) {
-    if (m.t === 'resume') {
-      failed = false;
-      continue;
-    }
     if (m.t === 'limit') {
       setMaxDatabaseBytes(db, m.bytes);
+      apply();
       send({ t: 'limited', id: m.id });
       continue;
     }
     if (m.t === 'close') {
-      commit(ops, last);
-      ops.length = 0;
-      last = -1;
+      apply();
       clearInterval(checkpoints);
+      clearInterval(retries);
       db.close();
-      send({ t: 'closed' });
+      send({ t: 'closed', applied: failing ? undefined : heldTo });
       port.close();
       return;
     }
-    if (failed) continue;
-    for (const op of m.ops) ops.push(op);
-    last = m.id;
+    for (const op of m.ops) held.push(op);
+    heldTo = m.to;
+    heldId = m.id;
   }
-  commit(ops, last);
+  apply();
 }
 
 /** The next message already waiting, if any (read synchronously, to group them). */
@@ -67,23 +72,27 @@ function next(): ToWriter | undefined {
   return (receiveMessageOnPort(port)?.message as ToWriter | undefined) ?? undefined;
 }
 
-function commit(ops: unknown[], last: number): void {
-  if (last < 0) return;
+/** Applies what is held in one transaction; on failure keeps it, to retry. */
+function apply(): void {
+  if (heldId < 0 || heldTo === undefined) return;
   const start = performance.now();
   try {
-    applier.apply(ops);
+    applier.apply(held, heldTo);
   } catch (error) {
-    failed = true;
+    failing = true;
     const e = error as { code?: unknown; message?: unknown };
     send({
       t: 'fail',
-      id: last,
+      id: heldId,
       code: typeof e.code === 'string' ? e.code : undefined,
       message: String(e.message ?? error),
     });
     return;
   }
-  send({ t: 'ack', id: last, seconds: (performance.now() - start) / 1000 });
+  failing = false;
+  send({ t: 'ack', id: heldId, seconds: (performance.now() - start) / 1000 });
+  held = [];
+  heldId = -1;
 }
 
 port.on('message', handle);

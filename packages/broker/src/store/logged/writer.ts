@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { DatabaseOptions } from '../options.js';
+import type { JournalPosition } from './journal.js';
 import type { ToMain, ToWriter } from './protocol.js';
 
 /**
@@ -8,9 +9,9 @@ import type { ToMain, ToWriter } from './protocol.js';
  * connection): sends batches of log records, hears their acknowledgements and failures.
  */
 export class LogWriter {
-  /** Every batch up to `id` is committed. */
+  /** Every batch up to `id` is applied to SQLite. */
   onAck: (id: number) => void = () => {};
-  /** The transaction holding the batches not yet acknowledged failed (none of them is stored). */
+  /** SQLite could not apply the batches not yet acknowledged: the writer holds them and retries. */
   onFail: (cause: Error & { code?: string }) => void = () => {};
   /** The duration of each COMMIT, in seconds. */
   onCommitTime: ((seconds: number) => void) | undefined;
@@ -23,8 +24,8 @@ export class LogWriter {
   private lastSent = 0;
   private lastAcked = 0;
   private readonly limits = new Map<number, () => void>();
-  private closing: Promise<void> | undefined;
-  private onClosed: (() => void) | undefined;
+  private closing: Promise<JournalPosition | undefined> | undefined;
+  private onClosed: ((applied: JournalPosition | undefined) => void) | undefined;
 
   constructor(options: DatabaseOptions) {
     const { port1, port2 } = new MessageChannel();
@@ -37,17 +38,12 @@ export class LogWriter {
     this.worker.on('exit', (code) => this.stop(new Error(`the log writer exited (code ${code})`)));
   }
 
-  /** Sends one batch of log records; returns its id (ids increase by one). */
-  send(ops: unknown[]): number {
+  /** Sends one batch of log records, which reach the journal up to `to`; returns its id (ids increase by one). */
+  send(ops: unknown[], to: JournalPosition): number {
     const id = this.nextId++;
     this.lastSent = id;
-    this.post({ t: 'batch', id, ops });
+    this.post({ t: 'batch', id, ops, to });
     return id;
-  }
-
-  /** After a failure: the writer dropped what followed; it takes batches again from now on. */
-  resume(): void {
-    this.port.postMessage({ t: 'resume' } satisfies ToWriter);
   }
 
   /** Caps the database file at `bytes` (see `setMaxDatabaseBytes`); resolves once applied. */
@@ -59,9 +55,12 @@ export class LogWriter {
     });
   }
 
-  /** Commits what was sent, stops the writer and closes the database. */
-  close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
+  /**
+   * Applies what was sent, stops the writer and closes the database; resolves with the journal
+   * position SQLite holds everything up to (undefined if it could not apply it all).
+   */
+  close(): Promise<JournalPosition | undefined> {
+    this.closing ??= new Promise<JournalPosition | undefined>((resolve) => {
       this.onClosed = resolve;
       this.post({ t: 'close' });
     });
@@ -87,8 +86,6 @@ export class LogWriter {
         this.onAck(m.id);
         break;
       case 'fail':
-        // the writer drops every batch sent before it hears `resume`
-        this.lastAcked = this.lastSent;
         this.onFail(Object.assign(new Error(m.message), { code: m.code }));
         break;
       case 'limited':
@@ -96,7 +93,7 @@ export class LogWriter {
         this.limits.delete(m.id);
         break;
       case 'closed':
-        this.onClosed?.();
+        this.onClosed?.(m.applied);
         break;
       case 'ready':
         return;
@@ -106,7 +103,7 @@ export class LogWriter {
 
   private stop(error: Error): void {
     if (this.closing) {
-      this.onClosed?.();
+      this.onClosed?.(undefined);
       return;
     }
     this.onStopped(error);
