@@ -89,7 +89,11 @@ export function sqliteAddonFor(node: string): string | undefined {
       stdio: 'ignore',
       timeout: 900_000,
       // under `npm run`, npm's own `nodedir` setting (npm_config_nodedir) would win over --nodedir
-      env: { ...process.env, npm_config_nodedir: nodeDir, PATH: `${dirname(node)}:${process.env.PATH ?? ''}` },
+      env: {
+        ...process.env,
+        npm_config_nodedir: nodeDir,
+        PATH: `${dirname(node)}:${process.env.PATH ?? ''}`,
+      },
     });
     copyFileSync(join(build, 'build/Release/better_sqlite3.node'), cached);
     rmSync(build, { recursive: true, force: true });
