@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { migrate } from '../src/store/database.js';
 import type { MoveTaskRow, NewMessage, Store } from '../src/store/index.js';
 import { openStore } from '../src/store/index.js';
-import { coalesce } from '../src/store/logged/apply.js';
+import { coalesce, LogApplier } from '../src/store/logged/apply.js';
 import { WINDOW_MS } from '../src/store/logged/commits.js';
 import { LoggedStore } from '../src/store/logged/index.js';
 import { LogJournal, readJournal, segments } from '../src/store/logged/journal.js';
-import { ARITY, DEL, PUT, STATE } from '../src/store/logged/ops.js';
+import { ARITY, CALL, DEL, PUT, STATE } from '../src/store/logged/ops.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { newMessage, queueRow as row, topicRow } from './support/rows.js';
 
@@ -460,5 +461,43 @@ describe('logged engine', () => {
     // records: 0 put 1, 1 state 1, 2 put 2, 3 state 2, 4 state 2, 5 del 1, 6 state 3
     const skipped = [...coalesce(ops)].map((i) => positions.indexOf(i)).sort();
     assert.deepEqual(skipped, [0, 1, 3, 5]);
+  });
+
+  it('coalesces FIFO group rows: only what sets a group last is written, and the SQLite state is the same', () => {
+    const call = (method: string, ...args: unknown[]) => [CALL, 'fifo', method, args];
+    const records = [
+      call('addGroup', 1, 'a', 5, 1), // 0: settled by 2
+      call('setGroup', 1, 'a', 6, 1), // 1: settled by 2
+      call('setGroup', 1, 'a', 7, 2), // 2: wiped by 5
+      call('setGroup', 1, 'b', 1, 3), // 3: wiped by 5
+      call('setGroup', 2, 'b', 1, 4), // 4: another queue, kept
+      call('deleteGroups', 1), // 5: kept
+      call('addGroup', 1, 'c', 2, 5), // 6: kept (a conditional insert settles nothing)
+      call('addGroup', 1, 'c', 3, 6), // 7: kept
+      call('deleteGroup', 2, 'd'), // 8: settled by 9
+      call('deleteGroup', 2, 'd'), // 9: kept
+    ];
+    const ops = records.flat();
+    const skipped = [...coalesce(ops)].map((i) => i / 4).sort();
+    assert.deepEqual(skipped, [0, 1, 2, 3, 8]);
+    // applied as one batch (what coalesce finds is skipped) and one record per batch (nothing is)
+    const rowsAfter = (batch: unknown[]) => {
+      const db = new Database(':memory:');
+      migrate(db);
+      new LogApplier(db).apply(batch, { segment: 1, offset: 0 });
+      return db.prepare('SELECT * FROM fifo_groups ORDER BY queue_id, group_id').all();
+    };
+    const each = (() => {
+      const db = new Database(':memory:');
+      migrate(db);
+      const applier = new LogApplier(db);
+      for (const r of records) applier.apply(r, { segment: 1, offset: 0 });
+      return db.prepare('SELECT * FROM fifo_groups ORDER BY queue_id, group_id').all();
+    })();
+    assert.deepEqual(rowsAfter(ops), each);
+    assert.deepEqual(
+      each.map((r) => Object.values(r as object).join(':')),
+      ['1:c:2:5', '2:b:1:4'],
+    );
   });
 });

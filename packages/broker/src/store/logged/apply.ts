@@ -130,16 +130,26 @@ export class LogApplier {
 }
 
 /**
- * The positions of the records that need not be written: a `PUT` whose message a later `DEL` of the
- * same batch deletes (with that `DEL`), and every `STATE` of a message followed by another `STATE` or
- * a `DEL` of it. Seqs are never reused while the heap runs, so a seq names one message in a batch.
+ * The positions of the records that need not be written (the records apply in one transaction, so
+ * only the state they end in matters):
+ * - a `PUT` whose message a later `DEL` of the same batch deletes (with that `DEL`);
+ * - every `STATE` of a message followed by another `STATE` or a `DEL` of it;
+ * - a FIFO group's `setGroup`, `addGroup` or `deleteGroup` followed by a `setGroup` or `deleteGroup` of
+ *   the same group, or a `deleteGroups` of its queue (each of these sets the group's row whatever it
+ *   was; the SQLite engine's tables have no triggers or foreign keys that would see the difference).
+ * Seqs are never reused while the heap runs, so a seq names one message in a batch.
  */
 export function coalesce(ops: readonly unknown[]): Set<number> {
   const putAt = new Map<number, number>();
   const stateAt = new Map<number, number>();
   const skip = new Set<number>();
+  const groupCalls: number[] = [];
   for (let i = 0; i < ops.length; i += 1 + (ARITY[ops[i] as number] as number)) {
     const op = ops[i];
+    if (op === CALL) {
+      if (ops[i + 1] === 'fifo' && GROUP_WRITES.has(ops[i + 2] as string)) groupCalls.push(i);
+      continue;
+    }
     if (op !== PUT && op !== DEL && op !== STATE) continue;
     const seq = ops[i + 1] as number;
     const state = stateAt.get(seq);
@@ -156,8 +166,30 @@ export function coalesce(ops: readonly unknown[]): Set<number> {
       }
     }
   }
+  // latest first: once a group's row is set whatever it was, what came before it does not matter
+  const settled = new Set<string>();
+  const wiped = new Set<unknown>();
+  for (let k = groupCalls.length - 1; k >= 0; k--) {
+    const i = groupCalls[k] as number;
+    const method = ops[i + 2] as string;
+    const [queueId, groupId] = ops[i + 3] as [number, string];
+    if (wiped.has(queueId)) {
+      skip.add(i);
+      continue;
+    }
+    if (method === 'deleteGroups') {
+      wiped.add(queueId);
+      continue;
+    }
+    const key = `${queueId}\u0000${groupId}`;
+    if (settled.has(key)) skip.add(i);
+    else if (method !== 'addGroup') settled.add(key);
+  }
   return skip;
 }
+
+/** The FIFO group calls {@link coalesce} folds. */
+const GROUP_WRITES = new Set(['setGroup', 'addGroup', 'deleteGroup', 'deleteGroups']);
 
 /** `ops` without the records {@link coalesce} finds need not be written (`ops` itself when none). */
 export function survivors(ops: readonly unknown[]): unknown[] {

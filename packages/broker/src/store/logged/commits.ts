@@ -60,6 +60,8 @@ export class LogCommits {
   private timer: NodeJS.Timeout | undefined;
   private inflight: Sent[] = [];
   private idleWaiters: Array<() => void> = [];
+  /** Someone waits for SQLite ({@link LogCommits.busy}): the window goes at the end of the turn. */
+  private urgent = false;
   /** Why SQLite last failed to apply a window, until it applies one. */
   private stalled: unknown;
   /** Set when the log writer stopped: every write rejects with it. */
@@ -111,6 +113,7 @@ export class LogCommits {
    */
   busy(): Promise<void> | undefined {
     if (this.idle()) return undefined;
+    this.urgent = true;
     if (!this.scheduled) this.send();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
@@ -164,7 +167,7 @@ export class LogCommits {
       for (const op of ops) this.window.push(op);
       this.windowSeq = this.lastSeq();
       this.journaledSeq = this.windowSeq;
-      if (this.window.length >= WINDOW_VALUES) this.send();
+      if (this.urgent || this.window.length >= WINDOW_VALUES) this.send();
       else this.timer ??= setTimeout(() => this.send(), WINDOW_MS);
     }
     for (const w of writes) {
@@ -210,6 +213,7 @@ export class LogCommits {
 
   private wakeIdle(): void {
     if (!this.idle() || this.idleWaiters.length === 0) return;
+    this.urgent = false;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const fn of waiters) fn();
