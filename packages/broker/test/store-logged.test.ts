@@ -133,6 +133,24 @@ describe('logged engine', () => {
     assert.equal(before.messages[0]?.length, 3, 'a, c and grouped');
     assert.equal(before.messages[2]?.length, 1, "the deleted queue's message waits for the sweeper");
     await store.close();
+    const indexes = () => {
+      const db = new Database(join(dir, 'broker.db'), { readonly: true });
+      try {
+        return (
+          db
+            .prepare(
+              "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' ORDER BY name",
+            )
+            .all() as Array<{
+            name: string;
+          }>
+        ).map((r) => r.name);
+      } finally {
+        db.close();
+      }
+    };
+    const grouped = ['messages_group', 'messages_group_ready'];
+    assert.deepEqual(indexes(), grouped, 'the logged engine keeps only the indexes of grouped messages');
 
     const sqlite = SqliteStore.open({ dataDir: dir }, asIs);
     try {
@@ -140,6 +158,11 @@ describe('logged engine', () => {
     } finally {
       await sqlite.close();
     }
+    assert.deepEqual(
+      indexes(),
+      [...grouped, 'messages_ready', 'messages_sent'],
+      'the SQLite engine has all its indexes back',
+    );
     const again = LoggedStore.open({ dataDir: dir }, asIs);
     try {
       assert.deepEqual(snapshot(again, ids), before);

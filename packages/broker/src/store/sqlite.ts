@@ -21,6 +21,7 @@ import { MessageTable } from './messages.js';
 import { MoveTaskTable } from './move-tasks.js';
 import { PeekStatements } from './peek.js';
 import { QueueTable } from './queues.js';
+import { SQLITE_ENGINE_INDEXES } from './schema.js';
 import { SnsArchiveTable } from './sns-archive.js';
 import { SnsDeliveryTable } from './sns-deliveries.js';
 import { SnsTopicTables } from './sns-topics.js';
@@ -68,6 +69,8 @@ export class SqliteStore implements Store {
    */
   static open(options: DatabaseOptions, commitError: (cause: unknown) => Error): SqliteStore {
     const db = openDatabase(options);
+    // (the logged engine drops them: see SQLITE_ENGINE_INDEXES)
+    db.exec(SQLITE_ENGINE_INDEXES.create);
     const store = new SqliteStore(db, commitError, options.inMemory === true);
     if (!options.inMemory) store.checkpointer = Checkpointer.start(db, db.name);
     return store;

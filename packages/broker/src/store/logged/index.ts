@@ -14,6 +14,7 @@ import type {
 } from '../contract.js';
 import { type DatabaseOptions, openDatabase } from '../database.js';
 import { HeapStore } from '../heap/index.js';
+import { SQLITE_ENGINE_INDEXES } from '../schema.js';
 import { LogCommits, WINDOW_MS } from './commits.js';
 import { LogJournal } from './journal.js';
 import { DELIVERY, QUEUE, Recorder, recorded } from './ops.js';
@@ -75,6 +76,8 @@ export class LoggedStore implements Store {
     const db = openDatabase(options);
     // it reads tails back a chunk at a time, in seq order: a small page cache does
     db.pragma('cache_size = -2048');
+    // its messages are read from the heap: the log writer keeps only their primary key up to date
+    db.exec(SQLITE_ENGINE_INDEXES.drop);
     const dir = options.dataDir ?? '.mega';
     let last: number;
     try {
