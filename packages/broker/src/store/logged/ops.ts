@@ -5,7 +5,7 @@ import { columnValues, INSERT_COLUMNS } from '../messages.js';
 
 /**
  * The logged engine's log records. A batch is one flat array of values: an opcode, then its operands
- * (flat, so that posting a batch to the log writer clones numbers and strings, not one small array
+ * (flat, so that journaling and posting a batch to the log writer clones numbers and strings, not one small array
  * per change).
  *
  * - `PUT seq …`: a message stored, its values in the order of `INSERT_COLUMNS` (`messages.ts`);
@@ -117,12 +117,16 @@ export class Recorder implements MessageObserver {
     return this.dirty.size > 0;
   }
 
-  /** A call to a table other than the messages (its arguments are posted as they are at the end of the turn). */
+  /**
+   * A call to a table other than the messages. Its arguments are journaled as they are at the end of
+   * the turn, and reach SQLite as they are when the window is sent: an argument the heap changes in
+   * between reaches SQLite with the later state early, which the later record's call sets anyway.
+   */
   call(table: LoggedTable, method: string, args: unknown[]): void {
     this.ops.push(CALL, table, method, args);
   }
 
-  /** A row inserted under an id the heap chose (queues, HTTP/S deliveries; posted as it is at the end of the turn). */
+  /** A row inserted under an id the heap chose (queues, HTTP/S deliveries; see {@link Recorder.call} on when it is read). */
   inserted(op: typeof QUEUE | typeof DELIVERY, id: number, row: object): void {
     this.ops.push(op, id, row);
   }
