@@ -131,7 +131,7 @@ export class LoggedStore implements Store {
   private writeStates(): void {
     if (!this.recorder.statesPending) return;
     void this.write(() => this.recorder.flushStates((seq) => this.heap.data.bySeq.has(seq))).catch(() => {
-      // a failed commit is reported to the writes that wait for it; this one waits for nothing
+      // a failed journal write is reported to the writes that wait for it; this one waits for nothing
     });
   }
 

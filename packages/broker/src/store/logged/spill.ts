@@ -29,12 +29,13 @@ interface Tail {
  * The disk-only tail of large standard queues, which keeps the logged engine's memory bounded by the
  * queues' heads rather than their backlogs. Once a standard queue holds {@link SpillLimits.cap}
  * messages in the heap, each new message of it with no group and no delay is written to the log only
- * (it is in SQLite once its batch commits) until the tail is empty again: every tail message has a seq
- * above the queue's horizon, and the heap holds every message of the queue at or below it (plus the
- * grouped and delayed ones above it, whose bookkeeping lives in the heap). When the queue has room,
- * the tail's next messages are read back from SQLite (committed ones only, which are a prefix of the
- * tail since batches commit in order) on the main thread, and the horizon moves past them. FIFO
- * queues keep everything in the heap.
+ * (journaled, and in SQLite once its window is applied; kept in memory until then) until the tail is
+ * empty again: every tail message has a seq above the queue's horizon, and the heap holds every
+ * message of the queue at or below it (plus the grouped and delayed ones above it, whose bookkeeping
+ * lives in the heap). When the queue has room, the tail's next messages are read back on the main
+ * thread: first from SQLite (applied ones, a prefix of the tail since windows apply in order), then
+ * those still waiting for their window; and the horizon moves past them. FIFO queues keep everything
+ * in the heap.
  */
 export class Spill {
   private readonly tails = new Map<number, Tail>();
@@ -157,7 +158,7 @@ export class Spill {
 
   /**
    * A message left the heap. One above its queue's horizon (a grouped or delayed message sent while
-   * the queue had a tail) is still on disk until its delete commits: remembered until the horizon
+   * the queue had a tail) is still in SQLite until its delete is applied: remembered until the horizon
    * passes it, so that reading the tail back does not bring it back.
    */
   removed(m: Msg): void {
