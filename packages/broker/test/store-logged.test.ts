@@ -179,9 +179,9 @@ describe('logged engine', () => {
     const dir = dataDir();
     const store = LoggedStore.open({ dataDir: dir }, asIs);
     const journaled = (seq: number) => {
-      const { ops } = readJournal(dir, { segment: 0, offset: 0 });
-      for (let i = 0; i < ops.length; i += 1 + (ARITY[ops[i] as number] as number))
-        if (ops[i] === PUT && ops[i + 1] === seq) return true;
+      for (const ops of readJournal(dir, { segment: 0, offset: 0 }).records)
+        for (let i = 0; i < ops.length; i += 1 + (ARITY[ops[i] as number] as number))
+          if (ops[i] === PUT && ops[i + 1] === seq) return true;
       return false;
     };
     try {
@@ -262,14 +262,21 @@ describe('logged engine', () => {
   it('reads the journal back up to a torn last frame, and refuses one damaged before its end', () => {
     const dir = dataDir();
     const journal = new LogJournal(dir, 0);
-    journal.append([DEL, 1]);
-    const end = journal.append([DEL, 2]);
+    journal.append([[DEL, 1]]);
+    const { at: end } = journal.append([[DEL, 2]]);
     journal.close(false);
     const file = join(dir, 'log-0000000001.journal');
     appendFileSync(file, Buffer.from([200, 0, 0, 0, 1, 2, 3, 4, 5]));
-    assert.deepEqual(readJournal(dir, { segment: 0, offset: 0 }), { ops: [DEL, 1, DEL, 2], end, last: 1 });
+    assert.deepEqual(readJournal(dir, { segment: 0, offset: 0 }), {
+      records: [
+        [DEL, 1],
+        [DEL, 2],
+      ],
+      end,
+      last: 1,
+    });
     const first = journal.position.offset / 2;
-    assert.deepEqual(readJournal(dir, { segment: 1, offset: first }).ops, [DEL, 2], 'from a position');
+    assert.deepEqual(readJournal(dir, { segment: 1, offset: first }).records, [[DEL, 2]], 'from a position');
     writeFileSync(join(dir, 'log-0000000002.journal'), '');
     const bytes = readFileSync(file);
     bytes[first - 1] = (bytes[first - 1] as number) ^ 0xff;
@@ -482,7 +489,14 @@ describe('logged engine', () => {
       i += ops[i] === PUT ? 16 : ops[i] === STATE ? 7 : 2;
     }
     // records: 0 put 1, 1 state 1, 2 put 2, 3 state 2, 4 state 2, 5 del 1, 6 state 3
-    const skipped = [...coalesce(ops)].map((i) => positions.indexOf(i)).sort();
+    const skipped = [...coalesce([ops])].map((i) => positions.indexOf(i)).sort();
+    // the same records in two chunks: the same ones skipped, each as its chunk's
+    const split = positions[3] as number;
+    const chunked = [...coalesce([ops.slice(0, split), ops.slice(split)])]
+      .map((i) => (i >= 2 ** 26 ? i - 2 ** 26 + split : i))
+      .map((i) => positions.indexOf(i))
+      .sort();
+    assert.deepEqual(chunked, skipped);
     assert.deepEqual(skipped, [0, 1, 3, 5]);
   });
 
@@ -501,20 +515,20 @@ describe('logged engine', () => {
       call('deleteGroup', 2, 'd'), // 9: kept
     ];
     const ops = records.flat();
-    const skipped = [...coalesce(ops)].map((i) => i / 4).sort();
+    const skipped = [...coalesce([ops])].map((i) => i / 4).sort();
     assert.deepEqual(skipped, [0, 1, 2, 3, 8]);
     // applied as one batch (what coalesce finds is skipped) and one record per batch (nothing is)
     const rowsAfter = (batch: unknown[]) => {
       const db = new Database(':memory:');
       migrate(db);
-      new LogApplier(db).apply(batch, { segment: 1, offset: 0 });
+      new LogApplier(db).apply([batch], { segment: 1, offset: 0 });
       return db.prepare('SELECT * FROM fifo_groups ORDER BY queue_id, group_id').all();
     };
     const each = (() => {
       const db = new Database(':memory:');
       migrate(db);
       const applier = new LogApplier(db);
-      for (const r of records) applier.apply(r, { segment: 1, offset: 0 });
+      for (const r of records) applier.apply([r], { segment: 1, offset: 0 });
       return db.prepare('SELECT * FROM fifo_groups ORDER BY queue_id, group_id').all();
     })();
     assert.deepEqual(rowsAfter(ops), each);

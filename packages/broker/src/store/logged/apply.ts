@@ -8,7 +8,21 @@ import { SnsArchiveTable } from '../sns-archive.js';
 import { SnsDeliveryTable } from '../sns-deliveries.js';
 import { SnsTopicTables } from '../sns-topics.js';
 import type { JournalPosition } from './journal.js';
-import { ARITY, CALL, DEL, DELIVERY, type LoggedTable, PUT, QUEUE, STATE, TAIL_DROP } from './ops.js';
+import {
+  ARITY,
+  CALL,
+  DEL,
+  DELIVERY,
+  type LoggedTable,
+  PUT,
+  QUEUE,
+  type Records,
+  STATE,
+  TAIL_DROP,
+} from './ops.js';
+
+/** A record's place in {@link Records}, as one number: its chunk times this, plus its offset. */
+const CHUNK = 2 ** 26;
 
 /** Rows per multi-row `INSERT` of messages. */
 const PUT_ROWS = 10;
@@ -68,13 +82,12 @@ export class LogApplier {
   }
 
   /**
-   * Applies `ops` in one transaction (throws, with nothing applied, if SQLite fails), and records in
-   * it that the journal is applied up to `position`. Coalesces what the transaction would write
-   * twice: a message stored and deleted within it is never written, and of its delivery-state records
-   * only the last is.
+   * Applies `records` (chunks of log records, in order) in one transaction (throws, with nothing
+   * applied, if SQLite fails), and records in it that the journal is applied up to `position`. Skips
+   * what {@link coalesce} finds the transaction need not write.
    */
-  apply(ops: readonly unknown[], position: JournalPosition): void {
-    const skip = coalesce(ops);
+  apply(records: Records, position: JournalPosition): void {
+    const skip = coalesce(records);
     this.db.transaction(() => {
       this.positionStmt.run(position);
       // consecutive messages stored go in multi-row INSERTs (one statement per up to PUT_ROWS)
@@ -87,14 +100,16 @@ export class LogApplier {
         }
         puts.length = 0;
       };
-      for (let i = 0; i < ops.length; i += 1 + (ARITY[ops[i] as number] as number)) {
-        if (skip.has(i)) continue;
-        if (ops[i] === PUT) {
-          for (let k = i + 1; k <= i + PUT_VALUES; k++) puts.push(ops[k]);
-          continue;
+      for (const [c, ops] of records.entries()) {
+        for (let i = 0; i < ops.length; i += 1 + (ARITY[ops[i] as number] as number)) {
+          if (skip.has(c * CHUNK + i)) continue;
+          if (ops[i] === PUT) {
+            for (let k = i + 1; k <= i + PUT_VALUES; k++) puts.push(ops[k]);
+            continue;
+          }
+          flush();
+          this.applyOne(ops, i);
         }
-        flush();
-        this.applyOne(ops, i);
       }
       flush();
     })();
@@ -139,30 +154,34 @@ export class LogApplier {
  *   was; the SQLite engine's tables have no triggers or foreign keys that would see the difference).
  * Seqs are never reused while the heap runs, so a seq names one message in a batch.
  */
-export function coalesce(ops: readonly unknown[]): Set<number> {
+export function coalesce(records: Records): Set<number> {
   const putAt = new Map<number, number>();
   const stateAt = new Map<number, number>();
   const skip = new Set<number>();
-  const groupCalls: number[] = [];
-  for (let i = 0; i < ops.length; i += 1 + (ARITY[ops[i] as number] as number)) {
-    const op = ops[i];
-    if (op === CALL) {
-      if (ops[i + 1] === 'fifo' && GROUP_WRITES.has(ops[i + 2] as string)) groupCalls.push(i);
-      continue;
-    }
-    if (op !== PUT && op !== DEL && op !== STATE) continue;
-    const seq = ops[i + 1] as number;
-    const state = stateAt.get(seq);
-    if (state !== undefined) skip.add(state);
-    if (op === PUT) putAt.set(seq, i);
-    else if (op === STATE) stateAt.set(seq, i);
-    else {
-      stateAt.delete(seq);
-      const put = putAt.get(seq);
-      if (put !== undefined) {
-        skip.add(put);
-        skip.add(i);
-        putAt.delete(seq);
+  const groupCalls: Array<[readonly unknown[], number, number]> = [];
+  for (const [c, ops] of records.entries()) {
+    for (let i = 0; i < ops.length; i += 1 + (ARITY[ops[i] as number] as number)) {
+      const op = ops[i];
+      if (op === CALL) {
+        if (ops[i + 1] === 'fifo' && GROUP_WRITES.has(ops[i + 2] as string))
+          groupCalls.push([ops, i, c * CHUNK + i]);
+        continue;
+      }
+      if (op !== PUT && op !== DEL && op !== STATE) continue;
+      const at = c * CHUNK + i;
+      const seq = ops[i + 1] as number;
+      const state = stateAt.get(seq);
+      if (state !== undefined) skip.add(state);
+      if (op === PUT) putAt.set(seq, at);
+      else if (op === STATE) stateAt.set(seq, at);
+      else {
+        stateAt.delete(seq);
+        const put = putAt.get(seq);
+        if (put !== undefined) {
+          skip.add(put);
+          skip.add(at);
+          putAt.delete(seq);
+        }
       }
     }
   }
@@ -170,11 +189,11 @@ export function coalesce(ops: readonly unknown[]): Set<number> {
   const settled = new Set<string>();
   const wiped = new Set<unknown>();
   for (let k = groupCalls.length - 1; k >= 0; k--) {
-    const i = groupCalls[k] as number;
+    const [ops, i, at] = groupCalls[k] as [readonly unknown[], number, number];
     const method = ops[i + 2] as string;
     const [queueId, groupId] = ops[i + 3] as [number, string];
     if (wiped.has(queueId)) {
-      skip.add(i);
+      skip.add(at);
       continue;
     }
     if (method === 'deleteGroups') {
@@ -182,7 +201,7 @@ export function coalesce(ops: readonly unknown[]): Set<number> {
       continue;
     }
     const key = `${queueId}\u0000${groupId}`;
-    if (settled.has(key)) skip.add(i);
+    if (settled.has(key)) skip.add(at);
     else if (method !== 'addGroup') settled.add(key);
   }
   return skip;
@@ -191,15 +210,23 @@ export function coalesce(ops: readonly unknown[]): Set<number> {
 /** The FIFO group calls {@link coalesce} folds. */
 const GROUP_WRITES = new Set(['setGroup', 'addGroup', 'deleteGroup', 'deleteGroups']);
 
-/** `ops` without the records {@link coalesce} finds need not be written (`ops` itself when none). */
-export function survivors(ops: readonly unknown[]): unknown[] {
-  const skip = coalesce(ops);
-  if (skip.size === 0) return ops as unknown[];
-  const out: unknown[] = [];
-  for (let i = 0; i < ops.length; ) {
-    const next = i + 1 + (ARITY[ops[i] as number] as number);
-    if (!skip.has(i)) for (let k = i; k < next; k++) out.push(ops[k]);
-    i = next;
+/**
+ * `records` without what `skip` ({@link coalesce}'s answer for them) lists: the chunks with nothing
+ * to skip as they are, the others copied without it.
+ */
+export function survivors(records: Records, skip: ReadonlySet<number>): Records {
+  if (skip.size === 0) return records;
+  const out: Array<readonly unknown[]> = [];
+  for (const [c, ops] of records.entries()) {
+    let kept: unknown[] | undefined;
+    for (let i = 0; i < ops.length; ) {
+      const next = i + 1 + (ARITY[ops[i] as number] as number);
+      if (skip.has(c * CHUNK + i)) kept ??= ops.slice(0, i);
+      else if (kept !== undefined) for (let k = i; k < next; k++) kept.push(ops[k]);
+      i = next;
+    }
+    const chunk = kept ?? ops;
+    if (chunk.length > 0) out.push(chunk);
   }
   return out;
 }

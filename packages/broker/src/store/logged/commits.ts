@@ -1,6 +1,7 @@
 import { undoAll } from '../heap/journal.js';
-import { survivors } from './apply.js';
+import { coalesce, survivors } from './apply.js';
 import type { JournalPosition, LogJournal } from './journal.js';
+import type { Records } from './ops.js';
 import type { LogWriter } from './writer.js';
 
 /**
@@ -62,8 +63,10 @@ export class LogCommits {
   /** The records of the current turn's writes, each write's, in order. */
   private unsent: Array<readonly unknown[]> = [];
   private scheduled = false;
-  /** Records journaled, not yet sent to the log writer: each turn's, in order. */
-  private window: unknown[][] = [];
+  /** Records journaled, not yet sent to the log writer, in order. */
+  private window: Array<readonly unknown[]> = [];
+  /** The payloads of the window's journal frames (the same records, serialized). */
+  private frames: Buffer[] = [];
   /** How many values {@link window} holds. */
   private windowValues = 0;
   private windowTo: JournalPosition | undefined;
@@ -151,6 +154,7 @@ export class LogCommits {
     this.refuse(writes, () => this.failure(error));
     this.inflight = [];
     this.window = [];
+    this.frames = [];
     this.wakeIdle();
   }
 
@@ -162,23 +166,27 @@ export class LogCommits {
     this.scheduled = false;
     if (this.turn.length === 0) return;
     const writes = this.turn;
-    const ops = this.unsent.length === 1 ? (this.unsent[0] as unknown[]) : this.unsent.flat();
+    const records = this.unsent;
     this.turn = [];
     this.unsent = [];
-    if (ops.length > 0) {
+    if (records.length > 0) {
       if (this.stalled !== undefined && writes.some((w) => w.stores)) {
         const cause = this.stalled;
         this.refuse(writes, () => this.failure(cause));
         return;
       }
       try {
-        this.windowTo = this.journal.append(ops);
+        const { at, payload } = this.journal.append(records);
+        this.windowTo = at;
+        this.frames.push(payload);
       } catch (error) {
         this.refuse(writes, () => this.failure(asStorageFailure(error)));
         return;
       }
-      this.window.push(ops);
-      this.windowValues += ops.length;
+      for (const chunk of records) {
+        this.window.push(chunk);
+        this.windowValues += chunk.length;
+      }
       this.windowSeq = this.lastSeq();
       this.journaledSeq = this.windowSeq;
       if (this.urgent || this.windowValues >= WINDOW_VALUES) this.send();
@@ -196,12 +204,19 @@ export class LogCommits {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.window.length === 0 || this.windowTo === undefined) return;
-    const ops = survivors(this.window.length === 1 ? (this.window[0] as unknown[]) : this.window.flat());
-    this.windowMs = ops.length < this.windowValues / 2 ? LONG_WINDOW_MS : WINDOW_MS;
+    const skip = coalesce(this.window);
+    // nothing cancels out (a growing backlog): the frames' payloads go as they are, transferred
+    const whole = skip.size === 0 && this.frames.every(transferable);
+    const records: Records = whole ? [] : survivors(this.window, skip);
+    const frames = whole ? this.frames.map((f) => f.buffer as ArrayBuffer) : [];
+    let kept = 0;
+    for (const chunk of whole ? this.window : records) kept += chunk.length;
+    this.windowMs = kept < this.windowValues / 2 ? LONG_WINDOW_MS : WINDOW_MS;
     this.window = [];
+    this.frames = [];
     this.windowValues = 0;
     this.inflight.push({
-      id: this.writer.send(ops, this.windowTo),
+      id: this.writer.send(records, frames, this.windowTo),
       lastSeq: this.windowSeq,
       to: this.windowTo,
     });
@@ -234,6 +249,11 @@ export class LogCommits {
     this.idleWaiters = [];
     for (const fn of waiters) fn();
   }
+}
+
+/** Whether `buffer` owns its whole ArrayBuffer (so that transferring it moves nothing else). */
+function transferable(buffer: Buffer): boolean {
+  return buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength;
 }
 
 /** SQLite's code for what a failed journal write means, so that the broker's advice fits it. */

@@ -10,6 +10,7 @@ import {
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
+import type { Records } from './ops.js';
 
 /** Bytes after which the journal goes on in a new segment file. */
 const SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -67,9 +68,13 @@ export class LogJournal {
     return { segment: this.segment, offset: this.offset };
   }
 
-  /** Appends `ops` as one frame (throws, with nothing of it counted, if the write fails). */
-  append(ops: readonly unknown[]): JournalPosition {
-    const payload = serialize(ops);
+  /**
+   * Appends `records` as one frame (throws, with nothing of it counted, if the write fails). Returns
+   * where the frame ends, and its payload (the records serialized, which the log writer can take as
+   * they are).
+   */
+  append(records: Records): { at: JournalPosition; payload: Buffer } {
+    const payload = serialize(records);
     this.header.writeUInt32LE(payload.length, 0);
     this.header.writeUInt32LE(crc32(payload), 4);
     const written = writevSync(this.fd, [this.header, payload]);
@@ -80,7 +85,7 @@ export class LogJournal {
     this.offset += written;
     const at = this.position;
     if (this.offset >= SEGMENT_BYTES) this.rotate();
-    return at;
+    return { at, payload };
   }
 
   /** Deletes every segment before the one `applied` is in (the log writer applied them all). */
@@ -108,7 +113,7 @@ export class LogJournal {
 /** What {@link readJournal} found after a position. */
 export interface JournalTail {
   /** The records of every whole frame after the position, in order. */
-  ops: unknown[];
+  records: Records;
   /** The end of the last whole frame (the position itself when there is none). */
   end: JournalPosition;
   /** The newest segment on disk (0: none). */
@@ -121,7 +126,7 @@ export interface JournalTail {
  * damaged after it was written, and throws.
  */
 export function readJournal(dir: string, from: JournalPosition): JournalTail {
-  const ops: unknown[] = [];
+  const records: Array<readonly unknown[]> = [];
   let end = from;
   const all = segments(dir);
   for (const [i, segment] of all.entries()) {
@@ -132,7 +137,7 @@ export function readJournal(dir: string, from: JournalPosition): JournalTail {
       const length = data.readUInt32LE(at);
       const payload = data.subarray(at + HEADER, at + HEADER + length);
       if (payload.length < length || crc32(payload) !== data.readUInt32LE(at + 4)) break;
-      for (const op of deserialize(payload) as unknown[]) ops.push(op);
+      for (const chunk of deserialize(payload) as Records) records.push(chunk);
       at += HEADER + length;
       end = { segment, offset: at };
     }
@@ -142,7 +147,7 @@ export function readJournal(dir: string, from: JournalPosition): JournalTail {
       );
     }
   }
-  return { ops, end, last: all.at(-1) ?? 0 };
+  return { records, end, last: all.at(-1) ?? 0 };
 }
 
 /** Deletes every segment of the journal in `dir`. */

@@ -24,6 +24,12 @@ export const QUEUE = 5;
 export const DELIVERY = 6;
 export const TAIL_DROP = 7;
 
+/**
+ * Log records in chunks (each write's, or each turn's, as they were recorded), in order: what the
+ * journal's frames and the windows hold, so that no one copies them into one array.
+ */
+export type Records = ReadonlyArray<readonly unknown[]>;
+
 /** Operands after the opcode, by opcode. */
 export const ARITY: Readonly<Record<number, number>> = {
   [PUT]: 1 + INSERT_COLUMNS.length,

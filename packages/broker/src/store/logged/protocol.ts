@@ -1,10 +1,15 @@
 /** The messages between the logged engine's main thread and its log writer (`worker.ts`). */
+
 import type { JournalPosition } from './journal.js';
+import type { Records } from './ops.js';
 
 /** To the log writer. Batch ids increase by one; `ops` are log records (`ops.ts`). */
 export type ToWriter =
-  /** A window of journaled records, which reach the journal up to `to`. */
-  | { t: 'batch'; id: number; ops: unknown[]; to: JournalPosition }
+  /**
+   * A window of journaled records, which reach the journal up to `to`: as `records`, or as the
+   * payloads of its journal frames (transferred, when nothing of it cancels out).
+   */
+  | { t: 'batch'; id: number; records: Records; frames: ArrayBuffer[]; to: JournalPosition }
   /** Caps the database file at `bytes` (see `setMaxDatabaseBytes`), then retries what it holds. */
   | { t: 'limit'; id: number; bytes: number }
   /** Apply what arrived, stop, close the database. */

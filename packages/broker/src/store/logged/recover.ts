@@ -21,7 +21,7 @@ export function recoverJournal(dir: string, db: Database.Database): number {
   const from = appliedPosition(db);
   if (!existsSync(dir) || segments(dir).length === 0) return from.segment;
   const tail = readJournal(dir, from);
-  if (tail.ops.length > 0) new LogApplier(db).apply(tail.ops, tail.end);
+  if (tail.records.length > 0) new LogApplier(db).apply(tail.records, tail.end);
   deleteJournal(dir);
   return Math.max(tail.last, from.segment);
 }

@@ -4,10 +4,13 @@
  * transaction, then acknowledges the last one. What it cannot apply (a full database) it keeps and
  * retries with what follows: it is in the journal already, and answered.
  */
+
+import { deserialize } from 'node:v8';
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { type DatabaseOptions, openDatabase, setMaxDatabaseBytes } from '../database.js';
 import { LogApplier } from './apply.js';
 import type { JournalPosition } from './journal.js';
+import type { Records } from './ops.js';
 import type { ToMain, ToWriter } from './protocol.js';
 
 /** How often the WAL is checkpointed (PASSIVE: never waiting for a reader). */
@@ -30,7 +33,7 @@ const checkpoints = setInterval(() => {
 }, CHECKPOINT_MS);
 const applier = new LogApplier(db);
 /** What the main thread sent and SQLite has not applied yet (more than one window after a failure). */
-let held: unknown[] = [];
+let held: Array<readonly unknown[]> = [];
 let heldTo: JournalPosition | undefined;
 let heldId = -1;
 /** While SQLite fails to apply what is held: retried on every message, and every second. */
@@ -60,7 +63,9 @@ function handle(first: ToWriter): void {
       port.close();
       return;
     }
-    for (const op of m.ops) held.push(op);
+    for (const chunk of m.records) held.push(chunk);
+    for (const frame of m.frames)
+      for (const chunk of deserialize(new Uint8Array(frame)) as Records) held.push(chunk);
     heldTo = m.to;
     heldId = m.id;
   }

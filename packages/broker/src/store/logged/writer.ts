@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { DatabaseOptions } from '../options.js';
 import type { JournalPosition } from './journal.js';
+import type { Records } from './ops.js';
 import type { ToMain, ToWriter } from './protocol.js';
 
 /**
@@ -38,11 +39,14 @@ export class LogWriter {
     this.worker.on('exit', (code) => this.stop(new Error(`the log writer exited (code ${code})`)));
   }
 
-  /** Sends one batch of log records, which reach the journal up to `to`; returns its id (ids increase by one). */
-  send(ops: unknown[], to: JournalPosition): number {
+  /**
+   * Sends one window of log records, which reach the journal up to `to`: `records`, or the payloads of
+   * its journal frames (transferred); returns its id (ids increase by one).
+   */
+  send(records: Records, frames: ArrayBuffer[], to: JournalPosition): number {
     const id = this.nextId++;
     this.lastSent = id;
-    this.post({ t: 'batch', id, ops, to });
+    this.post({ t: 'batch', id, records, frames, to }, frames);
     return id;
   }
 
@@ -67,9 +71,9 @@ export class LogWriter {
     return this.closing;
   }
 
-  private post(message: ToWriter): void {
+  private post(message: ToWriter, transfer: ArrayBuffer[] = []): void {
     this.port.ref(); // an answer is due: keep the process up until it comes
-    this.port.postMessage(message);
+    this.port.postMessage(message, transfer);
   }
 
   /** Lets the process exit once no answer is due. */
