@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { sqsErrors } from '../../errors.js';
 import type { NewMessage } from '../../store/index.js';
 import { fairSent } from '../fair.js';
 import { checkFifoId, checkFifoSend, insertFifo } from '../fifo.js';
 import { md5OfBody, md5OfMessageAttributes } from '../md5.js';
+import { messageId as newMessageId } from '../message-id.js';
 import { checkBody, checkMessageAttributes, checkSystemAttributes } from '../message-validation.js';
 import {
   type Input,
@@ -142,7 +142,7 @@ export function prepare(
     }
     if (groupId !== undefined) checkFifoId('MessageGroupId', groupId);
   }
-  const messageId = randomUUID();
+  const messageId = newMessageId();
   return {
     size,
     row: {
