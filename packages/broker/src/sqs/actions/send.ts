@@ -257,7 +257,10 @@ export async function sendMessageBatch(state: SqsState, ctx: RequestContext, inp
       const prepared = prepare(state, ctx, queue, entry, now, checkContent(entry, unescaped, ascii));
       total += prepared.size;
       rows.push(prepared);
-      successful.push(Object.assign(prepared.result, { Id: id }));
+      // Id after the MD5s, before any SequenceNumber storeAll adds, as SQS orders them
+      const result = prepared.result as Prepared['result'] & { Id: string };
+      result.Id = id;
+      successful.push(result);
     } catch (error) {
       failed.push(batchFailure(id, error));
     }
