@@ -175,4 +175,31 @@ describe('heap engine: compact messages', () => {
     assert.equal(store.messages.oldestSentAt(q), undefined);
     for (const seq of seqs) assert.equal(store.messages.get(q, seq), undefined);
   });
+
+  it('takes back a batch insert whole when its write fails, a message that failed half-way included', async () => {
+    const { store, q } = await openQueue();
+    const kept = await store.write(() => store.messages.insert(message(q)));
+    await assert.rejects(
+      store.write(() => {
+        store.messages.insertMany([message(q), message(q), message(q)]);
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    // the third message names a queue the store does not have: the first two go back with the write
+    await assert.rejects(
+      store.write(() => store.messages.insertMany([message(q), message(q), message(q + 99)])),
+      /no queue/,
+    );
+    assert.deepEqual(
+      store.messages.ready(q, Date.now() + 1, 0, 10).map((r) => r.seq),
+      [kept],
+    );
+    for (let seq = kept + 1; seq <= kept + 6; seq++) assert.equal(store.data.bySeq.get(seq), undefined);
+    const seqs = await store.write(() => {
+      store.messages.insertMany([message(q), message(q)]);
+      return store.messages.ready(q, Date.now() + 1, 0, 10).map((r) => r.seq);
+    });
+    assert.equal(seqs.length, 3);
+  });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkContent } from '../src/sqs/actions/send.js';
 import { checkBody } from '../src/sqs/message-validation.js';
-import { isUnescaped } from '../src/sqs/params.js';
+import { isPlainAscii, isUnescaped } from '../src/sqs/params.js';
 import { decodeJsonInput } from '../src/wire/json.js';
 import { isPlainJsonString, stringifyJson } from '../src/wire/json-text.js';
 
@@ -123,6 +123,27 @@ describe('JSON input with no backslash (decodeJsonInput)', () => {
       assert.ok(input);
       assert.equal(isUnescaped(input), false, escaped);
     }
+  });
+
+  it('is marked ASCII only when every byte is, and counts a body in UTF-8 bytes either way', () => {
+    const ascii = decodeJsonInput(Buffer.from(`{"MessageBody":"${kib}\u007f"}`)) as Record<string, unknown>;
+    assert.equal(isPlainAscii(ascii), true);
+    assert.equal(checkContent(ascii, isUnescaped(ascii), isPlainAscii(ascii)).size, 1025);
+    const accented = decodeJsonInput(Buffer.from(`{"MessageBody":"${kib}é€😀"}`)) as Record<string, unknown>;
+    assert.equal(isUnescaped(accented), true);
+    assert.equal(isPlainAscii(accented), false);
+    assert.equal(accented.MessageBody, `${kib}é€😀`);
+    assert.equal(
+      checkContent(accented, isUnescaped(accented), isPlainAscii(accented)).size,
+      1024 + 2 + 3 + 4,
+    );
+    // an escape makes a non-ASCII string out of ASCII text: not marked at all
+    const escaped = decodeJsonInput(Buffer.from(`{"MessageBody":"${kib}\\u00e9"}`)) as Record<
+      string,
+      unknown
+    >;
+    assert.equal(isPlainAscii(escaped), false);
+    assert.equal(checkContent(escaped, isUnescaped(escaped), isPlainAscii(escaped)).size, 1026);
   });
 
   it('still refuses, over the JSON wire, a body whose control character came escaped', () => {

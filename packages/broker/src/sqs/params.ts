@@ -11,16 +11,25 @@ const UNESCAPED = Symbol('unescaped input');
 
 /**
  * Marks `input`, decoded from JSON text that holds no backslash at all: then none of its strings
- * holds a control character, `"` or `\` (JSON admits none of them unescaped in a string). The mark
- * is a non-enumerable symbol: no reader, encoder or comparison sees it.
+ * holds a control character, `"` or `\` (JSON admits none of them unescaped in a string). `ascii`:
+ * the text was ASCII too, so each of its strings is as many UTF-8 bytes as characters (see
+ * {@link isPlainAscii}). The mark is a non-enumerable symbol: no reader, encoder or comparison sees it.
  */
-export function markUnescaped(input: Input): void {
-  Object.defineProperty(input, UNESCAPED, { value: true });
+export function markUnescaped(input: Input, ascii = false): void {
+  Object.defineProperty(input, UNESCAPED, { value: ascii ? 2 : 1 });
 }
 
 /** Whether `input` was marked by {@link markUnescaped}. */
 export function isUnescaped(input: Input): boolean {
-  return (input as { [UNESCAPED]?: true })[UNESCAPED] === true;
+  return (input as { [UNESCAPED]?: number })[UNESCAPED] !== undefined;
+}
+
+/**
+ * Whether `input` was marked by {@link markUnescaped} as ASCII: every string in it is printable ASCII
+ * or DEL (U+0020–U+007F), its UTF-8 length its length.
+ */
+export function isPlainAscii(input: Input): boolean {
+  return (input as { [UNESCAPED]?: number })[UNESCAPED] === 2;
 }
 
 /** A required, non-empty string parameter. */

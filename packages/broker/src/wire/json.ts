@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { AwsError } from '../errors.js';
 import { markUnescaped } from '../sqs/params.js';
 import { stringifyJson } from './json-text.js';
@@ -27,19 +28,22 @@ export function parseTarget(target: string): { prefix: string; action: string } 
 /**
  * Parses a JSON 1.0 request body; an empty body is `{}`. Returns undefined when it is not a JSON
  * object. A body with no backslash byte (one memchr) is marked so (`markUnescaped`): a send then
- * need not look for the control characters SQS refuses in its message bodies.
+ * need not look for the control characters SQS refuses in its message bodies; one that is ASCII as
+ * well (one vectorised scan) is marked ASCII, and decoded as Latin-1 (the same string for ASCII,
+ * without UTF-8's decoding): its strings' UTF-8 lengths need not be counted.
  */
 export function decodeJsonInput(body: Buffer): Record<string, unknown> | undefined {
   if (body.length === 0) return {};
+  const ascii = isAscii(body);
   let value: unknown;
   try {
-    value = JSON.parse(body.toString('utf8'));
+    value = JSON.parse(body.toString(ascii ? 'latin1' : 'utf8'));
   } catch {
     return undefined;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const input = value as Record<string, unknown>;
-  if (body.indexOf(0x5c) === -1) markUnescaped(input);
+  if (body.indexOf(0x5c) === -1) markUnescaped(input, ascii);
   return input;
 }
 

@@ -10,7 +10,7 @@ let counter = COUNTER_START;
 /**
  * A request id shaped like a UUID (`8-4-4-4-12` hex digits, version 4), as AWS sends in
  * `x-amzn-RequestId`: a fixed random prefix and a counter, a few times cheaper than `randomUUID()`
- * per request. Not a secret, not for message ids (those stay `randomUUID()`).
+ * per request. Not a secret, not for message ids (those are random: `sqs/message-id.ts`).
  */
 export function requestId(): string {
   counter = (counter + 1) % 0x1000000000000;

@@ -1,11 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { sqsErrors } from '../../errors.js';
 import type { NewMessage } from '../../store/index.js';
 import { fairSent } from '../fair.js';
 import { checkFifoId, checkFifoSend, insertFifo } from '../fifo.js';
 import { md5OfBody, md5OfMessageAttributes } from '../md5.js';
+import { messageId as newMessageId } from '../message-id.js';
 import { checkBody, checkMessageAttributes, checkSystemAttributes } from '../message-validation.js';
-import { type Input, isUnescaped, optionalInt, optionalString, requiredString } from '../params.js';
+import {
+  type Input,
+  isPlainAscii,
+  isUnescaped,
+  optionalInt,
+  optionalString,
+  requiredString,
+} from '../params.js';
 import type { SqsState } from '../state.js';
 import type { Queue, RequestContext } from '../types.js';
 import { batchEntries, batchFailure, batchResult } from './batch.js';
@@ -41,18 +48,40 @@ export interface CheckedContent {
 /**
  * Validates a message's body and attributes and hashes them. Throws the error SQS gives. `unescaped`:
  * the input came from JSON text with no backslash (`isUnescaped` of the request): an ASCII body then
- * holds only printable characters and DEL, all valid, and is not scanned again.
+ * holds only printable characters and DEL, all valid, and is not scanned again. `ascii`: that text was
+ * ASCII as well (`isPlainAscii` of the request): the body's UTF-8 length is its length, not counted.
  */
-export function checkContent(input: Input, unescaped = false): CheckedContent {
+export function checkContent(input: Input, unescaped = false, ascii = false): CheckedContent {
   const body = input.MessageBody;
   if (body === undefined || body === null || body === '') throw sqsErrors.missingParameter('MessageBody');
   if (typeof body !== 'string')
     throw sqsErrors.invalidParameterValue(
       'Value for parameter MessageBody is invalid. Reason: must be a string.',
     );
+  if (unescaped && ascii) {
+    // printable ASCII and DEL only (see isPlainAscii): valid, one byte a character
+    return content(input, body, body.length);
+  }
   const bodyBytes = Buffer.byteLength(body, 'utf8');
   if (!unescaped || bodyBytes !== body.length) checkBody(body, bodyBytes);
-  const { attributes, size: attributesSize } = checkMessageAttributes(input.MessageAttributes);
+  return content(input, body, bodyBytes);
+}
+
+/** {@link checkContent} after the body's check: its attributes checked, body and attributes hashed. */
+function content(input: Input, body: string, bodyBytes: number): CheckedContent {
+  const raw = input.MessageAttributes;
+  if (raw === undefined || raw === null) {
+    // most messages: no attributes to check, normalize or hash
+    return {
+      body,
+      attributesJson: null,
+      size: bodyBytes,
+      md5Body: md5OfBody(body),
+      md5Attributes: null,
+      trace: checkSystemAttributes(input.MessageSystemAttributes),
+    };
+  }
+  const { attributes, size: attributesSize } = checkMessageAttributes(raw);
   const trace = checkSystemAttributes(input.MessageSystemAttributes);
   const hasAttributes = Object.keys(attributes).length > 0;
   return {
@@ -113,7 +142,7 @@ export function prepare(
     }
     if (groupId !== undefined) checkFifoId('MessageGroupId', groupId);
   }
-  const messageId = randomUUID();
+  const messageId = newMessageId();
   return {
     size,
     row: {
@@ -198,7 +227,14 @@ export function storeStandard(
 export async function sendMessage(state: SqsState, ctx: RequestContext, input: Input) {
   const queue = state.resolve(ctx, requiredString(input, 'QueueUrl'));
   const now = state.clock.now();
-  const prepared = prepare(state, ctx, queue, input, now, checkContent(input, isUnescaped(input)));
+  const prepared = prepare(
+    state,
+    ctx,
+    queue,
+    input,
+    now,
+    checkContent(input, isUnescaped(input), isPlainAscii(input)),
+  );
   await state.store.write(() => store(state, queue, prepared, now));
   state.polls.notify(queue.id);
   return prepared.result;
@@ -214,13 +250,17 @@ export async function sendMessageBatch(state: SqsState, ctx: RequestContext, inp
   const rows: Prepared[] = [];
   let total = 0;
   const unescaped = isUnescaped(input);
+  const ascii = isPlainAscii(input);
   for (const entry of entries) {
     const id = entry.Id as string;
     try {
-      const prepared = prepare(state, ctx, queue, entry, now, checkContent(entry, unescaped));
+      const prepared = prepare(state, ctx, queue, entry, now, checkContent(entry, unescaped, ascii));
       total += prepared.size;
       rows.push(prepared);
-      successful.push(Object.assign(prepared.result, { Id: id }));
+      // Id after the MD5s, before any SequenceNumber storeAll adds, as SQS orders them
+      const result = prepared.result as Prepared['result'] & { Id: string };
+      result.Id = id;
+      successful.push(result);
     } catch (error) {
       failed.push(batchFailure(id, error));
     }

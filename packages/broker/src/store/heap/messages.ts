@@ -32,14 +32,43 @@ export class HeapData {
 
   /** Stores a new message; returns its seq. */
   insert(message: NewMessage): number {
+    const m = this.put(message);
+    this.journal.record(() => this.forget(m));
+    this.observer?.put(m);
+    return m.seq;
+  }
+
+  /** Stores new messages in order, with one undo record for them all (not one a message). */
+  insertAll(messages: readonly NewMessage[]): void {
+    if (messages.length === 1) {
+      this.insert(messages[0] as NewMessage);
+      return;
+    }
+    const stored: Msg[] = [];
+    try {
+      for (const message of messages) {
+        const m = this.put(message);
+        stored.push(m);
+        this.observer?.put(m);
+      }
+    } finally {
+      // recorded even when a message fails half-way: those stored are taken back with the write
+      if (stored.length > 0) {
+        this.journal.record(() => {
+          for (let i = stored.length - 1; i >= 0; i--) this.forget(stored[i] as Msg);
+        });
+      }
+    }
+  }
+
+  /** Adds a new message to the indexes (the caller records its undo, then tells the observer). */
+  private put(message: NewMessage): Msg {
     const q = this.states.get(message.queue_id);
     if (!q) throw new Error(`no queue ${message.queue_id} in the store`);
     const m = new Msg(++this.lastSeq, message);
     this.bySeq.set(m.seq, m);
     q.add(m);
-    this.journal.record(() => this.forget(m));
-    this.observer?.put(m);
-    return m.seq;
+    return m;
   }
 
   /**
@@ -101,7 +130,8 @@ export class HeapMessages implements MessageStore {
   }
 
   insertMany(messages: readonly NewMessage[]): void {
-    for (const m of messages) this.insert(m);
+    this.tally.inserted += messages.length;
+    this.data.insertAll(messages);
   }
 
   anyReady(queueId: number, now: number, cutoff: number): boolean {
