@@ -11,7 +11,7 @@ import { fauxqs2, node22, sqliteAddonFor } from './peers.js';
  * The columns. `durable-22` and `in-memory-22` are the same broker on Node 22 (the binary fauxqs 2 runs
  * on), so that it meets fauxqs 2 on the same Node version; `durable` and `in-memory` run on the Node
  * that runs the bench. `logged` and `logged-22` are the durable broker on the logged engine
- * (`MEGA_STORE_ENGINE=logged`: the heap as live state, SQLite its log on a worker thread). `ceiling-raw` (the ceiling on the broker's raw HTTP front) is not a column of
+ * (`MEGA_STORE_ENGINE=logged`: the heap as live state, a journal, SQLite behind it on a worker thread). `ceiling-raw` (the ceiling on the broker's raw HTTP front) is not a column of
  * the table: `bench:ab --base=ceiling-raw`.
  */
 export type ServerName =

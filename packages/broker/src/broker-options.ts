@@ -58,7 +58,7 @@ export interface BrokerOptions {
   maxDatabaseBytes?: number;
   /**
    * The durable engine: `sqlite` (every read and write in SQLite, on the main thread) or `logged` (the
-   * live state in memory, SQLite its log on a worker thread; see docs/broker.md, "Storage engines").
+   * live state in memory, a journal, SQLite behind it on a worker thread; see docs/broker.md, "Storage engines").
    * Ignored with `inMemory`. Default: the environment variable `MEGA_STORE_ENGINE`, else `sqlite`.
    */
   engine?: 'sqlite' | 'logged';

@@ -70,7 +70,7 @@ export function registerServe(program: Command): void {
     .addOption(
       new Option(
         '--engine <engine>',
-        'durable engine: sqlite (all in SQLite) or logged (live state in memory, SQLite its log on a second thread)',
+        'durable engine: sqlite (all in SQLite) or logged (live state in memory, a journal, SQLite behind it on a second thread)',
       )
         .choices(['sqlite', 'logged'])
         .env('MEGA_STORE_ENGINE')

@@ -17,8 +17,9 @@ export interface DatabaseOptions {
   /**
    * Which durable engine keeps the data (ignored when `inMemory` is true):
    * - `sqlite`: every read and write runs in SQLite on the main thread, each write group-committed;
-   * - `logged`: the heap engine holds the live state and SQLite is its log, written on a worker
-   *   thread (same guarantees for what is acknowledged; the backlog is held in memory: see
+   * - `logged`: the heap engine holds the live state, each answered write is appended to a journal
+   *   file, and SQLite, written on a worker thread, holds what the journal folds into (same
+   *   guarantees for what is acknowledged; each standard queue's first 10,000 messages in memory: see
    *   docs/broker.md, "Storage engines").
    *
    * Default: the environment variable `MEGA_STORE_ENGINE` if set, else `sqlite`.

@@ -6,7 +6,7 @@ import type { Spill } from './spill.js';
 
 /**
  * Loads every table of the durable database into `heap` (the logged engine's start: the heap is its
- * live state, SQLite its log), but the messages `spill` keeps on disk. Runs outside any write, so
+ * live state, SQLite what its journal folds into), but the messages `spill` keeps on disk. Runs outside any write, so
  * nothing of it is logged back.
  */
 export function restore(db: Database.Database, heap: HeapStore, spill: Spill): void {
