@@ -181,7 +181,7 @@ export const migrations: readonly string[] = [
  * The message indexes only the SQLite engine reads, which every ungrouped message pays for on insert
  * and delete: the logged engine reads its messages from the heap, so it drops them when it opens the
  * database (its log writer then keeps only the primary key up to date), and the SQLite engine creates
- * them again when it opens one (a few seconds for a million messages).
+ * them again when it opens one (a scan of the messages it holds).
  */
 export const SQLITE_ENGINE_INDEXES = {
   create: `

@@ -15,7 +15,7 @@ import type { LogWriter } from './writer.js';
 export const WINDOW_MS = 200;
 /** The window after one whose records mostly cancelled out, in ms (see {@link WINDOW_MS}). */
 export const LONG_WINDOW_MS = 1000;
-/** Records (values) after which the window goes to the log writer at once (≈ 20,000 messages). */
+/** Record values after which the window goes to the log writer at once (a stored message's record is 16). */
 const WINDOW_VALUES = 500_000;
 
 /** A write made on the heap and not answered yet (it waits for the end of its turn). */
@@ -72,7 +72,6 @@ export class LogCommits {
   private windowTo: JournalPosition | undefined;
   /** How long the current window gathers (see {@link WINDOW_MS}). */
   private windowMs = WINDOW_MS;
-  private windowSeq = 0;
   private timer: NodeJS.Timeout | undefined;
   private inflight: Sent[] = [];
   private idleWaiters: Array<() => void> = [];
@@ -82,7 +81,7 @@ export class LogCommits {
   private stalled: unknown;
   /** Set when the log writer stopped: every write rejects with it. */
   private broken: Error | undefined;
-  /** Every message up to this seq has its store journaled. */
+  /** Every message up to this seq has its store journaled (and is in SQLite once the window is applied). */
   journaledSeq = 0;
   /** Called when everything up to a seq is in SQLite (see `spill.ts`). */
   onApplied: (lastSeq: number) => void = () => {};
@@ -187,8 +186,7 @@ export class LogCommits {
         this.window.push(chunk);
         this.windowValues += chunk.length;
       }
-      this.windowSeq = this.lastSeq();
-      this.journaledSeq = this.windowSeq;
+      this.journaledSeq = this.lastSeq();
       if (this.urgent || this.windowValues >= WINDOW_VALUES) this.send();
       else this.timer ??= setTimeout(() => this.send(), this.windowMs);
     }
@@ -209,15 +207,13 @@ export class LogCommits {
     const whole = skip.size === 0 && this.frames.every(transferable);
     const records: Records = whole ? [] : survivors(this.window, skip);
     const frames = whole ? this.frames.map((f) => f.buffer as ArrayBuffer) : [];
-    let kept = 0;
-    for (const chunk of whole ? this.window : records) kept += chunk.length;
-    this.windowMs = kept < this.windowValues / 2 ? LONG_WINDOW_MS : WINDOW_MS;
+    this.windowMs = !whole && values(records) * 2 < this.windowValues ? LONG_WINDOW_MS : WINDOW_MS;
     this.window = [];
     this.frames = [];
     this.windowValues = 0;
     this.inflight.push({
       id: this.writer.send(records, frames, this.windowTo),
-      lastSeq: this.windowSeq,
+      lastSeq: this.journaledSeq,
       to: this.windowTo,
     });
   }
@@ -249,6 +245,13 @@ export class LogCommits {
     this.idleWaiters = [];
     for (const fn of waiters) fn();
   }
+}
+
+/** How many values `records` holds. */
+function values(records: Records): number {
+  let n = 0;
+  for (const chunk of records) n += chunk.length;
+  return n;
 }
 
 /** Whether `buffer` owns its whole ArrayBuffer (so that transferring it moves nothing else). */

@@ -50,6 +50,8 @@ export function segments(dir: string): number[] {
 export class LogJournal {
   private fd: number;
   private segment: number;
+  /** The oldest segment not deleted yet (the start leaves none before {@link segment}). */
+  private oldest: number;
   private offset = 0;
   private readonly header = Buffer.allocUnsafe(HEADER);
 
@@ -60,6 +62,7 @@ export class LogJournal {
     private readonly fsync = false,
   ) {
     this.segment = after + 1;
+    this.oldest = this.segment;
     this.fd = openSync(segmentFile(dir, this.segment), 'wx');
   }
 
@@ -90,9 +93,8 @@ export class LogJournal {
 
   /** Deletes every segment before the one `applied` is in (the log writer applied them all). */
   release(applied: JournalPosition): void {
-    for (const s of segments(this.dir)) {
-      if (s >= applied.segment || s >= this.segment) break;
-      unlinkSync(segmentFile(this.dir, s));
+    while (this.oldest < applied.segment && this.oldest < this.segment) {
+      unlinkSync(segmentFile(this.dir, this.oldest++));
     }
   }
 

@@ -20,8 +20,8 @@ export type ToMain =
   | { t: 'ready' }
   /** Every batch up to `id` is applied; the COMMIT took `seconds`. */
   | { t: 'ack'; id: number; seconds: number }
-  /** Applying the batches up to `id` failed: they are held, to retry. */
-  | { t: 'fail'; id: number; code: string | undefined; message: string }
+  /** Applying the batches sent so far failed: they are held, to retry. */
+  | { t: 'fail'; code: string | undefined; message: string }
   | { t: 'limited'; id: number }
   /** Closed; `applied`: the journal position SQLite holds everything up to (none if it failed). */
   | { t: 'closed'; applied: JournalPosition | undefined };

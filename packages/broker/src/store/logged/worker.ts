@@ -32,14 +32,15 @@ const checkpoints = setInterval(() => {
   }
 }, CHECKPOINT_MS);
 const applier = new LogApplier(db);
-/** What the main thread sent and SQLite has not applied yet (more than one window after a failure). */
+/**
+ * What the main thread sent and SQLite has not applied yet: between messages, something only while
+ * SQLite fails to apply it (then retried with every message, and every second); `heldId` -1 when none.
+ */
 let held: Array<readonly unknown[]> = [];
 let heldTo: JournalPosition | undefined;
 let heldId = -1;
-/** While SQLite fails to apply what is held: retried on every message, and every second. */
-let failing = false;
 const retries = setInterval(() => {
-  if (failing) apply();
+  if (heldId >= 0) apply();
 }, RETRY_MS);
 
 function send(message: ToMain): void {
@@ -59,7 +60,7 @@ function handle(first: ToWriter): void {
       clearInterval(checkpoints);
       clearInterval(retries);
       db.close();
-      send({ t: 'closed', applied: failing ? undefined : heldTo });
+      send({ t: 'closed', applied: heldId >= 0 ? undefined : heldTo });
       port.close();
       return;
     }
@@ -84,17 +85,14 @@ function apply(): void {
   try {
     applier.apply(held, heldTo);
   } catch (error) {
-    failing = true;
     const e = error as { code?: unknown; message?: unknown };
     send({
       t: 'fail',
-      id: heldId,
       code: typeof e.code === 'string' ? e.code : undefined,
       message: String(e.message ?? error),
     });
     return;
   }
-  failing = false;
   send({ t: 'ack', id: heldId, seconds: (performance.now() - start) / 1000 });
   held = [];
   heldId = -1;
