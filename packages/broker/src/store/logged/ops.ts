@@ -1,7 +1,7 @@
 import type { NewMessage } from '../contract.js';
 import type { MessageObserver } from '../heap/messages.js';
 import type { Msg } from '../heap/queue-state.js';
-import { columnValues, INSERT_COLUMNS } from '../messages.js';
+import { INSERT_COLUMNS } from '../messages.js';
 
 /**
  * The logged engine's log records. A batch is one flat array of values: an opcode, then its operands
@@ -92,7 +92,25 @@ export class Recorder implements MessageObserver {
   /** A message stored under `seq` (in the heap, or on disk only: see `spill.ts`). */
   putRow(seq: number, m: NewMessage): void {
     this.stores = true;
-    this.ops.push(PUT, seq, ...columnValues(m));
+    // the values of `columnValues(m)`, pushed without the array between
+    this.ops.push(
+      PUT,
+      seq,
+      m.queue_id,
+      m.message_id,
+      m.body,
+      m.attributes,
+      m.md5_body,
+      m.md5_attributes,
+      m.sent_at,
+      m.visible_at,
+      m.sender_id,
+      m.trace_header,
+      m.group_id,
+      m.dedup_id,
+      m.sequence_number,
+      m.dead_letter_source_arn,
+    );
   }
 
   removed(m: Msg): void {

@@ -15,6 +15,16 @@ export interface SpillLimits {
 
 export const DEFAULT_SPILL: SpillLimits = { cap: 10_000, chunk: 1_000 };
 
+/**
+ * A queue's tail messages not yet in SQLite, in seq order: the messages as sent and their seqs, side
+ * by side, from `head` on (a row object is built only for those read back).
+ */
+interface Pending {
+  seqs: number[];
+  messages: NewMessage[];
+  head: number;
+}
+
 /** A queue's messages on disk only: every one has a seq above `horizon`. */
 interface Tail {
   count: number;
@@ -45,7 +55,7 @@ export class Spill {
    * Each queue's tail messages journaled or being written and not yet in SQLite (the log writer
    * applies a window at a time), in seq order: read back from here until SQLite has them.
    */
-  private readonly pending = new Map<number, MessageRow[]>();
+  private readonly pending = new Map<number, Pending>();
   private readonly load: Database.Statement;
   /** The largest seq whose store is journaled (one above can still be undone). */
   journaled: () => number = () => 0;
@@ -84,26 +94,23 @@ export class Spill {
       this.tails.set(message.queue_id, tail);
     }
     const seq = ++this.heap.data.lastSeq;
-    const was = { ...tail };
+    const { count, lastSentAt, lastSeq } = tail;
     add(tail, seq, message);
     let pending = this.pending.get(message.queue_id);
     if (pending === undefined) {
-      pending = [];
+      pending = { seqs: [], messages: [], head: 0 };
       this.pending.set(message.queue_id, pending);
     }
-    pending.push({
-      ...message,
-      seq,
-      receive_count: 0,
-      first_received_at: null,
-      received_at: null,
-      receipt: null,
-    });
+    pending.seqs.push(seq);
+    pending.messages.push(message);
     const t = tail;
     const p = pending;
     this.heap.data.journal.record(() => {
-      Object.assign(t, was);
-      p.pop();
+      t.count = count;
+      t.lastSentAt = lastSentAt;
+      t.lastSeq = lastSeq;
+      p.seqs.pop();
+      p.messages.pop();
     });
     this.recorder.putRow(seq, message);
     return seq;
@@ -111,11 +118,19 @@ export class Spill {
 
   /** Every message up to `lastSeq` is in SQLite: the pending ones up to it are read back from there. */
   applied(lastSeq: number): void {
-    for (const [queueId, pending] of this.pending) {
-      let n = 0;
-      while (n < pending.length && (pending[n] as MessageRow).seq <= lastSeq) n++;
-      if (n === pending.length) this.pending.delete(queueId);
-      else if (n > 0) pending.splice(0, n);
+    for (const [queueId, p] of this.pending) {
+      let n = p.head;
+      while (n < p.seqs.length && (p.seqs[n] as number) <= lastSeq) n++;
+      if (n === p.seqs.length) this.pending.delete(queueId);
+      else if (n > p.head) {
+        p.head = n;
+        // drop the applied prefix once it is most of the arrays (each row is copied O(1) times)
+        if (n > 1024 && n * 2 > p.seqs.length) {
+          p.seqs.splice(0, n);
+          p.messages.splice(0, n);
+          p.head = 0;
+        }
+      }
     }
   }
 
@@ -134,9 +149,14 @@ export class Spill {
     const rows = (this.load.all(tail.horizon, queueId, want) as unknown[][]).map(toMessageRow);
     // then those SQLite does not have yet (journaled ones only: a later one may still be undone)
     const journaled = this.journaled();
-    for (const row of this.pending.get(queueId) ?? []) {
-      if (rows.length >= want || row.seq > journaled) break;
-      if (row.seq > (rows.at(-1)?.seq ?? tail.horizon)) rows.push(row);
+    const pending = this.pending.get(queueId);
+    if (pending !== undefined) {
+      const after = rows.at(-1)?.seq ?? tail.horizon;
+      for (let i = pending.head; i < pending.seqs.length && rows.length < want; i++) {
+        const seq = pending.seqs[i] as number;
+        if (seq > journaled) break;
+        if (seq > after) rows.push(pendingRow(seq, pending.messages[i] as NewMessage));
+      }
     }
     // what comes back is journaled already: it stays in the heap whatever becomes of the write under way
     this.heap.data.journal.untracked(() => {
@@ -196,6 +216,31 @@ export class Spill {
     if (row.seq > this.heap.data.lastSeq) this.heap.data.lastSeq = row.seq;
     return true;
   }
+}
+
+/** A tail message waiting for its window, as the row SQLite will hold: sent, never received. */
+function pendingRow(seq: number, m: NewMessage): MessageRow {
+  return {
+    seq,
+    queue_id: m.queue_id,
+    message_id: m.message_id,
+    body: m.body,
+    attributes: m.attributes,
+    md5_body: m.md5_body,
+    md5_attributes: m.md5_attributes,
+    sent_at: m.sent_at,
+    visible_at: m.visible_at,
+    receive_count: 0,
+    first_received_at: null,
+    received_at: null,
+    receipt: null,
+    sender_id: m.sender_id,
+    trace_header: m.trace_header,
+    group_id: m.group_id,
+    dedup_id: m.dedup_id,
+    sequence_number: m.sequence_number,
+    dead_letter_source_arn: m.dead_letter_source_arn,
+  };
 }
 
 function newTail(horizon: number): Tail {
