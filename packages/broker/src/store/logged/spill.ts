@@ -124,7 +124,8 @@ export class Spill {
       if (n === p.seqs.length) this.pending.delete(queueId);
       else if (n > p.head) {
         p.head = n;
-        // drop the applied prefix once it is most of the arrays (each row is copied O(1) times)
+        // drop the applied prefix once it is most of the arrays (so each message is copied O(1) times;
+        // until then the applied messages are kept, at most as many as wait)
         if (n > 1024 && n * 2 > p.seqs.length) {
           p.seqs.splice(0, n);
           p.messages.splice(0, n);
