@@ -125,7 +125,7 @@ export class Spill {
       else if (n > p.head) {
         p.head = n;
         // drop the applied prefix once it is most of the arrays (so each message is copied O(1) times;
-        // until then the applied messages are kept, at most as many as wait)
+        // until then the applied messages are kept: at most 1,024, or as many as still wait)
         if (n > 1024 && n * 2 > p.seqs.length) {
           p.seqs.splice(0, n);
           p.messages.splice(0, n);
