@@ -216,6 +216,20 @@ describe('logged engine', () => {
     assert.deepEqual(segments(dir), [], 'a clean close leaves no journal');
   });
 
+  it('a clean close right after the journal moved on to a new segment leaves no journal either', async () => {
+    const dir = dataDir();
+    const store = LoggedStore.open({ dataDir: dir }, asIs);
+    try {
+      const q = await store.write(() => store.queues.insert(queueRow('q')));
+      // 1 MiB frames until a frame fills the 64 MiB segment: the journal opens an empty next one
+      const body = 'x'.repeat(1024 * 1024);
+      while (segments(dir).length < 2) await store.write(() => store.messages.insert(message(q, body)));
+    } finally {
+      await store.close();
+    }
+    assert.deepEqual(segments(dir), [], 'the journal ends where its last frame does, in the segment before');
+  });
+
   it('a process killed after its writes resolved loses none of them: the next start, on either engine, applies the journal', async () => {
     for (const engine of ['logged', 'sqlite'] as const) {
       const dir = dataDir();

@@ -134,13 +134,14 @@ export class LogCommits {
   }
 
   /**
-   * Ends the turn now and sends the window (before closing). Returns where the journal ends, or
-   * undefined when nothing was ever journaled.
+   * Ends the turn now and sends the window (before closing). Returns the end of the journal's last
+   * frame, or undefined when nothing was ever journaled. (Not the journal's position: a frame that
+   * filled its segment opened an empty next one, which holds nothing SQLite lacks.)
    */
   drain(): JournalPosition | undefined {
     this.endTurn();
     this.send();
-    return this.windowTo === undefined ? undefined : this.journal.position;
+    return this.windowTo;
   }
 
   /** The log writer stopped: the turn's writes are undone and reject; later writes reject at once. */
