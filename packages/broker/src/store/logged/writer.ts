@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { DatabaseOptions } from '../options.js';
 import type { JournalPosition } from './journal.js';
 import type { Records } from './ops.js';
@@ -107,6 +107,10 @@ export class LogWriter {
 
   private stop(error: Error): void {
     if (this.closing) {
+      // the worker's last answer ('closed') may still be on the port when its exit is heard first
+      for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) {
+        this.received(m.message as ToMain);
+      }
       this.onClosed?.(undefined);
       return;
     }
