@@ -46,8 +46,10 @@ export async function receiveMessage(state: SqsState, ctx: RequestContext, input
   const request = parse(state, ctx, input);
   const deadline = state.clock.now() + request.waitMs;
   for (;;) {
-    const messages = await receiveNow(state, request);
+    // one instant per attempt: asked at a later one, the next visibility time could be one already
+    // past (the message became visible in between), and the wait would last to the deadline
     const now = state.clock.now();
+    const messages = await receiveNow(state, request, now);
     if (
       messages.length > 0 ||
       now >= deadline ||
@@ -105,10 +107,9 @@ function attributeFilter(patterns: string[]): (name: string) => boolean {
 /** A receive's messages, as a retried receive with the same ReceiveRequestAttemptId finds them. */
 type AttemptReceipts = Array<{ seq: number; token: string }>;
 
-/** One attempt: takes what is receivable now, in one committed write. */
-async function receiveNow(state: SqsState, request: ReceiveRequest): Promise<MessageOutput[]> {
+/** One attempt: takes what is receivable at `now`, in one committed write. */
+async function receiveNow(state: SqsState, request: ReceiveRequest, now: number): Promise<MessageOutput[]> {
   const { queue } = request;
-  const now = state.clock.now();
   const cutoff = retentionCutoff(queue, now);
   const maybe = queue.fifo
     ? state.store.fifo.readyGroups(queue.id, now, 1).length > 0 || request.attemptId !== undefined
