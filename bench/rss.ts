@@ -29,7 +29,14 @@ buildBroker();
 const base: Checkout | undefined = values.base === undefined ? undefined : checkoutAndBuild(values.base);
 const MB = 1024 * 1024;
 /** The servers that are this repository's broker (the others are peers, the same at any revision). */
-const BROKERS: readonly ServerName[] = ['in-memory', 'durable', 'in-memory-22', 'durable-22', 'logged', 'logged-22'];
+const BROKERS: readonly ServerName[] = [
+  'in-memory',
+  'durable',
+  'in-memory-22',
+  'durable-22',
+  'logged',
+  'logged-22',
+];
 
 async function measure(name: ServerName, root: string, label: string): Promise<void> {
   const server = await startServer(name, root);
