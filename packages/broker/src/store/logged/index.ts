@@ -101,10 +101,26 @@ export class LoggedStore implements Store {
       r.inserted(DELIVERY, id, row);
       return id;
     };
+    // a FIFO send's counter reservation, deduplication entry and group join are records the log
+    // writer derives rows from (`ops.ts`), not calls with argument arrays to journal
+    queues.nextSequence = (id, count = 1) => {
+      const first = heap.queues.nextSequence(id, count);
+      r.reserved(id, first, count);
+      return first;
+    };
+    const fifo = recorded('fifo', heap.fifo, r);
+    fifo.putDedup = (queueId, scope, dedupId, entry) => {
+      heap.fifo.putDedup(queueId, scope, dedupId, entry);
+      r.dedup(queueId, scope, dedupId, entry);
+    };
+    fifo.addGroup = (queueId, groupId, readyAt, headSeq) => {
+      heap.fifo.addGroup(queueId, groupId, readyAt, headSeq);
+      r.joined(queueId, groupId, readyAt, headSeq);
+    };
     this.queues = queues;
     this.snsDeliveries = deliveries;
     this.messages = spillingMessages(heap.messages, spill);
-    this.fifo = recorded('fifo', heap.fifo, r);
+    this.fifo = fifo;
     this.fair = recorded('fair', heap.fair, r);
     this.moveTasks = spillingMoveTasks(recorded('moveTasks', heap.moveTasks, r), spill);
     this.snsTopics = recorded('snsTopics', heap.snsTopics, r);
