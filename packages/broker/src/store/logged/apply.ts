@@ -17,6 +17,7 @@ import {
   FIFO_EXPIRES,
   FIFO_JOINS,
   FIFO_SCOPE,
+  GROUP,
   type LoggedTable,
   PUT,
   PUT_FIFO,
@@ -26,6 +27,7 @@ import {
   SEQ,
   STATE,
   TAIL_DROP,
+  UNGROUP,
 } from './ops.js';
 
 /** A record's place in {@link Records}, as one number: its chunk times this, plus its offset. */
@@ -210,6 +212,17 @@ export class LogApplier {
       case TAIL_DROP:
         this.tailStmt.run(ops[i + 2], ops[i + 1]);
         return;
+      case GROUP:
+        (this.tables.fifo as FifoTable).setGroup(
+          ops[i + 1] as number,
+          ops[i + 2] as string,
+          ops[i + 3] as number,
+          ops[i + 4] as number,
+        );
+        return;
+      case UNGROUP:
+        (this.tables.fifo as FifoTable).deleteGroup(ops[i + 1] as number, ops[i + 2] as string);
+        return;
       default:
         throw new Error(`unknown log record ${String(ops[i])} at ${i}`);
     }
@@ -242,8 +255,9 @@ type GroupWrite = typeof SETTLES | typeof ADDS | typeof WIPES;
  * - a `PUT` or `PUT_FIFO` whose message a later `DEL` of the same batch deletes (with that `DEL`; a
  *   `PUT_FIFO`'s deduplication entry and group join are still written, see {@link survivors});
  * - every `STATE` of a message followed by another `STATE` or a `DEL` of it;
- * - a FIFO group's `setGroup`, `addGroup` or `deleteGroup`, or a `PUT_FIFO`'s join (listed as
- *   {@link joinSkip} of its position), followed by a `setGroup` or `deleteGroup` of the same group, or
+ * - a FIFO group's `GROUP`, `UNGROUP`, `setGroup`, `addGroup` or `deleteGroup`, or a `PUT_FIFO`'s
+ *   join (listed as {@link joinSkip} of its position), followed by a `GROUP`, `UNGROUP`, `setGroup`
+ *   or `deleteGroup` of the same group, or
  *   a `deleteGroups` of its queue (each of these sets the group's row whatever it was; the SQLite
  *   engine's tables have no triggers or foreign keys that would see the difference).
  * Seqs are never reused while the heap runs, so a seq names one message in a batch.
@@ -267,6 +281,10 @@ export function coalesce(records: Records): Set<number> {
     for (let i = 0; i < ops.length; i += 1 + (ARITY[ops[i] as number] as number)) {
       const op = ops[i];
       const at = c * CHUNK + i;
+      if (op === GROUP || op === UNGROUP) {
+        group(at, SETTLES, ops[i + 1] as number, ops[i + 2] as string);
+        continue;
+      }
       if (op === CALL) {
         if (ops[i + 1] !== 'fifo') continue;
         const args = ops[i + 3] as [number, string];

@@ -101,8 +101,8 @@ export class LoggedStore implements Store {
       r.inserted(DELIVERY, id, row);
       return id;
     };
-    // a FIFO send's counter reservation, deduplication entry and group join are records the log
-    // writer derives rows from (`ops.ts`), not calls with argument arrays to journal
+    // a FIFO send's counter reservation, deduplication entry and group join, and the group rows each
+    // receive and delete sets, are records of their own (`ops.ts`), not calls with argument arrays
     queues.nextSequence = (id, count = 1) => {
       const first = heap.queues.nextSequence(id, count);
       r.reserved(id, first, count);
@@ -116,6 +116,14 @@ export class LoggedStore implements Store {
     fifo.addGroup = (queueId, groupId, readyAt, headSeq) => {
       heap.fifo.addGroup(queueId, groupId, readyAt, headSeq);
       r.joined(queueId, groupId, readyAt, headSeq);
+    };
+    fifo.setGroup = (queueId, groupId, readyAt, headSeq) => {
+      heap.fifo.setGroup(queueId, groupId, readyAt, headSeq);
+      r.group(queueId, groupId, readyAt, headSeq);
+    };
+    fifo.deleteGroup = (queueId, groupId) => {
+      heap.fifo.deleteGroup(queueId, groupId);
+      r.ungrouped(queueId, groupId);
     };
     this.queues = queues;
     this.snsDeliveries = deliveries;

@@ -22,7 +22,10 @@ import { INSERT_COLUMNS } from '../messages.js';
  * - `DEDUP queue_id scope dedup_id message_id sequence_number expires_at`: a deduplication entry (what
  *   is left of a `PUT_FIFO` whose message was deleted in the same window);
  * - `SEQ queue_id last`: the queue's FIFO sequence counter is at least `last` (a send reserved the
- *   numbers up to it). Applied once per queue per window, as the largest.
+ *   numbers up to it). Applied once per queue per window, as the largest;
+ * - `GROUP queue_id group_id ready_at head_seq`, `UNGROUP queue_id group_id`: a FIFO group's row set
+ *   or deleted (`setGroup`, `deleteGroup`: each receive and delete makes one, so flat values rather
+ *   than a call with an argument array).
  */
 export const PUT = 1;
 export const DEL = 2;
@@ -34,6 +37,8 @@ export const TAIL_DROP = 7;
 export const PUT_FIFO = 8;
 export const DEDUP = 9;
 export const SEQ = 10;
+export const GROUP = 11;
+export const UNGROUP = 12;
 
 /** Where a `PUT`'s (or `PUT_FIFO`'s) column is, counted from its opcode. */
 export function putOffset(column: (typeof INSERT_COLUMNS)[number]): number {
@@ -70,12 +75,14 @@ export const ARITY: Readonly<Record<number, number>> = {
   [PUT_FIFO]: 4 + INSERT_COLUMNS.length,
   [DEDUP]: 6,
   [SEQ]: 2,
+  [GROUP]: 4,
+  [UNGROUP]: 2,
 };
 
 /** The tables whose changes are replayed as calls, and which of their methods change them. */
 export const LOGGED_CALLS = {
-  // the logged engine records queues.nextSequence, fifo.putDedup and fifo.addGroup as records of their
-  // own (`SEQ`, `PUT_FIFO`; see `index.ts`); they stay listed for a caller of `recorded` and so that an
+  // the logged engine records queues.nextSequence and fifo's putDedup, addGroup, setGroup and deleteGroup
+  // as records of their own (`SEQ`, `PUT_FIFO`, `GROUP`, `UNGROUP`; see `index.ts`); they stay listed for a caller of `recorded` and so that an
   // older journal's calls to them replay
   queues: ['updateAttributes', 'updateTags', 'markPurged', 'nextSequence', 'delete', 'forgetDead'],
   fifo: ['setGroup', 'addGroup', 'deleteGroup', 'deleteGroups', 'putDedup', 'putAttempt', 'expire'],
@@ -225,6 +232,16 @@ export class Recorder implements MessageObserver {
       return;
     }
     this.call('fifo', 'addGroup', [queueId, groupId, readyAt, headSeq]);
+  }
+
+  /** A FIFO group's row set (`setGroup`). */
+  group(queueId: number, groupId: string, readyAt: number, headSeq: number): void {
+    this.ops.push(GROUP, queueId, groupId, readyAt, headSeq);
+  }
+
+  /** A FIFO group's row deleted (`deleteGroup`). */
+  ungrouped(queueId: number, groupId: string): void {
+    this.ops.push(UNGROUP, queueId, groupId);
   }
 
   /** The queue's FIFO sequence numbers `first` … `first + count - 1` reserved (`nextSequence`). */
