@@ -37,8 +37,8 @@ const CHUNK = 2 ** 26;
 const PUT_ROWS = 10;
 /** Values per message stored: its seq, then {@link INSERT_COLUMNS}. */
 const PUT_VALUES = 1 + INSERT_COLUMNS.length;
-/** Rows per multi-row upsert of deduplication entries. */
-const DEDUP_ROWS = 10;
+/** Rows per multi-row upsert of deduplication entries (most of a FIFO cycle's window is these). */
+const DEDUP_ROWS = 50;
 /** Values per deduplication entry: queue_id, scope, dedup_id, message_id, sequence_number, expires_at. */
 const DEDUP_VALUES = 6;
 const QUEUE_AT = putOffset('queue_id');
@@ -64,8 +64,8 @@ export class LogApplier {
   private readonly tables: Record<LoggedTable, object>;
   /** `INSERT`s of 1 … {@link PUT_ROWS} messages (index n-1). */
   private readonly putStmts: Database.Statement[];
-  /** Upserts of 1 … {@link DEDUP_ROWS} deduplication entries (index n-1). */
-  private readonly dedupStmts: Database.Statement[];
+  /** Upserts of 1 … {@link DEDUP_ROWS} deduplication entries (index n-1), prepared when first used. */
+  private readonly dedupStmts: Database.Statement[] = [];
   private readonly sequenceStmt: Database.Statement;
   private readonly delStmt: Database.Statement;
   private readonly stateStmt: Database.Statement;
@@ -89,14 +89,6 @@ export class LogApplier {
       db.prepare(
         `INSERT INTO messages (seq, ${INSERT_COLUMNS.join(', ')})
          VALUES ${Array.from({ length: n + 1 }, () => row).join(', ')}`,
-      ),
-    );
-    this.dedupStmts = Array.from({ length: DEDUP_ROWS }, (_, n) =>
-      db.prepare(
-        `INSERT INTO dedup (queue_id, scope, dedup_id, message_id, sequence_number, expires_at)
-         VALUES ${Array.from({ length: n + 1 }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}
-         ON CONFLICT (queue_id, scope, dedup_id) DO UPDATE SET message_id = excluded.message_id,
-           sequence_number = excluded.sequence_number, expires_at = excluded.expires_at`,
       ),
     );
     this.sequenceStmt = db.prepare('UPDATE queues SET last_sequence = max(last_sequence, ?) WHERE id = ?');
@@ -129,22 +121,26 @@ export class LogApplier {
     const skip = coalesce(records);
     this.db.transaction(() => {
       this.positionStmt.run(position);
-      // consecutive messages stored go in multi-row INSERTs (one statement per up to PUT_ROWS), their
-      // deduplication entries in multi-row upserts; both tables are written by nothing else between
+      // messages stored go in multi-row INSERTs (one statement per up to PUT_ROWS), deduplication
+      // entries in multi-row upserts (per up to DEDUP_ROWS), written before the first record that could
+      // see the difference
       const puts: unknown[] = [];
       const dedups: unknown[] = [];
       // each queue's FIFO counter, as the largest `SEQ` of the batch
       const sequences = new Map<number, number>();
-      const flush = () => {
+      const flushPuts = () => {
         for (let at = 0; at < puts.length; ) {
           const n = Math.min(PUT_ROWS, (puts.length - at) / PUT_VALUES);
           (this.putStmts[n - 1] as Database.Statement).run(puts.slice(at, at + n * PUT_VALUES));
           at += n * PUT_VALUES;
         }
         puts.length = 0;
+      };
+      const flush = () => {
+        flushPuts();
         for (let at = 0; at < dedups.length; ) {
           const n = Math.min(DEDUP_ROWS, (dedups.length - at) / DEDUP_VALUES);
-          (this.dedupStmts[n - 1] as Database.Statement).run(dedups.slice(at, at + n * DEDUP_VALUES));
+          this.dedupStmt(n).run(dedups.slice(at, at + n * DEDUP_VALUES));
           at += n * DEDUP_VALUES;
         }
         dedups.length = 0;
@@ -180,13 +176,27 @@ export class LogApplier {
             sequences.set(queueId, Math.max(sequences.get(queueId) ?? 0, ops[i + 2] as number));
             continue;
           }
-          flush();
+          // what it writes cannot see the rows waiting: a group's row (no buffer holds one), or a
+          // message's (no deduplication entry); anything else may read or delete either
+          if (op === DEL || op === STATE) flushPuts();
+          else if (op !== GROUP && op !== UNGROUP) flush();
           this.applyOne(ops, i);
         }
       }
       flush();
       for (const [queueId, last] of sequences) this.sequenceStmt.run(last, queueId);
     })();
+  }
+
+  /** The upsert of `n` deduplication entries. */
+  private dedupStmt(n: number): Database.Statement {
+    this.dedupStmts[n - 1] ??= this.db.prepare(
+      `INSERT INTO dedup (queue_id, scope, dedup_id, message_id, sequence_number, expires_at)
+       VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}
+       ON CONFLICT (queue_id, scope, dedup_id) DO UPDATE SET message_id = excluded.message_id,
+         sequence_number = excluded.sequence_number, expires_at = excluded.expires_at`,
+    );
+    return this.dedupStmts[n - 1] as Database.Statement;
   }
 
   private applyOne(ops: readonly unknown[], i: number): void {
