@@ -114,15 +114,20 @@ export class Recorder implements MessageObserver {
   /** Messages whose delivery state changed since it was last recorded, by seq. */
   private readonly dirty = new Map<number, Msg>();
 
+  /** Where the last `PUT` recorded starts in {@link ops} (-1: none in this write). */
+  private lastPut = -1;
+
   begin(): void {
     this.ops = [];
     this.stores = false;
+    this.lastPut = -1;
   }
 
   /** The write's records, and whether it stored a message. */
   end(): { ops: unknown[]; stores: boolean } {
     const out = { ops: this.ops, stores: this.stores };
     this.ops = [];
+    this.lastPut = -1;
     return out;
   }
 
@@ -133,6 +138,7 @@ export class Recorder implements MessageObserver {
   /** A message stored under `seq` (in the heap, or on disk only: see `spill.ts`). */
   putRow(seq: number, m: NewMessage): void {
     this.stores = true;
+    this.lastPut = this.ops.length;
     // the values of `columnValues(m)`, pushed without the array between
     this.ops.push(
       PUT,
@@ -199,7 +205,7 @@ export class Recorder implements MessageObserver {
     const ops = this.ops;
     const at = ops.length - PUT_LENGTH;
     if (
-      at >= 0 &&
+      at === this.lastPut &&
       ops[at] === PUT &&
       ops[at + QUEUE_AT] === queueId &&
       ops[at + DEDUP_AT] === dedupId &&
@@ -221,7 +227,7 @@ export class Recorder implements MessageObserver {
     const ops = this.ops;
     const at = ops.length - 1 - (ARITY[PUT_FIFO] as number);
     if (
-      at >= 0 &&
+      at === this.lastPut &&
       ops[at] === PUT_FIFO &&
       ops[at + 1] === headSeq &&
       ops[at + QUEUE_AT] === queueId &&
