@@ -11,14 +11,23 @@ import type { JournalPosition } from './journal.js';
 import {
   ARITY,
   CALL,
+  DEDUP,
   DEL,
   DELIVERY,
+  FIFO_EXPIRES,
+  FIFO_JOINS,
+  FIFO_SCOPE,
+  GROUP,
   type LoggedTable,
   PUT,
+  PUT_FIFO,
+  putOffset,
   QUEUE,
   type Records,
+  SEQ,
   STATE,
   TAIL_DROP,
+  UNGROUP,
 } from './ops.js';
 
 /** A record's place in {@link Records}, as one number: its chunk times this, plus its offset. */
@@ -28,6 +37,24 @@ const CHUNK = 2 ** 26;
 const PUT_ROWS = 10;
 /** Values per message stored: its seq, then {@link INSERT_COLUMNS}. */
 const PUT_VALUES = 1 + INSERT_COLUMNS.length;
+/** Rows per multi-row upsert of deduplication entries (most of a FIFO cycle's window is these). */
+const DEDUP_ROWS = 50;
+/** Values per deduplication entry: queue_id, scope, dedup_id, message_id, sequence_number, expires_at. */
+const DEDUP_VALUES = 6;
+const QUEUE_AT = putOffset('queue_id');
+const MESSAGE_ID_AT = putOffset('message_id');
+const VISIBLE_AT = putOffset('visible_at');
+const GROUP_AT = putOffset('group_id');
+const DEDUP_AT = putOffset('dedup_id');
+const SEQUENCE_AT = putOffset('sequence_number');
+
+/**
+ * The position {@link coalesce} lists for a `PUT_FIFO` whose group join need not be written (its
+ * group is set or deleted later in the batch), whatever becomes of its message.
+ */
+export function joinSkip(at: number): number {
+  return -1 - at;
+}
 
 /**
  * Applies log records (see `ops.ts`) to the SQLite database, the durable engine's tables and a few
@@ -37,6 +64,9 @@ export class LogApplier {
   private readonly tables: Record<LoggedTable, object>;
   /** `INSERT`s of 1 … {@link PUT_ROWS} messages (index n-1). */
   private readonly putStmts: Database.Statement[];
+  /** Upserts of 1 … {@link DEDUP_ROWS} deduplication entries (index n-1), prepared when first used. */
+  private readonly dedupStmts: Database.Statement[] = [];
+  private readonly sequenceStmt: Database.Statement;
   private readonly delStmt: Database.Statement;
   private readonly stateStmt: Database.Statement;
   private readonly queueStmt: Database.Statement;
@@ -61,6 +91,7 @@ export class LogApplier {
          VALUES ${Array.from({ length: n + 1 }, () => row).join(', ')}`,
       ),
     );
+    this.sequenceStmt = db.prepare('UPDATE queues SET last_sequence = max(last_sequence, ?) WHERE id = ?');
     this.delStmt = db.prepare('DELETE FROM messages WHERE seq = ?');
     this.tailStmt = db.prepare('DELETE FROM messages WHERE seq > ? AND +queue_id = ?');
     this.positionStmt = db.prepare(
@@ -90,9 +121,14 @@ export class LogApplier {
     const skip = coalesce(records);
     this.db.transaction(() => {
       this.positionStmt.run(position);
-      // consecutive messages stored go in multi-row INSERTs (one statement per up to PUT_ROWS)
+      // messages stored go in multi-row INSERTs (one statement per up to PUT_ROWS), deduplication
+      // entries in multi-row upserts (per up to DEDUP_ROWS), written before the first record that could
+      // see the difference
       const puts: unknown[] = [];
-      const flush = () => {
+      const dedups: unknown[] = [];
+      // each queue's FIFO counter, as the largest `SEQ` of the batch
+      const sequences = new Map<number, number>();
+      const flushPuts = () => {
         for (let at = 0; at < puts.length; ) {
           const n = Math.min(PUT_ROWS, (puts.length - at) / PUT_VALUES);
           (this.putStmts[n - 1] as Database.Statement).run(puts.slice(at, at + n * PUT_VALUES));
@@ -100,19 +136,67 @@ export class LogApplier {
         }
         puts.length = 0;
       };
+      const flush = () => {
+        flushPuts();
+        for (let at = 0; at < dedups.length; ) {
+          const n = Math.min(DEDUP_ROWS, (dedups.length - at) / DEDUP_VALUES);
+          this.dedupStmt(n).run(dedups.slice(at, at + n * DEDUP_VALUES));
+          at += n * DEDUP_VALUES;
+        }
+        dedups.length = 0;
+      };
       for (const [c, ops] of records.entries()) {
         for (let i = 0; i < ops.length; i += 1 + (ARITY[ops[i] as number] as number)) {
-          if (skip.has(c * CHUNK + i)) continue;
-          if (ops[i] === PUT) {
+          const op = ops[i];
+          const at = c * CHUNK + i;
+          if (op === PUT_FIFO) {
+            if (!skip.has(at)) for (let k = i + 1; k <= i + PUT_VALUES; k++) puts.push(ops[k]);
+            pushDedup(dedups, ops, i);
+            if (ops[i + FIFO_JOINS] === 1 && !skip.has(joinSkip(at))) {
+              (this.tables.fifo as FifoTable).addGroup(
+                ops[i + QUEUE_AT] as number,
+                ops[i + GROUP_AT] as string,
+                ops[i + VISIBLE_AT] as number,
+                ops[i + 1] as number,
+              );
+            }
+            continue;
+          }
+          if (skip.has(at)) continue;
+          if (op === PUT) {
             for (let k = i + 1; k <= i + PUT_VALUES; k++) puts.push(ops[k]);
             continue;
           }
-          flush();
+          if (op === DEDUP) {
+            for (let k = i + 1; k <= i + DEDUP_VALUES; k++) dedups.push(ops[k]);
+            continue;
+          }
+          if (op === SEQ) {
+            const queueId = ops[i + 1] as number;
+            sequences.set(queueId, Math.max(sequences.get(queueId) ?? 0, ops[i + 2] as number));
+            continue;
+          }
+          // what it writes cannot see the rows waiting: a group's row (no buffer holds one), or a
+          // message's (no deduplication entry); anything else may read or delete either
+          if (op === DEL || op === STATE) flushPuts();
+          else if (op !== GROUP && op !== UNGROUP) flush();
           this.applyOne(ops, i);
         }
       }
       flush();
+      for (const [queueId, last] of sequences) this.sequenceStmt.run(last, queueId);
     })();
+  }
+
+  /** The upsert of `n` deduplication entries. */
+  private dedupStmt(n: number): Database.Statement {
+    this.dedupStmts[n - 1] ??= this.db.prepare(
+      `INSERT INTO dedup (queue_id, scope, dedup_id, message_id, sequence_number, expires_at)
+       VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}
+       ON CONFLICT (queue_id, scope, dedup_id) DO UPDATE SET message_id = excluded.message_id,
+         sequence_number = excluded.sequence_number, expires_at = excluded.expires_at`,
+    );
+    return this.dedupStmts[n - 1] as Database.Statement;
   }
 
   private applyOne(ops: readonly unknown[], i: number): void {
@@ -138,41 +222,103 @@ export class LogApplier {
       case TAIL_DROP:
         this.tailStmt.run(ops[i + 2], ops[i + 1]);
         return;
+      case GROUP:
+        (this.tables.fifo as FifoTable).setGroup(
+          ops[i + 1] as number,
+          ops[i + 2] as string,
+          ops[i + 3] as number,
+          ops[i + 4] as number,
+        );
+        return;
+      case UNGROUP:
+        (this.tables.fifo as FifoTable).deleteGroup(ops[i + 1] as number, ops[i + 2] as string);
+        return;
       default:
         throw new Error(`unknown log record ${String(ops[i])} at ${i}`);
     }
   }
 }
 
+/** Pushes the deduplication entry a `PUT_FIFO` at `i` derives (the values of a `DEDUP`). */
+function pushDedup(out: unknown[], ops: readonly unknown[], i: number): void {
+  out.push(
+    ops[i + QUEUE_AT],
+    ops[i + FIFO_SCOPE],
+    ops[i + DEDUP_AT],
+    ops[i + MESSAGE_ID_AT],
+    ops[i + SEQUENCE_AT],
+    ops[i + FIFO_EXPIRES],
+  );
+}
+
+/** What a write to a FIFO group's row does, for {@link coalesce}: sets it whatever it was (`setGroup`, `deleteGroup`), */
+const SETTLES = 0;
+/** creates it unless it exists (`addGroup`, a `PUT_FIFO`'s join), */
+const ADDS = 1;
+/** or deletes every group row of the queue (`deleteGroups`). */
+const WIPES = 2;
+type GroupWrite = typeof SETTLES | typeof ADDS | typeof WIPES;
+
 /**
  * The positions of the records that need not be written (the records apply in one transaction, so
  * only the state they end in matters):
- * - a `PUT` whose message a later `DEL` of the same batch deletes (with that `DEL`);
+ * - a `PUT` or `PUT_FIFO` whose message a later `DEL` of the same batch deletes (with that `DEL`; a
+ *   `PUT_FIFO`'s deduplication entry and group join are still written, see {@link survivors});
  * - every `STATE` of a message followed by another `STATE` or a `DEL` of it;
- * - a FIFO group's `setGroup`, `addGroup` or `deleteGroup` followed by a `setGroup` or `deleteGroup` of
- *   the same group, or a `deleteGroups` of its queue (each of these sets the group's row whatever it
- *   was; the SQLite engine's tables have no triggers or foreign keys that would see the difference).
+ * - a FIFO group's `GROUP`, `UNGROUP`, `setGroup`, `addGroup` or `deleteGroup`, or a `PUT_FIFO`'s
+ *   join (listed as {@link joinSkip} of its position), followed by a `GROUP`, `UNGROUP`, `setGroup`
+ *   or `deleteGroup` of the same group, or
+ *   a `deleteGroups` of its queue (each of these sets the group's row whatever it was; the SQLite
+ *   engine's tables have no triggers or foreign keys that would see the difference).
  * Seqs are never reused while the heap runs, so a seq names one message in a batch.
  */
 export function coalesce(records: Records): Set<number> {
   const putAt = new Map<number, number>();
   const stateAt = new Map<number, number>();
   const skip = new Set<number>();
-  const groupCalls: Array<[readonly unknown[], number, number]> = [];
+  // the group writes, in order: where (a joinSkip position for a PUT_FIFO's join), what, which group
+  const groupAt: number[] = [];
+  const groupWrite: GroupWrite[] = [];
+  const groupQueue: number[] = [];
+  const groupId: string[] = [];
+  const group = (at: number, write: GroupWrite, queueId: number, id: string) => {
+    groupAt.push(at);
+    groupWrite.push(write);
+    groupQueue.push(queueId);
+    groupId.push(id);
+  };
   for (const [c, ops] of records.entries()) {
     for (let i = 0; i < ops.length; i += 1 + (ARITY[ops[i] as number] as number)) {
       const op = ops[i];
-      if (op === CALL) {
-        if (ops[i + 1] === 'fifo' && GROUP_WRITES.has(ops[i + 2] as string))
-          groupCalls.push([ops, i, c * CHUNK + i]);
+      const at = c * CHUNK + i;
+      if (op === GROUP || op === UNGROUP) {
+        group(at, SETTLES, ops[i + 1] as number, ops[i + 2] as string);
         continue;
       }
-      if (op !== PUT && op !== DEL && op !== STATE) continue;
-      const at = c * CHUNK + i;
+      if (op === CALL) {
+        if (ops[i + 1] !== 'fifo') continue;
+        const args = ops[i + 3] as [number, string];
+        switch (ops[i + 2]) {
+          case 'setGroup':
+          case 'deleteGroup':
+            group(at, SETTLES, args[0], args[1]);
+            break;
+          case 'addGroup':
+            group(at, ADDS, args[0], args[1]);
+            break;
+          case 'deleteGroups':
+            group(at, WIPES, args[0], '');
+            break;
+        }
+        continue;
+      }
+      if (op === PUT_FIFO && ops[i + FIFO_JOINS] === 1)
+        group(joinSkip(at), ADDS, ops[i + QUEUE_AT] as number, ops[i + GROUP_AT] as string);
+      if (op !== PUT && op !== PUT_FIFO && op !== DEL && op !== STATE) continue;
       const seq = ops[i + 1] as number;
       const state = stateAt.get(seq);
       if (state !== undefined) skip.add(state);
-      if (op === PUT) putAt.set(seq, at);
+      if (op === PUT || op === PUT_FIFO) putAt.set(seq, at);
       else if (op === STATE) stateAt.set(seq, at);
       else {
         stateAt.delete(seq);
@@ -186,33 +332,38 @@ export function coalesce(records: Records): Set<number> {
     }
   }
   // latest first: once a group's row is set whatever it was, what came before it does not matter
-  const settled = new Set<string>();
-  const wiped = new Set<unknown>();
-  for (let k = groupCalls.length - 1; k >= 0; k--) {
-    const [ops, i, at] = groupCalls[k] as [readonly unknown[], number, number];
-    const method = ops[i + 2] as string;
-    const [queueId, groupId] = ops[i + 3] as [number, string];
+  const settled = new Map<number, Set<string>>();
+  const wiped = new Set<number>();
+  for (let k = groupAt.length - 1; k >= 0; k--) {
+    const at = groupAt[k] as number;
+    const queueId = groupQueue[k] as number;
+    const write = groupWrite[k] as GroupWrite;
     if (wiped.has(queueId)) {
       skip.add(at);
       continue;
     }
-    if (method === 'deleteGroups') {
+    if (write === WIPES) {
       wiped.add(queueId);
       continue;
     }
-    const key = `${queueId}\u0000${groupId}`;
-    if (settled.has(key)) skip.add(at);
-    else if (method !== 'addGroup') settled.add(key);
+    const id = groupId[k] as string;
+    let groups = settled.get(queueId);
+    if (groups?.has(id)) skip.add(at);
+    else if (write === SETTLES) {
+      if (groups === undefined) {
+        groups = new Set();
+        settled.set(queueId, groups);
+      }
+      groups.add(id);
+    }
   }
   return skip;
 }
 
-/** The FIFO group calls {@link coalesce} folds. */
-const GROUP_WRITES = new Set(['setGroup', 'addGroup', 'deleteGroup', 'deleteGroups']);
-
 /**
  * `records` without what `skip` ({@link coalesce}'s answer for them) lists: the chunks with nothing
- * to skip as they are, the others copied without it.
+ * to skip as they are, the others copied without it. A `PUT_FIFO` whose message is skipped leaves its
+ * deduplication entry (a `DEDUP`) and, unless that is skipped too, its group join (an `addGroup`).
  */
 export function survivors(records: Records, skip: ReadonlySet<number>): Records {
   if (skip.size === 0) return records;
@@ -221,8 +372,22 @@ export function survivors(records: Records, skip: ReadonlySet<number>): Records 
     let kept: unknown[] | undefined;
     for (let i = 0; i < ops.length; ) {
       const next = i + 1 + (ARITY[ops[i] as number] as number);
-      if (skip.has(c * CHUNK + i)) kept ??= ops.slice(0, i);
-      else if (kept !== undefined) for (let k = i; k < next; k++) kept.push(ops[k]);
+      const at = c * CHUNK + i;
+      if (skip.has(at)) {
+        kept ??= ops.slice(0, i);
+        if (ops[i] === PUT_FIFO) {
+          kept.push(DEDUP);
+          pushDedup(kept, ops, i);
+          if (ops[i + FIFO_JOINS] === 1 && !skip.has(joinSkip(at))) {
+            kept.push(CALL, 'fifo', 'addGroup', [
+              ops[i + QUEUE_AT],
+              ops[i + GROUP_AT],
+              ops[i + VISIBLE_AT],
+              ops[i + 1],
+            ]);
+          }
+        }
+      } else if (kept !== undefined) for (let k = i; k < next; k++) kept.push(ops[k]);
       i = next;
     }
     const chunk = kept ?? ops;

@@ -101,10 +101,34 @@ export class LoggedStore implements Store {
       r.inserted(DELIVERY, id, row);
       return id;
     };
+    // a FIFO send's counter reservation, deduplication entry and group join, and the group rows each
+    // receive and delete sets, are records of their own (`ops.ts`), not calls with argument arrays
+    queues.nextSequence = (id, count = 1) => {
+      const first = heap.queues.nextSequence(id, count);
+      r.reserved(id, first, count);
+      return first;
+    };
+    const fifo = recorded('fifo', heap.fifo, r);
+    fifo.putDedup = (queueId, scope, dedupId, entry) => {
+      heap.fifo.putDedup(queueId, scope, dedupId, entry);
+      r.dedup(queueId, scope, dedupId, entry);
+    };
+    fifo.addGroup = (queueId, groupId, readyAt, headSeq) => {
+      heap.fifo.addGroup(queueId, groupId, readyAt, headSeq);
+      r.joined(queueId, groupId, readyAt, headSeq);
+    };
+    fifo.setGroup = (queueId, groupId, readyAt, headSeq) => {
+      heap.fifo.setGroup(queueId, groupId, readyAt, headSeq);
+      r.group(queueId, groupId, readyAt, headSeq);
+    };
+    fifo.deleteGroup = (queueId, groupId) => {
+      heap.fifo.deleteGroup(queueId, groupId);
+      r.ungrouped(queueId, groupId);
+    };
     this.queues = queues;
     this.snsDeliveries = deliveries;
     this.messages = spillingMessages(heap.messages, spill);
-    this.fifo = recorded('fifo', heap.fifo, r);
+    this.fifo = fifo;
     this.fair = recorded('fair', heap.fair, r);
     this.moveTasks = spillingMoveTasks(recorded('moveTasks', heap.moveTasks, r), spill);
     this.snsTopics = recorded('snsTopics', heap.snsTopics, r);

@@ -1,4 +1,4 @@
-import type { NewMessage } from '../contract.js';
+import type { DedupRow, NewMessage } from '../contract.js';
 import type { MessageObserver } from '../heap/messages.js';
 import type { Msg } from '../heap/queue-state.js';
 import { INSERT_COLUMNS } from '../messages.js';
@@ -14,7 +14,18 @@ import { INSERT_COLUMNS } from '../messages.js';
  * - `CALL table method args`: a change to another table, replayed as the same contract call;
  * - `QUEUE id row`, `DELIVERY id row`: a queue or HTTP/S delivery inserted under the id the heap gave it;
  * - `TAIL_DROP queue_id horizon`: the queue's messages above seq `horizon` deleted (its disk-only
- *   tail, see `spill.ts`).
+ *   tail, see `spill.ts`);
+ * - `PUT_FIFO seq … scope expires_at joins`: a FIFO message stored (the values of a `PUT`) with its
+ *   deduplication entry, which the log writer derives from it (the message's queue, dedup id, id and
+ *   sequence number, under `scope`, until `expires_at`), and, when `joins` is 1, the message joining
+ *   its group (`addGroup(queue_id, group_id, visible_at, seq)`): one record where a send made three;
+ * - `DEDUP queue_id scope dedup_id message_id sequence_number expires_at`: a deduplication entry (what
+ *   is left of a `PUT_FIFO` whose message was deleted in the same window);
+ * - `SEQ queue_id last`: the queue's FIFO sequence counter is at least `last` (a send reserved the
+ *   numbers up to it). Applied once per queue per window, as the largest;
+ * - `GROUP queue_id group_id ready_at head_seq`, `UNGROUP queue_id group_id`: a FIFO group's row set
+ *   or deleted (`setGroup`, `deleteGroup`: each receive and delete makes one, so flat values rather
+ *   than a call with an argument array).
  */
 export const PUT = 1;
 export const DEL = 2;
@@ -23,6 +34,28 @@ export const CALL = 4;
 export const QUEUE = 5;
 export const DELIVERY = 6;
 export const TAIL_DROP = 7;
+export const PUT_FIFO = 8;
+export const DEDUP = 9;
+export const SEQ = 10;
+export const GROUP = 11;
+export const UNGROUP = 12;
+
+/** Where a `PUT`'s (or `PUT_FIFO`'s) column is, counted from its opcode. */
+export function putOffset(column: (typeof INSERT_COLUMNS)[number]): number {
+  return 2 + INSERT_COLUMNS.indexOf(column);
+}
+/** Values of a `PUT` record, its opcode included. */
+const PUT_LENGTH = 2 + INSERT_COLUMNS.length;
+/** Where a `PUT_FIFO`'s scope, expiry and `joins` flag are, counted from its opcode. */
+export const FIFO_SCOPE = PUT_LENGTH;
+export const FIFO_EXPIRES = PUT_LENGTH + 1;
+export const FIFO_JOINS = PUT_LENGTH + 2;
+const QUEUE_AT = putOffset('queue_id');
+const MESSAGE_ID_AT = putOffset('message_id');
+const VISIBLE_AT = putOffset('visible_at');
+const GROUP_AT = putOffset('group_id');
+const DEDUP_AT = putOffset('dedup_id');
+const SEQUENCE_AT = putOffset('sequence_number');
 
 /**
  * Log records in chunks (each write's, or each turn's, as they were recorded), in order: what the
@@ -39,10 +72,18 @@ export const ARITY: Readonly<Record<number, number>> = {
   [QUEUE]: 2,
   [DELIVERY]: 2,
   [TAIL_DROP]: 2,
+  [PUT_FIFO]: 4 + INSERT_COLUMNS.length,
+  [DEDUP]: 6,
+  [SEQ]: 2,
+  [GROUP]: 4,
+  [UNGROUP]: 2,
 };
 
 /** The tables whose changes are replayed as calls, and which of their methods change them. */
 export const LOGGED_CALLS = {
+  // the logged engine records queues.nextSequence and fifo's putDedup, addGroup, setGroup and deleteGroup
+  // as records of their own (`SEQ`, `PUT_FIFO`, `GROUP`, `UNGROUP`; see `index.ts`); they stay listed for a caller of `recorded` and so that an
+  // older journal's calls to them replay
   queues: ['updateAttributes', 'updateTags', 'markPurged', 'nextSequence', 'delete', 'forgetDead'],
   fifo: ['setGroup', 'addGroup', 'deleteGroup', 'deleteGroups', 'putDedup', 'putAttempt', 'expire'],
   fair: ['add', 'served', 'released', 'deleteAll'],
@@ -73,15 +114,20 @@ export class Recorder implements MessageObserver {
   /** Messages whose delivery state changed since it was last recorded, by seq. */
   private readonly dirty = new Map<number, Msg>();
 
+  /** Where the last `PUT` recorded starts in {@link ops} (-1: none in this write). */
+  private lastPut = -1;
+
   begin(): void {
     this.ops = [];
     this.stores = false;
+    this.lastPut = -1;
   }
 
   /** The write's records, and whether it stored a message. */
   end(): { ops: unknown[]; stores: boolean } {
     const out = { ops: this.ops, stores: this.stores };
     this.ops = [];
+    this.lastPut = -1;
     return out;
   }
 
@@ -92,6 +138,7 @@ export class Recorder implements MessageObserver {
   /** A message stored under `seq` (in the heap, or on disk only: see `spill.ts`). */
   putRow(seq: number, m: NewMessage): void {
     this.stores = true;
+    this.lastPut = this.ops.length;
     // the values of `columnValues(m)`, pushed without the array between
     this.ops.push(
       PUT,
@@ -148,6 +195,64 @@ export class Recorder implements MessageObserver {
    */
   call(table: LoggedTable, method: string, args: unknown[]): void {
     this.ops.push(CALL, table, method, args);
+  }
+
+  /**
+   * A deduplication entry put: folded into the `PUT` just recorded when that is the same message's
+   * (the send's case: the record becomes a `PUT_FIFO`), else a call.
+   */
+  dedup(queueId: number, scope: string, dedupId: string, entry: DedupRow): void {
+    const ops = this.ops;
+    const at = ops.length - PUT_LENGTH;
+    if (
+      at === this.lastPut &&
+      ops[at] === PUT &&
+      ops[at + QUEUE_AT] === queueId &&
+      ops[at + DEDUP_AT] === dedupId &&
+      ops[at + MESSAGE_ID_AT] === entry.message_id &&
+      ops[at + SEQUENCE_AT] === entry.sequence_number
+    ) {
+      ops[at] = PUT_FIFO;
+      ops.push(scope, entry.expires_at, 0);
+      return;
+    }
+    this.call('fifo', 'putDedup', [queueId, scope, dedupId, entry]);
+  }
+
+  /**
+   * A group created unless it exists (`addGroup`): folded into the `PUT_FIFO` just recorded when it is
+   * that message joining its group, else a call.
+   */
+  joined(queueId: number, groupId: string, readyAt: number, headSeq: number): void {
+    const ops = this.ops;
+    const at = ops.length - 1 - (ARITY[PUT_FIFO] as number);
+    if (
+      at === this.lastPut &&
+      ops[at] === PUT_FIFO &&
+      ops[at + 1] === headSeq &&
+      ops[at + QUEUE_AT] === queueId &&
+      ops[at + GROUP_AT] === groupId &&
+      ops[at + VISIBLE_AT] === readyAt
+    ) {
+      ops[at + FIFO_JOINS] = 1;
+      return;
+    }
+    this.call('fifo', 'addGroup', [queueId, groupId, readyAt, headSeq]);
+  }
+
+  /** A FIFO group's row set (`setGroup`). */
+  group(queueId: number, groupId: string, readyAt: number, headSeq: number): void {
+    this.ops.push(GROUP, queueId, groupId, readyAt, headSeq);
+  }
+
+  /** A FIFO group's row deleted (`deleteGroup`). */
+  ungrouped(queueId: number, groupId: string): void {
+    this.ops.push(UNGROUP, queueId, groupId);
+  }
+
+  /** The queue's FIFO sequence numbers `first` … `first + count - 1` reserved (`nextSequence`). */
+  reserved(queueId: number, first: number, count: number): void {
+    this.ops.push(SEQ, queueId, first + count - 1);
   }
 
   /** A row inserted under an id the heap chose (queues, HTTP/S deliveries; see {@link Recorder.call} on when it is read). */
