@@ -289,7 +289,9 @@ target([10, 10000], () => {
   // time per event at 10,000 patterns spent just building the result, vs all of a 10-pattern match
   const floorShare = (at(10)?.set ?? 0) / (at(10000)?.floor ?? 1);
   return (
-    `  10,000 patterns >= 50% of 10 patterns: ${(ratio * 100).toFixed(0)}% -> ${check(ratio >= 0.5)}\n` +
+    // issue 3's target, which issue 20 replaced for this workload (its result grows with the set, so
+    // no matcher keeps the ratio): printed for comparison with earlier runs, judged by the line below
+    `  10,000 patterns vs 10 patterns (not a target for a result that grows with the set): ${(ratio * 100).toFixed(0)}%\n` +
     `    (building the ~${Math.round(matchedAt10000)} ids of a 10,000-pattern result alone takes ${(floorShare * 100).toFixed(0)}% ` +
     'of the time of a whole 10-pattern match)'
   );
