@@ -11,9 +11,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { migrate } from '../src/store/database.js';
 import type { NewMessage, Store } from '../src/store/index.js';
-import { openStore } from '../src/store/index.js';
 import { coalesce, LogApplier, survivors } from '../src/store/logged/apply.js';
-import { LoggedStore } from '../src/store/logged/index.js';
 import { readJournal, segments } from '../src/store/logged/journal.js';
 import {
   ARITY,
@@ -30,12 +28,12 @@ import {
 } from '../src/store/logged/ops.js';
 import { columnValues } from '../src/store/messages.js';
 import { newMessage, queueRow } from './support/rows.js';
+import { reopen } from './support/store.js';
 
 const dirs: string[] = [];
 after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
-const asIs = (cause: unknown) => cause as Error;
 
 const fifoMessage = (queueId: number, n: number, group: string): NewMessage =>
   newMessage(queueId, `b${n}`, 1_000, {
@@ -250,10 +248,7 @@ describe('logged engine, FIFO records', () => {
         !journaled.includes('putDedup') && !journaled.includes('addGroup'),
         'and no calls they replace',
       );
-      const store =
-        engine === 'logged'
-          ? LoggedStore.open({ dataDir: dir }, asIs)
-          : openStore({ dataDir: dir, engine }, asIs);
+      const store = reopen(dir, engine);
       try {
         const bodies = store.moveTasks.page(1, 0, 1e15, 1000).map((m) => m.body);
         assert.deepEqual(

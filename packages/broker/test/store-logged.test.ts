@@ -10,7 +10,6 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { migrate } from '../src/store/database.js';
 import type { MoveTaskRow, NewMessage, Store } from '../src/store/index.js';
-import { openStore } from '../src/store/index.js';
 import { coalesce, LogApplier } from '../src/store/logged/apply.js';
 import { WINDOW_MS } from '../src/store/logged/commits.js';
 import { LoggedStore } from '../src/store/logged/index.js';
@@ -18,6 +17,7 @@ import { LogJournal, readJournal, segments } from '../src/store/logged/journal.j
 import { ARITY, CALL, DEL, PUT, STATE } from '../src/store/logged/ops.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { newMessage, queueRow as row, topicRow } from './support/rows.js';
+import { reopen } from './support/store.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -254,11 +254,7 @@ describe('logged engine', () => {
       assert.equal(child.signal, 'SIGKILL', child.stderr);
       assert.equal(child.stdout, 'done', child.stderr);
       assert.ok(segments(dir).length > 0, 'the killed process left its journal');
-      // (the SQLite engine through openStore, which applies the journal before opening it)
-      const store =
-        engine === 'logged'
-          ? LoggedStore.open({ dataDir: dir }, asIs)
-          : openStore({ dataDir: dir, engine }, asIs);
+      const store = reopen(dir, engine);
       try {
         const bodies = store.moveTasks.page(1, 0, 1e15, 1000).map((m) => m.body);
         assert.deepEqual(

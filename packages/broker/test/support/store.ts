@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type Database from 'better-sqlite3';
 import type { TestBroker } from 'sqs-mega-broker/testing';
 import { setMaxDatabaseBytes } from '../../src/store/database.js';
+import { openStore, type Store } from '../../src/store/index.js';
 import { LoggedStore } from '../../src/store/logged/index.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 
@@ -24,4 +25,15 @@ export async function setDatabaseLimit(broker: TestBroker, bytes: number): Promi
   const store = broker.sqs.store;
   if (store instanceof LoggedStore) await store.setMaxDatabaseBytes(bytes);
   else setMaxDatabaseBytes(sqliteDb(broker), bytes);
+}
+
+/**
+ * Opens the data directory `dir` on a durable engine, as a restart would (the SQLite engine through
+ * `openStore`, which applies a journal the logged engine left before opening the database).
+ */
+export function reopen(dir: string, engine: 'logged' | 'sqlite'): Store {
+  const asIs = (cause: unknown) => cause as Error;
+  return engine === 'logged'
+    ? LoggedStore.open({ dataDir: dir }, asIs)
+    : openStore({ dataDir: dir, engine }, asIs);
 }

@@ -12,22 +12,27 @@ import {
   ARITY,
   CALL,
   DEDUP,
+  DEDUP_AT,
   DEL,
   DELIVERY,
   FIFO_EXPIRES,
   FIFO_JOINS,
   FIFO_SCOPE,
   GROUP,
+  GROUP_AT,
   type LoggedTable,
+  MESSAGE_ID_AT,
   PUT,
   PUT_FIFO,
-  putOffset,
   QUEUE,
+  QUEUE_AT,
   type Records,
   SEQ,
+  SEQUENCE_AT,
   STATE,
   TAIL_DROP,
   UNGROUP,
+  VISIBLE_AT,
 } from './ops.js';
 
 /** A record's place in {@link Records}, as one number: its chunk times this, plus its offset. */
@@ -41,12 +46,6 @@ const PUT_VALUES = 1 + INSERT_COLUMNS.length;
 const DEDUP_ROWS = 50;
 /** Values per deduplication entry: queue_id, scope, dedup_id, message_id, sequence_number, expires_at. */
 const DEDUP_VALUES = 6;
-const QUEUE_AT = putOffset('queue_id');
-const MESSAGE_ID_AT = putOffset('message_id');
-const VISIBLE_AT = putOffset('visible_at');
-const GROUP_AT = putOffset('group_id');
-const DEDUP_AT = putOffset('dedup_id');
-const SEQUENCE_AT = putOffset('sequence_number');
 
 /**
  * The position {@link coalesce} lists for a `PUT_FIFO` whose group join need not be written (its

@@ -50,12 +50,13 @@ const PUT_LENGTH = 2 + INSERT_COLUMNS.length;
 export const FIFO_SCOPE = PUT_LENGTH;
 export const FIFO_EXPIRES = PUT_LENGTH + 1;
 export const FIFO_JOINS = PUT_LENGTH + 2;
-const QUEUE_AT = putOffset('queue_id');
-const MESSAGE_ID_AT = putOffset('message_id');
-const VISIBLE_AT = putOffset('visible_at');
-const GROUP_AT = putOffset('group_id');
-const DEDUP_AT = putOffset('dedup_id');
-const SEQUENCE_AT = putOffset('sequence_number');
+/** Where the columns a `PUT_FIFO`'s readers need are, counted from its opcode. */
+export const QUEUE_AT = putOffset('queue_id');
+export const MESSAGE_ID_AT = putOffset('message_id');
+export const VISIBLE_AT = putOffset('visible_at');
+export const GROUP_AT = putOffset('group_id');
+export const DEDUP_AT = putOffset('dedup_id');
+export const SEQUENCE_AT = putOffset('sequence_number');
 
 /**
  * Log records in chunks (each write's, or each turn's, as they were recorded), in order: what the
