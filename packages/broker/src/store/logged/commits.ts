@@ -5,16 +5,14 @@ import type { Records } from './ops.js';
 import type { LogWriter } from './writer.js';
 
 /**
- * How long the records journaled gather before they go to the log writer, in ms. A window whose
- * records mostly cancel out (messages stored and deleted within it: a busy queue's messages mostly
- * live for less than a second) makes the next one {@link LONG_WINDOW_MS} long, so that more of them
- * never reach SQLite; one whose records mostly survive (a backlog growing) keeps them short, as
- * records held longer cost the heap more (measured with the batched-send workload: 0.77× the
- * messages/s with 1 s windows against 200 ms).
+ * How long the records journaled gather before they go to the log writer, in ms. Longer windows let
+ * more of a busy queue's messages be stored and deleted without reaching SQLite, but they hold every
+ * record (and its 1 KiB body) past the young generation: wave 6's 1 s window after one that mostly
+ * cancelled out cost more in garbage collection than it saved (200 ms: FIFO cycle 1.10× msg/s, 0.87×
+ * CPU; 1k cycle 1.05×, 0.97×; docs/benchmarks.md, wave 8), and a growing backlog wants short ones
+ * (0.77× the batched send's messages/s with 1 s windows).
  */
 export const WINDOW_MS = 200;
-/** The window after one whose records mostly cancelled out, in ms (see {@link WINDOW_MS}). */
-export const LONG_WINDOW_MS = 1000;
 /** Record values after which the window goes to the log writer at once (a stored message's record is 16). */
 const WINDOW_VALUES = 500_000;
 
@@ -70,8 +68,6 @@ export class LogCommits {
   /** How many values {@link window} holds. */
   private windowValues = 0;
   private windowTo: JournalPosition | undefined;
-  /** How long the current window gathers (see {@link WINDOW_MS}). */
-  private windowMs = WINDOW_MS;
   private timer: NodeJS.Timeout | undefined;
   private inflight: Sent[] = [];
   private idleWaiters: Array<() => void> = [];
@@ -189,7 +185,7 @@ export class LogCommits {
       }
       this.journaledSeq = this.lastSeq();
       if (this.urgent || this.windowValues >= WINDOW_VALUES) this.send();
-      else this.timer ??= setTimeout(() => this.send(), this.windowMs);
+      else this.timer ??= setTimeout(() => this.send(), WINDOW_MS);
     }
     for (const w of writes) {
       w.resolve(w.value);
@@ -208,7 +204,6 @@ export class LogCommits {
     const whole = skip.size === 0 && this.frames.every(transferable);
     const records: Records = whole ? [] : survivors(this.window, skip);
     const frames = whole ? this.frames.map((f) => f.buffer as ArrayBuffer) : [];
-    this.windowMs = !whole && values(records) * 2 < this.windowValues ? LONG_WINDOW_MS : WINDOW_MS;
     this.window = [];
     this.frames = [];
     this.windowValues = 0;
@@ -246,13 +241,6 @@ export class LogCommits {
     this.idleWaiters = [];
     for (const fn of waiters) fn();
   }
-}
-
-/** How many values `records` holds. */
-function values(records: Records): number {
-  let n = 0;
-  for (const chunk of records) n += chunk.length;
-  return n;
 }
 
 /** Whether `buffer` owns its whole ArrayBuffer (so that transferring it moves nothing else). */
