@@ -152,12 +152,7 @@ export class LogApplier {
             if (!skip.has(at)) for (let k = i + 1; k <= i + PUT_VALUES; k++) puts.push(ops[k]);
             pushDedup(dedups, ops, i);
             if (ops[i + FIFO_JOINS] === 1 && !skip.has(joinSkip(at))) {
-              (this.tables.fifo as FifoTable).addGroup(
-                ops[i + QUEUE_AT] as number,
-                ops[i + GROUP_AT] as string,
-                ops[i + VISIBLE_AT] as number,
-                ops[i + 1] as number,
-              );
+              (this.tables.fifo as FifoTable).addGroup(...joinOf(ops, i));
             }
             continue;
           }
@@ -236,6 +231,16 @@ export class LogApplier {
         throw new Error(`unknown log record ${String(ops[i])} at ${i}`);
     }
   }
+}
+
+/** The `addGroup` arguments of the group join a `PUT_FIFO` at `i` carries: queue, group, ready at, head seq. */
+function joinOf(ops: readonly unknown[], i: number): [number, string, number, number] {
+  return [
+    ops[i + QUEUE_AT] as number,
+    ops[i + GROUP_AT] as string,
+    ops[i + VISIBLE_AT] as number,
+    ops[i + 1] as number,
+  ];
 }
 
 /** Pushes the deduplication entry a `PUT_FIFO` at `i` derives (the values of a `DEDUP`). */
@@ -378,12 +383,7 @@ export function survivors(records: Records, skip: ReadonlySet<number>): Records 
           kept.push(DEDUP);
           pushDedup(kept, ops, i);
           if (ops[i + FIFO_JOINS] === 1 && !skip.has(joinSkip(at))) {
-            kept.push(CALL, 'fifo', 'addGroup', [
-              ops[i + QUEUE_AT],
-              ops[i + GROUP_AT],
-              ops[i + VISIBLE_AT],
-              ops[i + 1],
-            ]);
+            kept.push(CALL, 'fifo', 'addGroup', joinOf(ops, i));
           }
         }
       } else if (kept !== undefined) for (let k = i; k < next; k++) kept.push(ops[k]);
